@@ -1,0 +1,57 @@
+// The exception fence: every exported CITK function runs its body inside citk::guarded, so that no C++
+// exception crosses the C ABI. Each exception becomes a status and a one-line message.
+#ifndef CITK_GUARD_HPP
+#define CITK_GUARD_HPP
+
+#include "itk_prelude.hpp"
+
+#include "citk.h"
+#include <itkMacro.h>
+
+#include <exception>
+#include <new>
+#include <string>
+
+namespace citk {
+
+/// Thrown inside CITK to fail with a chosen status; the fence turns it into that status.
+struct Failure {
+  citk_status status;
+  std::string message;
+};
+
+/// Copies `text` into the caller's buffer as one line: newlines and tabs become spaces, runs of
+/// spaces collapse, and the text is cut to fit, always NUL-terminated.
+void write_message(char *message, size_t capacity, const std::string &text) noexcept;
+
+/// Runs `body` and converts whatever it throws into a status and a message.
+/// `itk_status` is the status an itk::ExceptionObject maps to in this call (CORRUPT for reads, IO for writes).
+template <typename Body>
+citk_status guarded(char *message, size_t capacity, citk_status itk_status, Body &&body) noexcept {
+  try {
+    write_message(message, capacity, "");
+    return body();
+  } catch (const Failure &failure) {
+    write_message(message, capacity, failure.message);
+    return failure.status;
+  } catch (const itk::ExceptionObject &error) {
+    write_message(message, capacity, error.GetDescription());
+    return itk_status;
+  } catch (const std::bad_alloc &) {
+    write_message(message, capacity, "out of memory inside ITK");
+    return CITK_ERR_TOO_LARGE;
+  } catch (const std::exception &error) {
+    write_message(message, capacity, error.what());
+    return CITK_ERR_INTERNAL;
+  } catch (...) {
+    write_message(message, capacity, "unknown C++ exception");
+    return CITK_ERR_INTERNAL;
+  }
+}
+
+/// Registers the ImageIO factories CITK supports, once per process (thread-safe).
+void register_factories();
+
+} // namespace citk
+
+#endif // CITK_GUARD_HPP

@@ -1,0 +1,48 @@
+// swift-tools-version: 6.0
+// Harmonize: resample and harmonize 3D medical images for segmentation training.
+import PackageDescription
+
+/// Debian 12's ITK 5.2 (`libinsighttoolkit5-dev`): headers in an `ITK-5.2` folder, libraries with a `-5.2` suffix.
+/// `-isystem` keeps ITK's own warnings out of our build log. No CMake is involved: CITK registers the ImageIO
+/// factories itself (CITK/src/citk_factories.cpp).
+let itkInclude = "/usr/include/ITK-5.2"
+let itkLibraries = [
+  "ITKIOImageBase", "ITKCommon", "itksys", "itkvnl", "itkvnl_algo", "itkvcl", "itkv3p_netlib",
+  "itkdouble-conversion", "ITKIONIFTI", "ITKniftiio", "ITKznz", "ITKIONRRD", "ITKNrrdIO", "ITKIOMeta",
+  "ITKMetaIO", "ITKIOVTK", "ITKIOGIPL", "ITKIOPNG", "ITKIOTIFF", "ITKIOBMP",
+].map { LinkerSetting.linkedLibrary("\($0)-5.2") }
+
+let package = Package(
+  name: "Harmonize",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "harmonize", targets: ["HarmonizeCLI"]),
+    .library(name: "Harmonize", targets: ["Harmonize"]),
+    .library(name: "HarmonizeVolume", targets: ["HarmonizeVolume"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+  ],
+  targets: [
+    .target(
+      name: "CITK",
+      path: "CITK",
+      exclude: ["README.md"],
+      sources: ["src"],
+      publicHeadersPath: "include",
+      cxxSettings: [.unsafeFlags(["-isystem", itkInclude])],
+      linkerSettings: itkLibraries + [.linkedLibrary("z"), .linkedLibrary("stdc++")]
+    ),
+    .target(name: "HarmonizeVolume", dependencies: ["CITK"]),
+    .target(name: "Harmonize", dependencies: ["HarmonizeVolume"]),
+    .executableTarget(
+      name: "HarmonizeCLI",
+      dependencies: ["Harmonize", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+    ),
+    .target(name: "_HarmonizeTestSupport", dependencies: ["HarmonizeVolume"], path: "Tests/_HarmonizeTestSupport"),
+    .testTarget(name: "HarmonizeVolumeTests", dependencies: ["HarmonizeVolume", "_HarmonizeTestSupport"]),
+    .testTarget(name: "HarmonizeCLITests", dependencies: ["HarmonizeCLI", "_HarmonizeTestSupport"]),
+    .testTarget(name: "ConformanceTests", dependencies: ["HarmonizeVolume", "HarmonizeCLI", "_HarmonizeTestSupport"]),
+  ],
+  cxxLanguageStandard: .cxx17
+)

@@ -1,0 +1,2 @@
+// The umbrella module: `import Harmonize` gives every Harmonize library.
+@_exported import HarmonizeVolume

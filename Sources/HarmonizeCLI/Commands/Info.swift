@@ -1,0 +1,45 @@
+import ArgumentParser
+import Harmonize
+
+extension HarmonizeCommand {
+  /// `harmonize info FILE... [--json]`: the header of each file, read without its pixels.
+  struct Info: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Print each image's format, size, spacing, origin, direction, orientation, pixel type and memory.",
+      discussion: """
+        Reads headers only. Geometry is ITK's: LPS millimetres; orientation codes are RAS+ letters as nibabel's \
+        aff2axcodes prints them. A file that cannot be read gets one line on stderr naming it and the problem; the \
+        other files are still reported, and the exit status is 2.
+        """
+    )
+
+    @Argument(help: "Image files (.nii, .nii.gz, .nrrd, .nhdr, .mha, .mhd, ...).")
+    var files: [String]
+
+    @Flag(help: "Print a JSON array instead of text blocks.")
+    var json = false
+
+    func validate() throws {
+      if files.isEmpty { throw ValidationError("Give at least one image file.") }
+    }
+
+    func run() throws {
+      var infos: [ImageInfo] = []
+      var failed = false
+      for file in files {
+        do {
+          infos.append(ImageInfo(path: file, header: try ImageFile.readHeader(at: file)))
+        } catch {
+          printError("error: \(error)")
+          failed = true
+        }
+      }
+      if json {
+        print(ImageInfo.json(infos))
+      } else {
+        print(infos.map(\.text).joined(separator: "\n\n"))
+      }
+      if failed { throw ExitStatus.usage.exitCode }
+    }
+  }
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+import Harmonize
+
+/// The `harmonize` command: configuration and the exit-code mapping only; each subcommand is its own file.
+@main
+struct HarmonizeCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "harmonize",
+    abstract: "Resample 3D medical images and harmonize datasets for segmentation training.",
+    discussion: ExitStatus.table,
+    version: "0.1.0",
+    subcommands: [Info.self]
+  )
+
+  /// Runs the command and exits with the code from DESIGN.md's table: ArgumentParser's own 64 for validation
+  /// errors becomes 2, help and version stay 0.
+  static func main() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch {
+      let code = exitCode(for: error)
+      let message = fullMessage(for: error)
+      if code == .success {
+        if !message.isEmpty { print(message) }
+        Foundation.exit(0)
+      }
+      if !message.isEmpty { printError(message) }
+      Foundation.exit(code == .validationFailure ? ExitStatus.usage.rawValue : code.rawValue)
+    }
+  }
+}

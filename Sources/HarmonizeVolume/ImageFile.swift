@@ -1,0 +1,85 @@
+import Foundation
+
+/// Reading and writing image files: NIfTI (`.nii`, `.nii.gz`), NRRD (`.nrrd`, `.nhdr`), MetaImage (`.mha`, `.mhd`),
+/// and whatever else ITK 5.2 reads (VTK, GIPL, PNG, TIFF, BMP). Geometry is ITK's: LPS, millimetres.
+///
+/// Policy lives here, not in CITK: headers are validated before anything is allocated, a header that claims
+/// more pixel data than its file could hold is reported as corrupt, reads respect a memory limit, and writes
+/// go to a temporary name in the destination folder and are renamed into place.
+public enum ImageFile {
+  /// Reads a file's header without its pixels.
+  ///
+  /// - Throws: `ImageFileError` naming the path: missing file, unsupported format, corrupt or implausible
+  ///   header (sizes that overflow, more pixel data than the file could hold), invalid geometry
+  ///   (spacing not finite and > 0, non-finite origin, singular direction).
+  public static func readHeader(at path: String) throws(ImageFileError) -> ImageHeader {
+    let (header, rawBytes) = try CITKBridge.readHeader(path: path).mapError { ImageFileError(path: path, reason: $0) }.get()
+    let claim = "\(header.geometry.size.map(String.init).joined(separator: " × ")) voxels of \(header.components) × \(header.pixelType)"
+    guard rawBytes != 0, let bytes = header.pixelByteCount, UInt64(bytes) == rawBytes else {
+      throw ImageFileError(path: path, reason: .tooLarge("header claims \(claim), which overflows 64-bit byte counts"))
+    }
+    let problems = header.geometry.problems
+    if !problems.isEmpty {
+      throw ImageFileError(path: path, reason: .invalidGeometry(problems.joined(separator: "; ")))
+    }
+    if let limit = OnDiskData.plausibleByteLimit(headerPath: path, format: header.format), bytes > limit.bytes {
+      throw ImageFileError(path: path, reason: .corrupt(
+        "header claims \(claim) (\(formatBytes(bytes))) but \(limit.file) holds only \(formatBytes(limit.onDisk)): corrupt header or truncated file"))
+    }
+    return header
+  }
+
+  /// Reads a whole image.
+  ///
+  /// - Parameter maxBytes: the most pixel memory this read may allocate; by default the machine's physical memory.
+  /// - Throws: `ImageFileError` as `readHeader(at:)` does, `.tooLarge` above `maxBytes` or when memory is refused,
+  ///   and `.corrupt` when the pixel data is truncated or unreadable.
+  public static func read(at path: String, maxBytes: Int? = nil) throws(ImageFileError) -> Volume {
+    let header = try readHeader(at: path)
+    let bytes = header.pixelByteCount ?? Int.max
+    let limit = maxBytes ?? Int(clamping: ProcessInfo.processInfo.physicalMemory)
+    guard bytes <= limit else {
+      throw ImageFileError(path: path, reason: .tooLarge(
+        "needs \(formatBytes(bytes)) of memory for its pixels, more than the limit of \(formatBytes(limit))"))
+    }
+    guard let storage = PixelStorage(byteCount: bytes, zeroed: false) else {
+      throw ImageFileError(path: path, reason: .tooLarge("cannot allocate \(formatBytes(bytes)) for its pixels"))
+    }
+    let buffer = UnsafeMutableRawBufferPointer(start: storage.base, count: bytes)
+    try CITKBridge.readPixels(path: path, header: header, into: buffer).mapError { ImageFileError(path: path, reason: $0) }.get()
+    return Volume(geometry: header.geometry, pixelType: header.pixelType, components: header.components, storage: storage)
+  }
+
+  /// Writes a volume to `path`, in the format its name ends with, atomically: the file appears complete or
+  /// not at all, and an existing file is replaced only once the new one is whole.
+  ///
+  /// - Throws: `ImageFileError` for an unsupported name, a missing or read-only folder, an invalid geometry,
+  ///   or a failed write; no partial or temporary file is left behind.
+  public static func write(_ volume: Volume, to path: String, options: WriteOptions = WriteOptions()) throws(ImageFileError) {
+    let problems = volume.geometry.problems
+    if !problems.isEmpty {
+      throw ImageFileError(path: path, reason: .invalidArgument("cannot write an image whose " + problems.joined(separator: "; ")))
+    }
+    guard CITKBridge.canWrite(path: path) else {
+      throw ImageFileError(path: path, reason: .unsupportedFormat(
+        "unsupported output file type: no writer for this name (use .nii, .nii.gz, .nrrd, .nhdr, .mha or .mhd)"))
+    }
+    let level = options.compressionLevel ?? (path.lowercased().hasSuffix(".gz") ? -1 : 0)
+    try AtomicWrite.replacing(path) { (temporaryPath: String) throws(ImageFileError) in
+      try volume.withUnsafeBytes { bytes in
+        CITKBridge.write(path: temporaryPath, header: volume.header(), bytes: bytes, compressionLevel: level)
+      }.mapError { ImageFileError(path: path, reason: $0) }.get()
+    }
+  }
+}
+
+/// How `ImageFile.write` encodes a file.
+public struct WriteOptions: Sendable, Equatable {
+  /// Deflate level 1...9 where the format compresses (`.nii.gz`, NRRD, MetaImage); nil compresses only when the
+  /// name says so (`.nii.gz`), as SimpleITK's `WriteImage` does by default.
+  public var compressionLevel: Int?
+
+  public init(compressionLevel: Int? = nil) {
+    self.compressionLevel = compressionLevel
+  }
+}

@@ -1,0 +1,34 @@
+/// A number as users read it in reports: Swift's shortest round-trip form, without a trailing ".0",
+/// and -0 shown as 0.
+public func formatNumber(_ value: Double) -> String {
+  if value == 0 { return "0" }
+  if value.isNaN { return "nan" }
+  if value.isInfinite { return value < 0 ? "-inf" : "inf" }
+  var text = "\(value)"
+  if text.hasSuffix(".0") { text.removeLast(2) }
+  return text
+}
+
+/// Values in parentheses, comma separated: `(0.7, 0.7, 2.5)`.
+public func formatList(_ values: [Double]) -> String {
+  "(" + values.map(formatNumber).joined(separator: ", ") + ")"
+}
+
+/// Values in parentheses, comma separated: `(512, 512, 300)`.
+public func formatList(_ values: [Int]) -> String {
+  "(" + values.map(String.init).joined(separator: ", ") + ")"
+}
+
+/// A byte count with a binary unit: `1.5 MiB`, `312 B`.
+public func formatBytes(_ bytes: Int) -> String {
+  let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
+  var value = Double(bytes)
+  var unit = 0
+  while value >= 1024 && unit < units.count - 1 {
+    value /= 1024
+    unit += 1
+  }
+  if unit == 0 { return "\(bytes) B" }
+  let rounded = (value * 10).rounded() / 10
+  return "\(formatNumber(rounded)) \(units[unit])"
+}
