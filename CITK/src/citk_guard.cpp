@@ -1,6 +1,7 @@
 #include "citk_guard.hpp"
 
 #include <cstring>
+#include <regex>
 
 namespace citk {
 
@@ -25,6 +26,20 @@ void write_message(char *message, size_t capacity, const std::string &text) noex
     message[out++] = c;
   }
   message[out] = '\0';
+}
+
+std::string clean_itk_message(const std::string &description) {
+  static const std::regex prefix(R"((itk::ERROR|ITK ERROR|itk::ExceptionObject): *\w+\(0x[0-9a-fA-F]+\): *)");
+  std::string text = std::regex_replace(description, prefix, "");
+  const std::string nrrd = "[nrrd] ";
+  const size_t last = text.rfind(nrrd);
+  if (last != std::string::npos) {
+    std::string tail = text.substr(last + nrrd.size());
+    const size_t colon = tail.find(": ");
+    if (colon != std::string::npos && tail.find(' ') > colon) tail = tail.substr(colon + 2);
+    text = "NRRD: " + tail;
+  }
+  return text;
 }
 
 } // namespace citk

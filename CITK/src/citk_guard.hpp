@@ -24,6 +24,10 @@ struct Failure {
 /// spaces collapse, and the text is cut to fit, always NUL-terminated.
 void write_message(char *message, size_t capacity, const std::string &text) noexcept;
 
+/// ITK's description without its "itk::ERROR: NrrdImageIO(0x55...): " prefixes, and for NRRD's chain of
+/// "[nrrd] function: trouble" messages only the last, which says what is wrong.
+std::string clean_itk_message(const std::string &description);
+
 /// Runs `body` and converts whatever it throws into a status and a message.
 /// `itk_status` is the status an itk::ExceptionObject maps to in this call (CORRUPT for reads, IO for writes).
 template <typename Body>
@@ -35,7 +39,7 @@ citk_status guarded(char *message, size_t capacity, citk_status itk_status, Body
     write_message(message, capacity, failure.message);
     return failure.status;
   } catch (const itk::ExceptionObject &error) {
-    write_message(message, capacity, error.GetDescription());
+    write_message(message, capacity, clean_itk_message(error.GetDescription()));
     return itk_status;
   } catch (const std::bad_alloc &) {
     write_message(message, capacity, "out of memory inside ITK");

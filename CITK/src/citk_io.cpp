@@ -1,5 +1,7 @@
 // citk_read_header, citk_read_pixels and citk_write over itk::ImageIOBase.
 #include "citk_guard.hpp"
+#include "citk_nifti_check.hpp"
+#include "citk_nifti_pixels.hpp"
 
 #include <itkImageIOBase.h>
 #include <itkImageIOFactory.h>
@@ -7,6 +9,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <strings.h>
 #include <string>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -18,6 +21,12 @@ using IOComponent = itk::CommonEnums::IOComponent;
 using IOPixel = itk::CommonEnums::IOPixel;
 
 static_assert(sizeof(double) == 8, "CITK assumes IEEE double");
+
+/// Whether `path` ends with `suffix`, ignoring ASCII case.
+bool ends_with(const char *path, const char *suffix) {
+  const size_t n = std::strlen(path), m = std::strlen(suffix);
+  return n >= m && strncasecmp(path + n - m, suffix, m) == 0;
+}
 
 /// A readable name for the format an ImageIO handles.
 std::string format_name(const ImageIOBase &io) {
@@ -126,8 +135,11 @@ ImageIOBase::Pointer open_for_read(const char *path) {
                           "unsupported file type: no reader for this name (NIfTI .nii/.nii.gz, NRRD .nrrd/.nhdr, "
                           "MetaImage .mha/.mhd, VTK, GIPL, PNG, TIFF, BMP are read)"};
     }
+    // A small gzip file whose CRC is wrong fails ITK's recognition already; say what is really wrong.
+    if (by_name == "NIfTI") citk::verify_nifti_stream(path);
     throw citk::Failure{CITK_ERR_CORRUPT, "not a valid " + by_name + " image: its header is not recognised"};
   }
+  if (format_name(*io) == "NIfTI") citk::check_nifti_header(path);
   io->SetFileName(path);
   return io;
 }
@@ -227,8 +239,16 @@ extern "C" citk_status citk_read_pixels(const char *path, const citk_header *exp
     if (now.pixel_bytes == 0 || now.pixel_bytes != buffer_bytes) {
       throw citk::Failure{CITK_ERR_INVALID_ARGUMENT, "buffer size does not match the header"};
     }
+    const bool nifti = std::strcmp(now.format, "NIfTI") == 0;
+    // A NIfTI file in a .hdr/.img pair keeps its pixels elsewhere; only single-file NIfTI is read directly.
+    const bool single_file = ends_with(path, ".nii") || ends_with(path, ".nii.gz");
+    if (nifti && single_file && citk::read_plain_nifti_pixels(path, now, buffer, buffer_bytes)) return CITK_OK;
     io->SetIORegion(whole_region(now));
     io->Read(buffer);
+    if (nifti && single_file) {
+      // ITK converted the pixels (scaling, vector intent); check that the stream it read was whole.
+      citk::verify_nifti_stream(path);
+    }
     return CITK_OK;
   });
 }

@@ -42,6 +42,10 @@ public enum ImageFile {
       throw ImageFileError(path: path, reason: .tooLarge(
         "needs \(formatBytes(bytes)) of memory for its pixels, more than the limit of \(formatBytes(limit))"))
     }
+    if let short = OnDiskData.uncompressedShortfall(headerPath: path, format: header.format, pixelBytes: bytes) {
+      throw ImageFileError(path: path, reason: .corrupt(
+        "truncated: the pixel data needs \(short.needed) bytes on disk but the file has \(short.actual)"))
+    }
     guard let storage = PixelStorage(byteCount: bytes, zeroed: false) else {
       throw ImageFileError(path: path, reason: .tooLarge("cannot allocate \(formatBytes(bytes)) for its pixels"))
     }

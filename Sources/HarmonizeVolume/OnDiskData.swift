@@ -54,3 +54,80 @@ enum OnDiskData {
     (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue
   }
 }
+
+extension OnDiskData {
+  /// For pixel data stored uncompressed, the file size it needs (data offset + pixel bytes) and the size it
+  /// has; nil where the data is compressed or its layout is not known here (NRRD checks its own).
+  ///
+  /// Why: ITK 5.2's NIfTI and MetaImage readers return a silently short volume when an uncompressed file is
+  /// truncated; the rest of the buffer is whatever memory held. We refuse such files before reading.
+  static func uncompressedShortfall(headerPath: String, format: String, pixelBytes: Int) -> (needed: Int, actual: Int)? {
+    let lower = headerPath.lowercased()
+    if format == "NIfTI" {
+      let dataPath: String
+      if lower.hasSuffix(".nii") {
+        dataPath = headerPath
+      } else if lower.hasSuffix(".hdr"), let img = dataFile(headerPath: headerPath), img.lowercased().hasSuffix(".img") {
+        dataPath = img
+      } else {
+        return nil
+      }
+      guard let offset = niftiDataOffset(headerPath), let size = fileSize(dataPath), !isGzip(dataPath) else { return nil }
+      let start = dataPath == headerPath ? offset : 0
+      return size < start + pixelBytes ? (start + pixelBytes, size) : nil
+    }
+    if format == "MetaImage", lower.hasSuffix(".mha") || lower.hasSuffix(".mhd") {
+      guard let layout = metaImageLayout(headerPath), !layout.compressed, let size = fileSize(layout.dataPath) else { return nil }
+      return size < layout.offset + pixelBytes ? (layout.offset + pixelBytes, size) : nil
+    }
+    return nil
+  }
+
+  static func isGzip(_ path: String) -> Bool {
+    guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+    defer { try? handle.close() }
+    let magic = (try? handle.read(upToCount: 2)) ?? Data()
+    return magic == Data([0x1f, 0x8b])
+  }
+
+  /// NIfTI-1 `vox_offset` (bytes 108-111, float, in the header's byte order) of an uncompressed file.
+  static func niftiDataOffset(_ path: String) -> Int? {
+    guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+    defer { try? handle.close() }
+    guard let data = try? handle.read(upToCount: 348), data.count == 348 else { return nil }
+    let bytes = [UInt8](data)
+    let little = bytes[0] == 0x5c && bytes[1] == 0x01 // 348 little-endian
+    let raw = bytes[108..<112]
+    let bits = little ? raw.reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) } : raw.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+    let offset = Float(bitPattern: bits)
+    guard offset.isFinite, offset >= 0 else { return nil }
+    return max(Int(offset), 348)
+  }
+
+  /// Where a MetaImage's pixels are: the data file, the byte offset of the pixels in it, and whether they are
+  /// compressed. nil for lists, patterns and explicit header sizes.
+  static func metaImageLayout(_ path: String) -> (dataPath: String, offset: Int, compressed: Bool)? {
+    guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+    defer { try? handle.close() }
+    guard let head = try? handle.read(upToCount: 64 * 1024) else { return nil }
+    var compressed = false
+    var position = 0
+    for lineBytes in head.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+      position += lineBytes.count + 1
+      let line = String(decoding: lineBytes, as: UTF8.self)
+      let parts = line.split(separator: "=", maxSplits: 1)
+      guard parts.count == 2 else { continue }
+      let key = parts[0].trimmingCharacters(in: .whitespaces).lowercased()
+      let value = parts[1].trimmingCharacters(in: .whitespaces)
+      if key == "compresseddata" { compressed = value.lowercased() == "true" }
+      if key == "headersize" { return nil }
+      if key == "elementdatafile" {
+        if value == "LOCAL" { return (path, position, compressed) }
+        if value.hasPrefix("LIST") || value.contains("%") || value.contains(" ") { return nil }
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        return (value.hasPrefix("/") ? value : folder.appendingPathComponent(value).path, 0, compressed)
+      }
+    }
+    return nil
+  }
+}

@@ -36,7 +36,7 @@ extension HarmonizeCommand {
       }
       if json {
         print(ImageInfo.json(infos))
-      } else {
+      } else if !infos.isEmpty {
         print(infos.map(\.text).joined(separator: "\n\n"))
       }
       if failed { throw ExitStatus.usage.exitCode }

@@ -1,0 +1,75 @@
+// A check on raw NIfTI-1 headers that ITK's reader hides from us.
+//
+// ITK 5.2's NiftiImageIO silently replaces a pixdim of 0 or NaN with 1 mm and rejects a negative one with a
+// misleading "orthonormal direction cosines" error. A header with such spacing is corrupt, and the user should be
+// told so in those words. We read the 348-byte header ourselves (gzread reads plain and gzip files alike) and
+// check the spatial pixdim before ITK does.
+#include "citk_nifti_check.hpp"
+
+#include <zlib.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <sstream>
+
+namespace {
+
+template <typename T> T load(const unsigned char *bytes, size_t offset, bool swap) {
+  unsigned char copy[sizeof(T)];
+  std::memcpy(copy, bytes + offset, sizeof(T));
+  if (swap) {
+    for (size_t i = 0; i < sizeof(T) / 2; ++i) std::swap(copy[i], copy[sizeof(T) - 1 - i]);
+  }
+  T value;
+  std::memcpy(&value, copy, sizeof(T));
+  return value;
+}
+
+} // namespace
+
+namespace citk {
+
+void check_nifti_header(const char *path) {
+  gzFile file = gzopen(path, "rb");
+  if (file == nullptr) return; // ITK will report why it cannot be opened
+  unsigned char header[348];
+  const int got = gzread(file, header, sizeof header);
+  gzclose(file);
+  if (got != static_cast<int>(sizeof header)) return; // too short for NIfTI-1: ITK reports it
+  const int32_t sizeof_hdr = load<int32_t>(header, 0, false);
+  bool swap = false;
+  if (sizeof_hdr != 348) {
+    if (load<int32_t>(header, 0, true) != 348) return; // NIfTI-2 or not NIfTI: left to ITK
+    swap = true;
+  }
+  const int16_t dims = load<int16_t>(header, 40, swap);
+  if (dims < 1 || dims > 7) {
+    throw Failure{CITK_ERR_CORRUPT, "NIfTI dim[0] must be 1 to 7, not " + std::to_string(dims)};
+  }
+  std::ostringstream sizes;
+  bool bad_size = false;
+  sizes << "(";
+  for (int axis = 1; axis <= dims; ++axis) {
+    const int16_t n = load<int16_t>(header, 40 + 2 * axis, swap);
+    if (n < 1) bad_size = true;
+    sizes << (axis > 1 ? ", " : "") << n;
+  }
+  sizes << ")";
+  if (bad_size) throw Failure{CITK_ERR_CORRUPT, "sizes (NIfTI dim) must be at least 1, not " + sizes.str()};
+  const int spatial = dims < 3 ? dims : 3;
+  bool bad = false;
+  std::ostringstream values;
+  values << "(";
+  for (int axis = 1; axis <= spatial; ++axis) {
+    const float pixdim = load<float>(header, 76 + 4 * axis, swap);
+    if (!(std::isfinite(pixdim) && pixdim > 0)) bad = true;
+    values << (axis > 1 ? ", " : "") << pixdim;
+  }
+  values << ")";
+  if (bad) {
+    throw Failure{CITK_ERR_CORRUPT, "spacing (NIfTI pixdim) must be finite and > 0, not " + values.str()};
+  }
+}
+
+} // namespace citk

@@ -1,0 +1,162 @@
+// Pixel reading for plain NIfTI-1 files, with zlib, so that truncation and corruption are errors.
+#include "citk_nifti_pixels.hpp"
+
+#include <zlib.h>
+
+#include <algorithm>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+namespace {
+
+struct GzCloser {
+  void operator()(gzFile_s *file) const { gzclose(file); }
+};
+using GzHandle = std::unique_ptr<gzFile_s, GzCloser>;
+
+struct NiftiLayout {
+  bool swap = false;
+  int16_t datatype = 0;
+  int16_t dims = 0;
+  int16_t dim[8] = {};
+  float vox_offset = 0;
+  float scl_slope = 0;
+  float scl_inter = 0;
+};
+
+template <typename T> T load(const unsigned char *bytes, size_t offset, bool swap) {
+  unsigned char copy[sizeof(T)];
+  std::memcpy(copy, bytes + offset, sizeof(T));
+  if (swap) std::reverse(copy, copy + sizeof(T));
+  T value;
+  std::memcpy(&value, copy, sizeof(T));
+  return value;
+}
+
+bool read_layout(gzFile file, NiftiLayout &out) {
+  unsigned char header[348];
+  if (gzread(file, header, sizeof header) != static_cast<int>(sizeof header)) return false;
+  if (load<int32_t>(header, 0, false) == 348) {
+    out.swap = false;
+  } else if (load<int32_t>(header, 0, true) == 348) {
+    out.swap = true;
+  } else {
+    return false;
+  }
+  out.dims = load<int16_t>(header, 40, out.swap);
+  for (int i = 0; i < 8; ++i) out.dim[i] = load<int16_t>(header, 40 + 2 * i, out.swap);
+  out.datatype = load<int16_t>(header, 70, out.swap);
+  out.vox_offset = load<float>(header, 108, out.swap);
+  out.scl_slope = load<float>(header, 112, out.swap);
+  out.scl_inter = load<float>(header, 116, out.swap);
+  return true;
+}
+
+citk_pixel_type type_of_datatype(int16_t datatype) {
+  switch (datatype) {
+  case 2: return CITK_U8;
+  case 4: return CITK_I16;
+  case 8: return CITK_I32;
+  case 16: return CITK_F32;
+  case 64: return CITK_F64;
+  case 256: return CITK_I8;
+  case 512: return CITK_U16;
+  case 768: return CITK_U32;
+  case 1024: return CITK_I64;
+  case 1280: return CITK_U64;
+  default: return CITK_UNKNOWN;
+  }
+}
+
+size_t bytes_of(citk_pixel_type type) {
+  switch (type) {
+  case CITK_U8: case CITK_I8: return 1;
+  case CITK_U16: case CITK_I16: return 2;
+  case CITK_U32: case CITK_I32: case CITK_F32: return 4;
+  default: return 8;
+  }
+}
+
+GzHandle open(const char *path) {
+  GzHandle file(gzopen(path, "rb"));
+  if (!file) throw citk::Failure{CITK_ERR_IO, "cannot open for reading"};
+  gzbuffer(file.get(), 1 << 20);
+  return file;
+}
+
+/// Reads exactly `count` bytes (in pieces gzread's unsigned length can take) or throws CORRUPT.
+void read_exactly(gzFile file, unsigned char *into, uint64_t count) {
+  uint64_t done = 0;
+  while (done < count) {
+    const unsigned piece = static_cast<unsigned>(std::min<uint64_t>(count - done, 1u << 30));
+    const int got = gzread(file, into + done, piece);
+    if (got <= 0) {
+      int code = Z_OK;
+      const char *text = gzerror(file, &code);
+      throw citk::Failure{CITK_ERR_CORRUPT,
+                          "truncated or corrupt pixel data: " + std::to_string(done) + " of " + std::to_string(count) +
+                              " bytes readable" + (code != Z_OK && text ? std::string(" (") + text + ")" : "")};
+    }
+    done += static_cast<uint64_t>(got);
+  }
+}
+
+/// Reads what follows to the end (NIfTI allows trailing extension data) so that zlib checks every gzip member's
+/// CRC and length; throws CORRUPT on a bad CRC, a cut member or trailing garbage.
+void drain_and_verify(gzFile file) {
+  std::vector<unsigned char> scratch(1 << 16);
+  for (;;) {
+    const int got = gzread(file, scratch.data(), static_cast<unsigned>(scratch.size()));
+    if (got > 0) continue;
+    int code = Z_OK;
+    const char *text = gzerror(file, &code);
+    if (got < 0 || (code != Z_OK && code != Z_BUF_ERROR)) {
+      throw citk::Failure{CITK_ERR_CORRUPT, std::string("corrupt compressed data: ") + (text ? text : "zlib error")};
+    }
+    if (code == Z_BUF_ERROR) throw citk::Failure{CITK_ERR_CORRUPT, "truncated compressed data: the gzip stream ends early"};
+    return;
+  }
+}
+
+void skip_to(gzFile file, uint64_t offset) {
+  if (offset > 348) {
+    std::vector<unsigned char> skip(offset - 348);
+    read_exactly(file, skip.data(), skip.size());
+  }
+}
+
+void swap_in_place(unsigned char *data, uint64_t bytes, size_t width) {
+  if (width == 1) return;
+  for (uint64_t at = 0; at + width <= bytes; at += width) std::reverse(data + at, data + at + width);
+}
+
+} // namespace
+
+namespace citk {
+
+bool read_plain_nifti_pixels(const char *path, const citk_header &expected, void *buffer, size_t buffer_bytes) {
+  GzHandle file = open(path);
+  NiftiLayout layout;
+  if (!read_layout(file.get(), layout)) return false;
+  const bool scaled = layout.scl_slope != 0 && (layout.scl_slope != 1 || layout.scl_inter != 0);
+  const bool vector = layout.dims >= 5 && layout.dim[5] > 1;
+  if (scaled || vector || expected.components != 1 || type_of_datatype(layout.datatype) != expected.pixel_type) {
+    return false;
+  }
+  if (!(layout.vox_offset >= 348) || layout.vox_offset > 1e12f) {
+    throw Failure{CITK_ERR_CORRUPT, "NIfTI vox_offset must be at least 348, not " + std::to_string(layout.vox_offset)};
+  }
+  skip_to(file.get(), static_cast<uint64_t>(layout.vox_offset));
+  read_exactly(file.get(), static_cast<unsigned char *>(buffer), buffer_bytes);
+  drain_and_verify(file.get());
+  if (layout.swap) swap_in_place(static_cast<unsigned char *>(buffer), buffer_bytes, bytes_of(expected.pixel_type));
+  return true;
+}
+
+void verify_nifti_stream(const char *path) {
+  GzHandle file = open(path);
+  drain_and_verify(file.get());
+}
+
+} // namespace citk
