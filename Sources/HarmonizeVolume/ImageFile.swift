@@ -42,7 +42,8 @@ public enum ImageFile {
       throw ImageFileError(path: path, reason: .tooLarge(
         "needs \(formatBytes(bytes)) of memory for its pixels, more than the limit of \(formatBytes(limit))"))
     }
-    if let short = OnDiskData.uncompressedShortfall(headerPath: path, format: header.format, pixelBytes: bytes) {
+    if let short = OnDiskData.uncompressedShortfall(
+      headerPath: path, format: header.format, pixelBytes: bytes, values: bytes / header.pixelType.byteCount) {
       throw ImageFileError(path: path, reason: .corrupt(
         "truncated: the pixel data needs \(short.needed) bytes on disk but the file has \(short.actual)"))
     }

@@ -1,10 +1,12 @@
 /// A number as users read it in reports: Swift's shortest round-trip form, without a trailing ".0",
-/// and -0 shown as 0.
+/// and -0 shown as 0. A value that is exactly a 32-bit float (NIfTI stores spacing and origin as float32) is
+/// shown in float32's shortest form, `0.85` rather than `0.8500000238418579`; JSON output keeps every digit.
 public func formatNumber(_ value: Double) -> String {
   if value == 0 { return "0" }
   if value.isNaN { return "nan" }
   if value.isInfinite { return value < 0 ? "-inf" : "inf" }
-  var text = "\(value)"
+  let single = Float(value)
+  var text = Double(single) == value ? "\(single)" : "\(value)"
   if text.hasSuffix(".0") { text.removeLast(2) }
   return text
 }

@@ -61,7 +61,9 @@ extension OnDiskData {
   ///
   /// Why: ITK 5.2's NIfTI and MetaImage readers return a silently short volume when an uncompressed file is
   /// truncated; the rest of the buffer is whatever memory held. We refuse such files before reading.
-  static func uncompressedShortfall(headerPath: String, format: String, pixelBytes: Int) -> (needed: Int, actual: Int)? {
+  /// `voxels` counts voxels × components: for NIfTI the stored bytes follow the file's own `bitpix`, which differs
+  /// from the in-memory type when ITK applies `scl_slope` (int16 on disk, float32 in memory).
+  static func uncompressedShortfall(headerPath: String, format: String, pixelBytes: Int, values: Int) -> (needed: Int, actual: Int)? {
     let lower = headerPath.lowercased()
     if format == "NIfTI" {
       let dataPath: String
@@ -72,9 +74,11 @@ extension OnDiskData {
       } else {
         return nil
       }
-      guard let offset = niftiDataOffset(headerPath), let size = fileSize(dataPath), !isGzip(dataPath) else { return nil }
-      let start = dataPath == headerPath ? offset : 0
-      return size < start + pixelBytes ? (start + pixelBytes, size) : nil
+      guard let layout = niftiLayout(headerPath), let size = fileSize(dataPath), !isGzip(dataPath) else { return nil }
+      let start = dataPath == headerPath ? layout.offset : 0
+      let (stored, overflow) = values.multipliedReportingOverflow(by: layout.bitsPerValue / 8)
+      guard !overflow, layout.bitsPerValue % 8 == 0, layout.bitsPerValue > 0 else { return nil }
+      return size < start + stored ? (start + stored, size) : nil
     }
     if format == "MetaImage", lower.hasSuffix(".mha") || lower.hasSuffix(".mhd") {
       guard let layout = metaImageLayout(headerPath), !layout.compressed, let size = fileSize(layout.dataPath) else { return nil }
@@ -90,18 +94,25 @@ extension OnDiskData {
     return magic == Data([0x1f, 0x8b])
   }
 
-  /// NIfTI-1 `vox_offset` (bytes 108-111, float, in the header's byte order) of an uncompressed file.
-  static func niftiDataOffset(_ path: String) -> Int? {
+  /// NIfTI-1 `vox_offset` (bytes 108-111, float) and `bitpix` (bytes 72-73) of an uncompressed file, in the
+  /// header's byte order; bitpix is divided by the components of RGB types, so it counts one stored value.
+  static func niftiLayout(_ path: String) -> (offset: Int, bitsPerValue: Int)? {
     guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
     defer { try? handle.close() }
     guard let data = try? handle.read(upToCount: 348), data.count == 348 else { return nil }
     let bytes = [UInt8](data)
     let little = bytes[0] == 0x5c && bytes[1] == 0x01 // 348 little-endian
-    let raw = bytes[108..<112]
-    let bits = little ? raw.reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) } : raw.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
-    let offset = Float(bitPattern: bits)
+    func word(_ range: Range<Int>) -> UInt32 {
+      let raw = bytes[range]
+      return little ? raw.reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) } : raw.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+    }
+    let offset = Float(bitPattern: word(108..<112))
     guard offset.isFinite, offset >= 0 else { return nil }
-    return max(Int(offset), 348)
+    let datatype = Int(word(70..<72))
+    var bits = Int(word(72..<74))
+    if datatype == 128 { bits /= 3 } // RGB24: three u8 values per voxel
+    if datatype == 2304 { bits /= 4 } // RGBA32
+    return (max(Int(offset), 348), bits)
   }
 
   /// Where a MetaImage's pixels are: the data file, the byte offset of the pixels in it, and whether they are

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Walkthrough on the bundled sample dataset. Run by `bash scripts/demo.sh` (which builds harmonize) and by the
+# test suite (SamplesTests), so it cannot rot. HARMONIZE names the binary; default: the release build.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+harmonize="${HARMONIZE:-$here/../.build/release/harmonize}"
+data="$here/Dataset001_Tiny"
+
+echo "== 1. Headers of one training case, both channels and its label"
+"$harmonize" info "$data/imagesTr/tiny_003_0000.nii.gz" "$data/imagesTr/tiny_003_0001.nii.gz" "$data/labelsTr/tiny_003.nii.gz"
+
+echo
+echo "== 2. The same as JSON, for scripts (one file)"
+"$harmonize" info --json "$data/imagesTs/tiny_101_0000.nii.gz"
+
+echo
+echo "== 3. A file that is not an image: one line naming it and the problem, exit status 2"
+status=0
+"$harmonize" info "$data/dataset.json" || status=$?
+echo "exit status $status"
+[[ $status -eq 2 ]]

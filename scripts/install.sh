@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs what Harmonize needs on Debian 12 and is missing: ITK 5.2 ImageIO, zlib, and (with --python) a Python
+# virtual environment at .venv with SimpleITK and nibabel for the conformance tests. Idempotent: it runs
+# `apt-get update` only when a package is missing, and touches the venv only when an import fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_python=0
+[[ "${1:-}" == "--python" ]] && want_python=1
+
+as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
+
+packages=(libinsighttoolkit5-dev zlib1g-dev)
+if (( want_python )); then
+  command -v python3 >/dev/null || packages+=(python3)
+  python3 -m venv --help >/dev/null 2>&1 || packages+=(python3-venv)
+fi
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if (( ${#missing[@]} )); then
+  echo "install: apt packages: ${missing[*]}" >&2
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if (( want_python )); then
+  # Test-only Python packages: independent implementations we check ourselves against.
+  if ! .venv/bin/python -c "import SimpleITK, nibabel, numpy" 2>/dev/null; then
+    echo "install: Python venv .venv with SimpleITK, nibabel, numpy" >&2
+    python3 -m venv .venv
+    .venv/bin/python -m pip install -q --disable-pip-version-check "SimpleITK>=2.3" "nibabel>=5.2" "numpy>=1.24"
+  fi
+fi
