@@ -1,0 +1,18 @@
+import Foundation
+import Testing
+import _HarmonizeTestSupport
+
+/// Runs Samples/walkthrough.sh against the debug build, so the samples and the README's first command cannot rot.
+@Suite("Samples walkthrough")
+struct SamplesTests {
+  @Test func walkthroughRuns() throws {
+    var environment = ProcessInfo.processInfo.environment
+    environment["HARMONIZE"] = TestEnvironment.harmonizeBinary
+    let result = try run("/bin/bash", [TestEnvironment.packageRoot + "/Samples/walkthrough.sh"], environment: environment)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("size         50 x 50 x 22"))
+    #expect(result.stdout.contains("\"orientation\" : \"LPS\""))
+    #expect(result.stdout.contains("exit status 2"))
+    #expect(result.stderr.contains("dataset.json: unsupported file type"))
+  }
+}
