@@ -13,7 +13,8 @@ as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 packages=(libinsighttoolkit5-dev zlib1g-dev)
 if (( want_python )); then
   command -v python3 >/dev/null || packages+=(python3)
-  python3 -m venv --help >/dev/null 2>&1 || packages+=(python3-venv)
+  # Debian strips ensurepip from python3; without python3-venv, `python3 -m venv` fails to create a venv.
+  python3 -c "import ensurepip" >/dev/null 2>&1 || packages+=(python3-venv)
 fi
 missing=()
 for p in "${packages[@]}"; do

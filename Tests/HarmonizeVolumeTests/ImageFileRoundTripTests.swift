@@ -39,43 +39,39 @@ struct ImageFileRoundTripTests {
     #expect(folder.contents.allSatisfy { !$0.hasPrefix(".harmonize-tmp-") })
   }
 
+  /// Writes `volume` as `name`, reads it back, and checks geometry to 1e-6 and voxels bit for bit.
+  private func expectRoundTrip(_ volume: Volume, as name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let folder = TemporaryFolder("roundtrip")
+    try ImageFile.write(volume, to: folder.file(name))
+    let back = try ImageFile.read(at: folder.file(name))
+    #expect(back.geometry.dimension == volume.geometry.dimension, sourceLocation: sourceLocation)
+    #expect(back.components == volume.components, sourceLocation: sourceLocation)
+    expectSameGeometry(back.geometry, volume.geometry, sourceLocation: sourceLocation)
+    expectSameVoxels(back, volume, sourceLocation: sourceLocation)
+  }
+
   @Test(arguments: [".nii.gz", ".nrrd", ".mha"])
   func twoDimensionalImageRoundTrips(_ ending: String) throws {
-    let folder = TemporaryFolder("roundtrip2d")
     let a = 0.2
-    let volume = SyntheticVolume.make(size: [9, 4], spacing: [0.5, 0.25], origin: [3, -4],
-                                      direction: [cos(a), -sin(a), sin(a), cos(a)], pixelType: .u16)
-    try ImageFile.write(volume, to: folder.file("slice\(ending)"))
-    let back = try ImageFile.read(at: folder.file("slice\(ending)"))
-    #expect(back.geometry.dimension == 2)
-    expectSameGeometry(back.geometry, volume.geometry)
-    expectSameVoxels(back, volume)
+    try expectRoundTrip(SyntheticVolume.make(size: [9, 4], spacing: [0.5, 0.25], origin: [3, -4],
+                                             direction: [cos(a), -sin(a), sin(a), cos(a)], pixelType: .u16),
+                        as: "slice\(ending)")
   }
 
   @Test(arguments: [".nii.gz", ".nrrd", ".mha"])
   func fourDimensionalImageRoundTrips(_ ending: String) throws {
-    let folder = TemporaryFolder("roundtrip4d")
     var direction = Geometry.identity(4)
     let oblique = SyntheticVolume.obliqueDirection()
     for r in 0..<3 { for c in 0..<3 { direction[r * 4 + c] = oblique[r * 3 + c] } }
-    let volume = SyntheticVolume.make(size: [6, 5, 4, 3], spacing: [1, 1.5, 2, 2000], origin: [1, 2, 3, 0],
-                                      direction: direction, pixelType: .f32)
-    try ImageFile.write(volume, to: folder.file("series\(ending)"))
-    let back = try ImageFile.read(at: folder.file("series\(ending)"))
-    #expect(back.geometry.dimension == 4)
-    expectSameGeometry(back.geometry, volume.geometry)
-    expectSameVoxels(back, volume)
+    try expectRoundTrip(SyntheticVolume.make(size: [6, 5, 4, 3], spacing: [1, 1.5, 2, 2000], origin: [1, 2, 3, 0],
+                                             direction: direction, pixelType: .f32),
+                        as: "series\(ending)")
   }
 
   @Test(arguments: [".nii.gz", ".nrrd", ".mha"])
   func multiComponentImageRoundTrips(_ ending: String) throws {
-    let folder = TemporaryFolder("vector")
-    let volume = SyntheticVolume.make(size: [4, 3, 2], spacing: [1, 1, 1], pixelType: .f32, components: 3)
-    try ImageFile.write(volume, to: folder.file("vector\(ending)"))
-    let back = try ImageFile.read(at: folder.file("vector\(ending)"))
-    #expect(back.components == 3)
-    expectSameGeometry(back.geometry, volume.geometry)
-    expectSameVoxels(back, volume)
+    try expectRoundTrip(SyntheticVolume.make(size: [4, 3, 2], spacing: [1, 1, 1], pixelType: .f32, components: 3),
+                        as: "vector\(ending)")
   }
 
   @Test func writeReplacesAnExistingFileWhole() throws {
