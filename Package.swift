@@ -19,6 +19,7 @@ let package = Package(
     .executable(name: "harmonize", targets: ["HarmonizeCLI"]),
     .library(name: "Harmonize", targets: ["Harmonize"]),
     .library(name: "HarmonizeVolume", targets: ["HarmonizeVolume"]),
+    .library(name: "HarmonizeResample", targets: ["HarmonizeResample"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -34,15 +35,17 @@ let package = Package(
       linkerSettings: itkLibraries + [.linkedLibrary("z"), .linkedLibrary("stdc++")]
     ),
     .target(name: "HarmonizeVolume", dependencies: ["CITK"]),
-    .target(name: "Harmonize", dependencies: ["HarmonizeVolume"]),
+    .target(name: "HarmonizeResample", dependencies: ["HarmonizeVolume"]),
+    .target(name: "Harmonize", dependencies: ["HarmonizeVolume", "HarmonizeResample"]),
     .executableTarget(
       name: "HarmonizeCLI",
       dependencies: ["Harmonize", .product(name: "ArgumentParser", package: "swift-argument-parser")]
     ),
     .target(name: "_HarmonizeTestSupport", dependencies: ["HarmonizeVolume"], path: "Tests/_HarmonizeTestSupport"),
     .testTarget(name: "HarmonizeVolumeTests", dependencies: ["HarmonizeVolume", "_HarmonizeTestSupport"]),
+    .testTarget(name: "HarmonizeResampleTests", dependencies: ["HarmonizeResample", "_HarmonizeTestSupport"]),
     .testTarget(name: "HarmonizeCLITests", dependencies: ["HarmonizeCLI", "_HarmonizeTestSupport"]),
-    .testTarget(name: "ConformanceTests", dependencies: ["HarmonizeVolume", "HarmonizeCLI", "_HarmonizeTestSupport"]),
+    .testTarget(name: "ConformanceTests", dependencies: ["HarmonizeVolume", "HarmonizeResample", "HarmonizeCLI", "_HarmonizeTestSupport"]),
   ],
   cxxLanguageStandard: .cxx17
 )

@@ -1,2 +1,3 @@
 // The umbrella module: `import Harmonize` gives every Harmonize library.
 @_exported import HarmonizeVolume
+@_exported import HarmonizeResample

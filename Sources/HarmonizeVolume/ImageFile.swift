@@ -78,6 +78,11 @@ public enum ImageFile {
   }
 }
 
+extension ImageFile {
+  /// Whether a file with this name can be written (a registered writer handles its ending).
+  public static func canWrite(_ path: String) -> Bool { CITKBridge.canWrite(path: path) }
+}
+
 /// How `ImageFile.write` encodes a file.
 public struct WriteOptions: Sendable, Equatable {
   /// Deflate level 1...9 where the format compresses (`.nii.gz`, NRRD, MetaImage); nil compresses only when the

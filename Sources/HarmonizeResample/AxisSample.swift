@@ -1,0 +1,43 @@
+/// One output position along one input axis, ready for a kernel: buffer offsets of the lower and upper neighbour
+/// and of the nearest voxel, the weight of the upper neighbour, and whether the position is inside the input.
+///
+/// Offsets are premultiplied by the axis' stride in the buffer (components × voxels of the faster axes).
+struct AxisSample {
+  var lower: Int
+  var upper: Int
+  /// Weight of `upper`; 0 where ITK skips the axis (exactly on a voxel, or clamped at an edge).
+  var weight: Double
+  var nearest: Int
+  var inside: Bool
+
+  /// The sample at continuous index `c` along an axis of `n` voxels.
+  ///
+  /// Linear follows ITK's `LinearInterpolateImageFunction`: base = max(floor(c), 0), distance = c − base; a distance
+  /// ≤ 0 or a missing upper neighbour (base + 1 > n − 1) skips the axis, which the weight 0 reproduces exactly.
+  /// Nearest rounds half up as ITK's `Math::Round` (its `(2c + 0.5)` rounded to even, halved by a shift).
+  /// Inside: `−0.5 ≤ c < n − 0.5` as ITK's `IsInsideBuffer` with `halfOpen`, else `−0.5 ≤ c ≤ n − 0.5`.
+  @inline(__always)
+  init(_ c: Double, size n: Int, stride: Int, halfOpen: Bool) {
+    inside = c >= -0.5 && (halfOpen ? c < Double(n) - 0.5 : c <= Double(n) - 0.5)
+    guard inside else {
+      lower = 0
+      upper = 0
+      weight = 0
+      nearest = 0
+      return
+    }
+    let base = max(Int(c.rounded(.down)), 0)
+    let distance = c - Double(base)
+    if distance <= 0 || base + 1 > n - 1 {
+      lower = min(base, n - 1) * stride
+      upper = lower
+      weight = 0
+    } else {
+      lower = base * stride
+      upper = (base + 1) * stride
+      weight = distance
+    }
+    let rounded = Int((c + c + 0.5).rounded(.toNearestOrEven)) >> 1
+    nearest = min(max(rounded, 0), n - 1) * stride
+  }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import HarmonizeVolume
+
+/// Resampling from file to file: what `harmonize resample` runs, callable from any Swift code.
+public enum FileResampler {
+  /// What a finished resample did.
+  public struct Report: Sendable {
+    public var input: ImageHeader
+    public var plan: GridPlan
+    /// Wall-clock seconds for read, resample and write.
+    public var seconds: (read: Double, resample: Double, write: Double)
+  }
+
+  /// Checks that `output` can be written (folder exists, writable, known file type) before any work is done.
+  public static func checkOutput(_ output: String) throws(ImageFileError) {
+    let folder = URL(fileURLWithPath: output).deletingLastPathComponent().path
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+      throw ImageFileError(path: output, reason: .io("cannot write: folder '\(folder)' does not exist"))
+    }
+    guard FileManager.default.isWritableFile(atPath: folder) else {
+      throw ImageFileError(path: output, reason: .io("cannot write: folder '\(folder)' is not writable"))
+    }
+    guard ImageFile.canWrite(output) else {
+      throw ImageFileError(path: output, reason: .unsupportedFormat(
+        "unsupported output file type: no writer for this name (use .nii, .nii.gz, .nrrd, .nhdr, .mha or .mhd)"))
+    }
+  }
+
+  /// Reads `input`, resamples it as `request` says, and writes `output` atomically.
+  /// - Throws: `ImageFileError` (read or write) or `ResampleError` (request); no output file is left on failure.
+  public static func resample(input: String, output: String, request: ResampleRequest) throws -> Report {
+    try checkOutput(output)
+    let clock = ContinuousClock()
+    let t0 = clock.now
+    let header = try ImageFile.readHeader(at: input)
+    let plan = try GridPlanner.plan(header, request)
+    let volume = try ImageFile.read(at: input)
+    let t1 = clock.now
+    let result = try Resampler.resample(volume, to: plan, request: request)
+    let t2 = clock.now
+    try ImageFile.write(result, to: output)
+    let t3 = clock.now
+    func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
+    return Report(input: header, plan: plan, seconds: (seconds(t1 - t0), seconds(t2 - t1), seconds(t3 - t2)))
+  }
+}

@@ -1,0 +1,33 @@
+/// How values between voxel centres are estimated.
+public enum Interpolation: String, CaseIterable, Codable, Sendable {
+  /// Trilinear, as ITK's `LinearInterpolateImageFunction` (x, then y, then z): the default for images.
+  case linear
+  /// The nearest voxel, ties rounded half up as ITK does: copies labels exactly.
+  case nearest
+  /// Label-safe smooth: each label's mask interpolated linearly, then the label with the largest weight
+  /// (nnU-Net's segmentation resampling, without one float mask per label in memory). Never invents a label.
+  case label
+  /// Cubic B-spline with prefilter (ITK's `BSplineInterpolateImageFunction`, order 3; nnU-Net's images).
+  case bspline
+}
+
+/// Where the output grid sits relative to the input, for a spacing target. See reference/resampling.md b.13.
+public enum GridPreset: String, CaseIterable, Codable, Sendable {
+  /// Target spacing exactly, size `round(n·s/t)` (half to even), centred on the input's field of view: no sample
+  /// falls outside the data, so no empty last plane. The default.
+  case center
+  /// The common SimpleITK recipe: same size rule, input origin and direction kept. Upsampling leaves the last
+  /// plane(s) at the default value because ITK treats a sample at n − 0.5 as outside.
+  case sitk
+  /// nnU-Net's array-space rule (skimage `resize`, align_corners=False): field-of-view edges aligned, samples
+  /// at `(k + 0.5)·n/m − 0.5`; the file records the requested spacing and the input origin, as nnU-Net does.
+  case nnunet
+}
+
+/// How a real value becomes an integer pixel.
+public enum IntegerCast: String, Codable, Sendable {
+  /// Round half away from zero, then clamp to the type's range (scipy, nibabel, c3d). The default.
+  case roundAndClamp
+  /// Clamp, then truncate toward zero, as ITK's `ResampleImageFilter` does (biases values down).
+  case truncateAndClamp
+}

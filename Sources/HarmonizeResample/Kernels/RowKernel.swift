@@ -1,0 +1,23 @@
+/// What a kernel needs to fill one output row: samples per output voxel along each input axis (x varies per voxel;
+/// y and z either per voxel, stride 1, or fixed for the row, stride 0), the input and output buffers, and how
+/// values are cast.
+struct RowContext<In: ResamplePixel, Out: ResamplePixel> {
+  var xs: UnsafePointer<AxisSample>
+  var ys: UnsafePointer<AxisSample>
+  var yStride: Int
+  var zs: UnsafePointer<AxisSample>
+  var zStride: Int
+  var count: Int
+  /// Input buffer at the current time point; components interleaved.
+  var input: UnsafePointer<In>
+  /// Output row start; components interleaved.
+  var output: UnsafeMutablePointer<Out>
+  var components: Int
+  var defaultValue: Out
+  var cast: IntegerCast
+}
+
+/// Fills one output row.
+protocol RowKernel {
+  static func fill<In: ResamplePixel, Out: ResamplePixel>(_ row: RowContext<In, Out>)
+}

@@ -1,0 +1,169 @@
+import Foundation
+import HarmonizeVolume
+
+/// Resamples a volume onto a planned grid. Every pixel type, 2D, 3D and 4D (each time point on the same grid),
+/// multi-component (each component on the same grid). No ITK filter is involved: ITK reads and writes files only.
+///
+/// Memory: the input, the output, and per thread a few rows of samples; B-spline adds one double per input value.
+public enum Resampler {
+  /// Plans the grid for `volume` and resamples it.
+  public static func resample(_ volume: Volume, _ request: ResampleRequest) throws(ResampleError) -> (Volume, GridPlan) {
+    let plan = try GridPlanner.plan(volume.header(), request)
+    return (try resample(volume, to: plan, request: request), plan)
+  }
+
+  /// Resamples `volume` onto `plan`'s grid with `request`'s interpolation, default value and cast.
+  public static func resample(_ volume: Volume, to plan: GridPlan, request: ResampleRequest) throws(ResampleError) -> Volume {
+    var output: Volume
+    do {
+      output = try Volume(geometry: plan.geometry, pixelType: plan.pixelType, components: volume.components)
+    } catch {
+      throw ResampleError(.tooLarge("output grid \(formatList(plan.geometry.size)): \(error)"))
+    }
+    let map = CoordinateMap(input: volume.geometry, output: plan.geometry, sampling: plan.sampling, exactITK: request.sitkCompatible)
+    let job = Job(input: volume, map: map, request: request)
+    do {
+      try output.withUnsafeMutableBytes { (outBytes: UnsafeMutableRawBufferPointer) throws in
+        try volume.withUnsafeBytes { (inBytes: UnsafeRawBufferPointer) throws in
+          try dispatch(volume.pixelType, plan.pixelType, JobRunner(job: job, input: inBytes, output: outBytes))
+        }
+      }
+    } catch let error as ResampleError {
+      throw error
+    } catch {
+      throw ResampleError(.tooLarge("\(error)"))
+    }
+    return output
+  }
+}
+
+/// Everything a resample needs except the buffers' types. Immutable once made, so the worker threads share it.
+struct Job: @unchecked Sendable {
+  let input: Space3
+  let timePoints: Int
+  let components: Int
+  let map: CoordinateMap
+  let request: ResampleRequest
+  let inputValuesPerTimePoint: Int
+  let outputValuesPerTimePoint: Int
+  /// ITK's half-open inside test (SimpleITK mode and the sitk grid), else closed.
+  let halfOpen: Bool
+  let threads: Int
+
+  init(input volume: Volume, map: CoordinateMap, request: ResampleRequest) {
+    input = Space3(volume.geometry)
+    timePoints = volume.geometry.dimension == 4 ? volume.geometry.size[3] : 1
+    components = volume.components
+    self.map = map
+    self.request = request
+    inputValuesPerTimePoint = input.size.x * input.size.y * input.size.z * volume.components
+    outputValuesPerTimePoint = map.outputSize.x * map.outputSize.y * map.outputSize.z * volume.components
+    halfOpen = request.sitkCompatible || request.grid == .sitk
+    threads = max(1, request.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+  }
+
+  /// Buffer strides of the input's x, y and z axes, in values.
+  var strides: SIMD3<Int> { SIMD3(components, components * input.size.x, components * input.size.x * input.size.y) }
+
+  func sample(_ c: Double, axis: Int) -> AxisSample {
+    AxisSample(c, size: input.size[axis], stride: strides[axis], halfOpen: halfOpen)
+  }
+
+  /// Runs `body` over output rows `r = k · height + j`, split into contiguous chunks over the threads.
+  func forEachRowChunk(_ body: @escaping @Sendable (Range<Int>) -> Void) {
+    let rows = map.outputSize.y * map.outputSize.z
+    let workers = min(threads, rows)
+    if workers <= 1 {
+      body(0..<rows)
+      return
+    }
+    // More chunks than threads so that uneven rows (edges outside the input) balance out.
+    let chunks = min(rows, workers * 8)
+    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+      body((rows * chunk / chunks)..<(rows * (chunk + 1) / chunks))
+    }
+  }
+}
+
+/// Wraps values that are safe to share across worker threads because each thread writes disjoint rows.
+struct Shared<T>: @unchecked Sendable {
+  let value: T
+}
+
+/// Runs a job for concrete pixel types: splits output rows over threads and fills each row with the kernel.
+struct JobRunner: PixelTypeKernel {
+  let job: Job
+  let input: UnsafeRawBufferPointer
+  let output: UnsafeMutableRawBufferPointer
+
+  func run<In: ResamplePixel, Out: ResamplePixel>(_ inType: In.Type, _ outType: Out.Type) throws {
+    let source = UnsafePointer(input.bindMemory(to: In.self).baseAddress!)
+    let target = output.bindMemory(to: Out.self).baseAddress!
+    switch job.request.interpolation {
+    case .linear: fillRows(job, source, target, LinearKernel.self)
+    case .nearest: fillRows(job, source, target, NearestKernel.self)
+    case .label: fillRows(job, source, target, LabelKernel.self)
+    case .bspline: try BSpline.run(job: job, input: source, output: target)
+    }
+  }
+}
+
+/// Fills every output row of every time point with kernel `K`, reading samples from `job.map`.
+func fillRows<In: ResamplePixel, Out: ResamplePixel, K: RowKernel>(
+  _ job: Job, _ source: UnsafePointer<In>, _ target: UnsafeMutablePointer<Out>, _: K.Type
+) {
+  let width = job.map.outputSize.x
+  let height = job.map.outputSize.y
+  let defaultValue = Out.cast(job.request.defaultValue, job.request.integerCast)
+  let cast = job.request.integerCast
+  let components = job.components
+  // Separable maps: one table of samples per axis, shared by every row.
+  var tables: ([AxisSample], [AxisSample], [AxisSample])?
+  if case .separable(let x, let y, let z) = job.map.kind {
+    tables = (x.map { job.sample($0, axis: 0) }, y.map { job.sample($0, axis: 1) }, z.map { job.sample($0, axis: 2) })
+  }
+  let shared = Shared(value: (source, target, tables))
+  for t in 0..<job.timePoints {
+    job.forEachRowChunk { rows in
+      let (source, target, tables) = shared.value
+      let input = source + t * job.inputValuesPerTimePoint
+      let output = target + t * job.outputValuesPerTimePoint
+      var xs = [AxisSample](repeating: AxisSample(-1, size: 1, stride: 0, halfOpen: true), count: tables == nil ? width : 0)
+      var ys = xs
+      var zs = xs
+      for r in rows {
+        let (j, k) = (r % height, r / height)
+        let rowOutput = output + r * width * components
+        if let (tx, ty, tz) = tables {
+          tx.withUnsafeBufferPointer { px in
+            ty.withUnsafeBufferPointer { py in
+              tz.withUnsafeBufferPointer { pz in
+                K.fill(RowContext(xs: px.baseAddress!, ys: py.baseAddress! + j, yStride: 0, zs: pz.baseAddress! + k, zStride: 0,
+                                  count: width, input: input, output: rowOutput, components: components,
+                                  defaultValue: defaultValue, cast: cast))
+              }
+            }
+          }
+        } else if case .general(let start, let delta) = job.map.kind {
+          let s = start(j, k)
+          let d = delta(j, k)
+          for i in 0..<width {
+            let alpha = Double(i) / Double(width)
+            xs[i] = job.sample(s.x + alpha * d.x, axis: 0)
+            ys[i] = job.sample(s.y + alpha * d.y, axis: 1)
+            zs[i] = job.sample(s.z + alpha * d.z, axis: 2)
+          }
+          xs.withUnsafeBufferPointer { px in
+            ys.withUnsafeBufferPointer { py in
+              zs.withUnsafeBufferPointer { pz in
+                K.fill(RowContext(xs: px.baseAddress!, ys: py.baseAddress!, yStride: 1, zs: pz.baseAddress!, zStride: 1,
+                                  count: width, input: input, output: rowOutput, components: components,
+                                  defaultValue: defaultValue, cast: cast))
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
