@@ -26,7 +26,9 @@ struct AxisSample {
       nearest = 0
       return
     }
-    let base = max(Int(c.rounded(.down)), 0)
+    // floor(c) without libm: c is in [-0.5, n], so the truncating conversion is safe.
+    let truncated = Int(c)
+    let base = max(Double(truncated) > c ? truncated - 1 : truncated, 0)
     let distance = c - Double(base)
     if distance <= 0 || base + 1 > n - 1 {
       lower = min(base, n - 1) * stride
@@ -37,7 +39,18 @@ struct AxisSample {
       upper = (base + 1) * stride
       weight = distance
     }
-    let rounded = Int((c + c + 0.5).rounded(.toNearestOrEven)) >> 1
+    let rounded = roundHalfEven(c + c + 0.5) >> 1
     nearest = min(max(rounded, 0), n - 1) * stride
   }
+}
+
+/// `y` rounded to the nearest integer, ties to even (what `cvtsd2si` does), without libm; for |y| < 2^52.
+@inline(__always)
+func roundHalfEven(_ y: Double) -> Int {
+  let t = Int(y)
+  let floorY = Double(t) > y ? t - 1 : t
+  let f = y - Double(floorY)
+  if f > 0.5 { return floorY + 1 }
+  if f < 0.5 { return floorY }
+  return floorY & 1 == 0 ? floorY : floorY + 1
 }

@@ -26,7 +26,8 @@ public enum GridPreset: String, CaseIterable, Codable, Sendable {
 
 /// How a real value becomes an integer pixel.
 public enum IntegerCast: String, Codable, Sendable {
-  /// Round half away from zero, then clamp to the type's range (scipy, nibabel, c3d). The default.
+  /// Round to nearest, ties to even (numpy's `rint`: unbiased, where half away from zero pushes every tie outward),
+  /// then clamp to the type's range. The default.
   case roundAndClamp
   /// Clamp, then truncate toward zero, as ITK's `ResampleImageFilter` does (biases values down).
   case truncateAndClamp

@@ -100,6 +100,7 @@ struct JobRunner: PixelTypeKernel {
     let source = UnsafePointer(input.bindMemory(to: In.self).baseAddress!)
     let target = output.bindMemory(to: Out.self).baseAddress!
     switch job.request.interpolation {
+    case .linear where SeparableLinear.applies(job): SeparableLinear.run(job: job, input: source, output: target)
     case .linear: fillRows(job, source, target, LinearKernel.self)
     case .nearest: fillRows(job, source, target, NearestKernel.self)
     case .label: fillRows(job, source, target, LabelKernel.self)
