@@ -16,8 +16,16 @@ struct AxisSample {
   /// ≤ 0 or a missing upper neighbour (base + 1 > n − 1) skips the axis, which the weight 0 reproduces exactly.
   /// Nearest rounds half up as ITK's `Math::Round` (its `(2c + 0.5)` rounded to even, halved by a shift).
   /// Inside: `−0.5 ≤ c < n − 0.5` as ITK's `IsInsideBuffer` with `halfOpen`, else `−0.5 ≤ c ≤ n − 0.5`.
+  /// With `snap` (outside SimpleITK mode) a position within 1e-9 voxel of a voxel centre is taken as that centre,
+  /// so that resampling onto the same grid returns the input exactly (index ↔ point round trips are off by an ulp,
+  /// which would otherwise blend in a neighbour with a weight of 1e-16 or of 1 − 1e-16).
   @inline(__always)
-  init(_ c: Double, size n: Int, stride: Int, halfOpen: Bool) {
+  init(_ c: Double, size n: Int, stride: Int, halfOpen: Bool, snap: Bool = false) {
+    var c = c
+    if snap && abs(c) < 1e15 {
+      let nearestInteger = Double(roundHalfEven(c))
+      if abs(c - nearestInteger) < 1e-9 { c = nearestInteger }
+    }
     inside = c >= -0.5 && (halfOpen ? c < Double(n) - 0.5 : c <= Double(n) - 0.5)
     guard inside else {
       lower = 0

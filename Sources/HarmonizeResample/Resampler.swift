@@ -66,7 +66,7 @@ struct Job: @unchecked Sendable {
   var strides: SIMD3<Int> { SIMD3(components, components * input.size.x, components * input.size.x * input.size.y) }
 
   func sample(_ c: Double, axis: Int) -> AxisSample {
-    AxisSample(c, size: input.size[axis], stride: strides[axis], halfOpen: halfOpen)
+    AxisSample(c, size: input.size[axis], stride: strides[axis], halfOpen: halfOpen, snap: !request.sitkCompatible)
   }
 
   /// Runs `body` over output rows `r = k · height + j`, split into contiguous chunks over the threads.

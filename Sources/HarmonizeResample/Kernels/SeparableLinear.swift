@@ -28,7 +28,7 @@ enum SeparableLinear {
       weight = .allocate(capacity: max(count, 1))
       inside = .allocate(capacity: max(count, 1))
       for (k, c) in coordinates.enumerated() {
-        let sample = AxisSample(c, size: n, stride: 1, halfOpen: halfOpen)
+        let sample = AxisSample(c, size: n, stride: 1, halfOpen: halfOpen, snap: true)
         lower[k] = sample.lower
         upper[k] = sample.upper
         weight[k] = Acc(sample.weight)
