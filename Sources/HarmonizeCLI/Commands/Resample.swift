@@ -19,14 +19,16 @@ extension HarmonizeCommand {
 
     @Argument(help: "Image to resample.") var input: String
     @Argument(help: "Output file; its ending picks the format (.nii.gz, .nii, .nrrd, .mha, ...).") var output: String
-    @Option(help: "Target spacing in mm: one value (isotropic) or SX,SY,SZ.") var spacing: SpacingArgument?
+    // Values that start with "-" (negative spacing, to be refused with a clear message, or a default of -1024) are
+    // values, not options.
+    @Option(parsing: .unconditional, help: "Target spacing in mm: one value (isotropic) or SX,SY,SZ.") var spacing: SpacingArgument?
     @Option(help: "Take the output grid (size, spacing, origin, direction) from this image.") var like: String?
     @Option(help: "linear (images), nearest or label (segmentations), bspline (cubic).") var interpolation: Interpolation = .linear
     @Option(help: "Grid placement for --spacing: center, sitk or nnunet.") var grid: GridPreset = .center
     @Flag(help: "Reproduce SimpleITK's Resample recipe bit for bit.") var sitkCompatible = false
     @Option(help: "Largest output size per axis: N, or NX,NY,NZ; coarsens the spacing to fit.") var maxSize: SizeCapArgument?
     @Option(help: "Largest number of output voxels; coarsens the spacing to fit.") var maxVoxels: Int?
-    @Option(help: "Value for samples outside the input.") var defaultValue: Double = 0
+    @Option(parsing: .unconditional, help: "Value for samples outside the input (e.g. -1024 for CT).") var defaultValue: Double = 0
     @Option(help: "Output pixel type (u8 i8 u16 i16 u32 i32 u64 i64 f32 f64); default: the input's.") var outputType: PixelType?
     @Option(help: "Worker threads; default: all cores.") var threads: Int?
 
