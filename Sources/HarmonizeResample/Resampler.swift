@@ -103,6 +103,7 @@ struct JobRunner: PixelTypeKernel {
     case .linear where SeparableLinear.applies(job): SeparableLinear.run(job: job, input: source, output: target)
     case .linear: fillRows(job, source, target, LinearKernel.self)
     case .nearest: fillRows(job, source, target, NearestKernel.self)
+    case .label where SeparableLabel.applies(job, In.self): SeparableLabel.run(job: job, input: source, output: target)
     case .label: fillRows(job, source, target, LabelKernel.self)
     case .bspline: try BSpline.run(job: job, input: source, output: target)
     }

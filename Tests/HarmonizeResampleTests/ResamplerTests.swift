@@ -40,6 +40,27 @@ struct ResamplerTests {
     #expect(Set(values(nearest)) == [0, 5])
   }
 
+  /// The separable label path (labels of up to 16 bits) and the general eight-neighbour vote give identical labels.
+  @Test(arguments: [[0.5], [1.3, 0.9, 2.2], [0.37]])
+  func separableLabelPathMatchesTheFullVote(_ spacing: [Double]) throws {
+    var generator = SystemRandomNumberGenerator()
+    let geometry = Geometry(size: [23, 19, 11], spacing: [0.7, 0.8, 2.5], origin: [3, -2, 1])
+    var small = try Volume(geometry: geometry, pixelType: .i16)
+    var wide = try Volume(geometry: geometry, pixelType: .i32)
+    // Blobs of labels 0...6 with noisy borders: many boundary voxels, many uniform ones.
+    let labels = (0..<(23 * 19 * 11)).map { n -> Int in
+      let (x, y, z) = (n % 23, (n / 23) % 19, n / (23 * 19))
+      return (x / 5 + y / 6 + z / 3 + (Int.random(in: 0..<10, using: &generator) == 0 ? 1 : 0)) % 7
+    }
+    small.withUnsafeMutableBufferPointer(as: Int16.self) { for n in 0..<$0.count { $0[n] = Int16(labels[n]) } }
+    wide.withUnsafeMutableBufferPointer(as: Int32.self) { for n in 0..<$0.count { $0[n] = Int32(labels[n]) } }
+    let request = ResampleRequest(target: .spacing(spacing), interpolation: .label)
+    let (fast, _) = try Resampler.resample(small, request)
+    let (full, _) = try Resampler.resample(wide, request)
+    #expect(values(fast) == values(full))
+    #expect(Set(values(fast)).isSubset(of: Set(labels.map(Double.init))))
+  }
+
   @Test func labelModePicksTheMajorityOfManyLabels() throws {
     // Labels 1..27 in a 3 x 3 x 3 block; resampled onto the same grid every voxel keeps its own label.
     var labels = try Volume(geometry: Geometry(size: [3, 3, 3], spacing: [1, 1, 1]), pixelType: .i16)

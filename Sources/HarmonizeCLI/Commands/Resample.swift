@@ -67,7 +67,8 @@ extension HarmonizeCommand {
         let g = report.plan.geometry
         print("\(output): \(g.size.map(String.init).joined(separator: " x ")) at \(g.spacing.map(formatNumber).joined(separator: " x ")) mm, "
               + "\(report.plan.pixelType), \(interpolation.rawValue) "
-              + "(read \(format(report.seconds.read)) s, resample \(format(report.seconds.resample)) s, write \(format(report.seconds.write)) s)")
+              + "(read \(format(report.seconds.read)) s, resample \(format(report.seconds.resample)) s, write \(format(report.seconds.write)) s, "
+              + "peak memory \(formatBytes(PeakMemory.residentBytes)))")
       } catch let error as ImageFileError {
         printError("error: \(error)")
         // An unreadable input or reference is exit 2; a failure while writing the output is exit 1.

@@ -13,32 +13,29 @@ enum LabelKernel: RowKernel {
         for c in 0..<row.components { out[c] = row.defaultValue }
         continue
       }
-      let (wx, wy, wz) = (sx.weight, sy.weight, sz.weight)
       let b00 = sz.lower + sy.lower, b01 = sz.lower + sy.upper, b10 = sz.upper + sy.lower, b11 = sz.upper + sy.upper
       for c in 0..<row.components {
-        let values = (p[b00 + sx.lower + c], p[b00 + sx.upper + c], p[b01 + sx.lower + c], p[b01 + sx.upper + c],
-                      p[b10 + sx.lower + c], p[b10 + sx.upper + c], p[b11 + sx.lower + c], p[b11 + sx.upper + c])
-        let weights = ((1 - wx) * (1 - wy) * (1 - wz), wx * (1 - wy) * (1 - wz), (1 - wx) * wy * (1 - wz), wx * wy * (1 - wz),
-                       (1 - wx) * (1 - wy) * wz, wx * (1 - wy) * wz, (1 - wx) * wy * wz, wx * wy * wz)
-        let best = withUnsafeBytes(of: values) { vb in
-          withUnsafeBytes(of: weights) { wb in
-            winner(vb.bindMemory(to: In.self), wb.bindMemory(to: Double.self))
-          }
+        let v0 = p[b00 + sx.lower + c], v1 = p[b00 + sx.upper + c], v2 = p[b01 + sx.lower + c], v3 = p[b01 + sx.upper + c]
+        let v4 = p[b10 + sx.lower + c], v5 = p[b10 + sx.upper + c], v6 = p[b11 + sx.lower + c], v7 = p[b11 + sx.upper + c]
+        // Most voxels lie inside one label: all eight neighbours agree and no weight is needed.
+        if v0 == v1 && v0 == v2 && v0 == v3 && v0 == v4 && v0 == v5 && v0 == v6 && v0 == v7 {
+          out[c] = In.self == Out.self ? unsafeBitCast(v0, to: Out.self) : Out.cast(v0.doubleValue, row.cast)
+          continue
         }
-        out[c] = Out.cast(best.doubleValue, row.cast)
+        let (wx, wy, wz) = (sx.weight, sy.weight, sz.weight)
+        let values = SIMD8<Double>(v0.doubleValue, v1.doubleValue, v2.doubleValue, v3.doubleValue,
+                                   v4.doubleValue, v5.doubleValue, v6.doubleValue, v7.doubleValue)
+        let weights = SIMD8<Double>((1 - wx) * (1 - wy) * (1 - wz), wx * (1 - wy) * (1 - wz), (1 - wx) * wy * (1 - wz), wx * wy * (1 - wz),
+                                    (1 - wx) * (1 - wy) * wz, wx * (1 - wy) * wz, (1 - wx) * wy * wz, wx * wy * wz)
+        out[c] = Out.cast(winner(values, weights), row.cast)
       }
     }
   }
 
   /// The value whose weights sum highest among eight (value, weight) pairs; ties to the smaller value.
   @inline(__always)
-  static func winner<T: ResamplePixel>(_ values: UnsafeBufferPointer<T>, _ weights: UnsafeBufferPointer<Double>) -> T {
-    let first = values[0]
-    // Fast path: all eight neighbours carry the same label (the vast majority of voxels).
-    var uniform = true
-    for n in 1..<8 where values[n] != first { uniform = false; break }
-    if uniform { return first }
-    var bestValue = first
+  static func winner(_ values: SIMD8<Double>, _ weights: SIMD8<Double>) -> Double {
+    var bestValue = values[0]
     var bestWeight = -1.0
     for n in 0..<8 {
       let v = values[n]
@@ -47,7 +44,7 @@ enum LabelKernel: RowKernel {
       if seen { continue }
       var total = 0.0
       for m in n..<8 where values[m] == v { total += weights[m] }
-      if total > bestWeight || (total == bestWeight && v.doubleValue < bestValue.doubleValue) {
+      if total > bestWeight || (total == bestWeight && v < bestValue) {
         bestWeight = total
         bestValue = v
       }

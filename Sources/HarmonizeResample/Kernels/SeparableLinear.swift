@@ -137,8 +137,8 @@ enum SeparableLinear {
   }
 }
 
-/// Two reduced input slices, kept while consecutive output slices need them.
-struct SliceCache<Acc: BinaryFloatingPoint> {
+/// Two reduced input slices (values, or labels), kept while consecutive output slices need them.
+struct SliceCache<Acc> {
   private var buffers: [UnsafeMutablePointer<Acc>]
   private var keys = [-1, -1]
   private let row: UnsafeMutablePointer<Acc>

@@ -1,0 +1,106 @@
+import Foundation
+
+/// Fast label-safe resampling for separable maps and label types of up to 16 bits (u8, i8, u16, i16: what label
+/// maps are stored as).
+///
+/// Most output voxels lie inside one label. Each input slice is first reduced onto the output's (j, i) grid to the
+/// label its four in-plane neighbours share, or to "mixed"; two reduced slices are cached per thread, as in
+/// `SeparableLinear`. An output voxel whose two z-neighbours reduced to the same label is that label; only the
+/// others (label boundaries) take `LabelKernel`'s full eight-neighbour vote. The result is identical to
+/// `LabelKernel`'s: when all eight neighbours agree, both give that label.
+enum SeparableLabel {
+  static let mixed = Int32.min
+
+  static func applies<In: ResamplePixel>(_ job: Job, _: In.Type) -> Bool {
+    guard case .separable = job.map.kind, job.components == 1 else { return false }
+    return In.self == UInt8.self || In.self == Int8.self || In.self == UInt16.self || In.self == Int16.self
+  }
+
+  static func run<In: ResamplePixel, Out: ResamplePixel>(job: Job, input: UnsafePointer<In>, output: UnsafeMutablePointer<Out>) {
+    guard case .separable(let cx, let cy, let cz) = job.map.kind else { return }
+    let xs = cx.map { job.sample($0, axis: 0) }
+    let ys = cy.map { job.sample($0, axis: 1) }
+    let zs = cz.map { job.sample($0, axis: 2) }
+    let (wo, ho, dout) = (cx.count, cy.count, cz.count)
+    let size = job.input.size
+    let defaultValue = Out.cast(job.request.defaultValue, job.request.integerCast)
+    let cast = job.request.integerCast
+    let shared = Shared(value: (input, output, xs, ys, zs))
+    for t in 0..<job.timePoints {
+      let workers = max(1, min(job.threads, dout))
+      let chunks = min(dout, workers * 4)
+      DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+        let (source, target, xs, ys, zs) = shared.value
+        let volumeIn = source + t * job.inputValuesPerTimePoint
+        let volumeOut = target + t * job.outputValuesPerTimePoint
+        var cache = SliceCache<Int32>(planeSize: wo * ho, rowSize: 1)
+        defer { cache.release() }
+        xs.withUnsafeBufferPointer { px in
+          ys.withUnsafeBufferPointer { py in
+            for k in (dout * chunk / chunks)..<(dout * (chunk + 1) / chunks) {
+              let slice = volumeOut + k * wo * ho
+              let sz = zs[k]
+              guard sz.inside else {
+                slice.update(repeating: defaultValue, count: wo * ho)
+                continue
+              }
+              let plane = size.x * size.y
+              let (p0, p1) = cache.planes(sz.lower / plane, sz.upper / plane) { z, reduced, _ in
+                reduce(volumeIn + z * plane, into: reduced, xs: px, ys: py)
+              }
+              for j in 0..<ho {
+                let out = slice + j * wo
+                let sy = py[j]
+                let a = p0 + j * wo, b = p1 + j * wo
+                var fallback = [AxisSample]()
+                for i in 0..<wo {
+                  let label = a[i]
+                  if label != mixed && label == b[i] {
+                    out[i] = Out.cast(Double(label), cast)
+                  } else if !(sy.inside && px[i].inside) {
+                    out[i] = defaultValue
+                  } else {
+                    // A boundary voxel: the full vote among the eight neighbours.
+                    if fallback.isEmpty { fallback = [sy, sz] }
+                    var one = px[i]
+                    withUnsafePointer(to: &one) { x in
+                      fallback.withUnsafeBufferPointer { yz in
+                        LabelKernel.fill(RowContext(xs: x, ys: yz.baseAddress!, yStride: 0, zs: yz.baseAddress! + 1, zStride: 0,
+                                                    count: 1, input: volumeIn, output: out + i, components: 1,
+                                                    defaultValue: defaultValue, cast: cast))
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// One input slice onto the output's (j, i) grid: the label the four in-plane neighbours share, or `mixed`
+  /// (also for positions outside the input, which the caller resolves).
+  @inline(__always)
+  private static func reduce<In: ResamplePixel>(
+    _ slice: UnsafePointer<In>, into reduced: UnsafeMutablePointer<Int32>,
+    xs: UnsafeBufferPointer<AxisSample>, ys: UnsafeBufferPointer<AxisSample>
+  ) {
+    let wo = xs.count
+    for j in 0..<ys.count {
+      let out = reduced + j * wo
+      let sy = ys[j]
+      guard sy.inside else {
+        out.update(repeating: mixed, count: wo)
+        continue
+      }
+      let r0 = slice + sy.lower, r1 = slice + sy.upper
+      for i in 0..<wo {
+        let sx = xs[i]
+        let v = r0[sx.lower]
+        out[i] = sx.inside && v == r0[sx.upper] && v == r1[sx.lower] && v == r1[sx.upper] ? Int32(v.doubleValue) : mixed
+      }
+    }
+  }
+}
