@@ -14,7 +14,22 @@ echo "== 2. The same as JSON, for scripts (one file)"
 "$harmonize" info --json "$data/imagesTs/tiny_101_0000.nii.gz"
 
 echo
-echo "== 3. A file that is not an image: one line naming it and the problem, exit status 2"
+echo "== 3. Resample a training case to 0.5 mm isotropic: both channels with linear interpolation, the label map"
+echo "      with label-safe interpolation, all onto the same grid"
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+for channel in 0000 0001; do
+  "$harmonize" resample "$data/imagesTr/tiny_003_$channel.nii.gz" "$out/tiny_003_$channel.nii.gz" --spacing 0.5
+done
+"$harmonize" resample "$data/labelsTr/tiny_003.nii.gz" "$out/tiny_003.nii.gz" --spacing 0.5 --interpolation label
+"$harmonize" info "$out/tiny_003.nii.gz"
+
+echo
+echo "== 4. The same with a cap: no axis over 64 voxels; the spacing is coarsened just enough and stays isotropic"
+"$harmonize" resample "$data/imagesTr/tiny_003_0000.nii.gz" "$out/capped.nii.gz" --spacing 0.5 --max-size 64
+
+echo
+echo "== 5. A file that is not an image: one line naming it and the problem, exit status 2"
 status=0
 "$harmonize" info "$data/dataset.json" || status=$?
 echo "exit status $status"

@@ -13,6 +13,9 @@ struct SamplesTests {
     #expect(result.stdout.contains("size         50 x 50 x 22"))
     #expect(result.stdout.contains("\"orientation\" : \"LPS\""))
     #expect(result.stdout.contains("exit status 2"))
+    #expect(result.stdout.contains("tiny_003.nii.gz: 85 x 85 x 110 at 0.5 x 0.5 x 0.5 mm, u8, label"))
+    #expect(result.stdout.contains("capped.nii.gz: 49 x 49 x 64 at"))
+    #expect(result.stderr.contains("size cap: spacing coarsened"))
     #expect(result.stderr.contains("dataset.json: unsupported file type"))
   }
 }
