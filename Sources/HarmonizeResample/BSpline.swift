@@ -25,23 +25,50 @@ enum BSpline {
         for n in 0..<voxels { coefficients[n] = source[n * job.components].doubleValue }
         decompose(coefficients, size: size, threads: job.threads)
         let shared = Shared(value: (UnsafePointer(coefficients), output + t * job.outputValuesPerTimePoint + c))
+        // Separable maps: the support of every output position along each axis, computed once.
+        var tables: ([(SIMD4<Int>, SIMD4<Double>, Bool)], [(SIMD4<Int>, SIMD4<Double>, Bool)], [(SIMD4<Int>, SIMD4<Double>, Bool)])?
+        if case .separable(let x, let y, let z) = job.map.kind {
+          tables = (x.map { axis($0, 0, job) }, y.map { axis($0, 1, job) }, z.map { axis($0, 2, job) })
+        }
+        let tablesShared = Shared(value: tables)
         job.forEachRowChunk { rows in
           let (coefficients, target) = shared.value
+          let tables = tablesShared.value
           for r in rows {
             let (j, k) = (r % ho, r / ho)
             let row = target + r * wo * job.components
-            for i in 0..<wo {
-              let index = job.map.continuousIndex(i, j, k)
-              let inside = (0..<3).allSatisfy { a in
-                index[a] >= -0.5 && (job.halfOpen ? index[a] < Double(size[a]) - 0.5 : index[a] <= Double(size[a]) - 0.5)
+            if let (tx, ty, tz) = tables {
+              let (iy, wy, inY) = ty[j], (iz, wz, inZ) = tz[k]
+              for i in 0..<wo {
+                let (ix, wx, inX) = tx[i]
+                row[i * job.components] = inX && inY && inZ
+                  ? Out.cast(evaluate(coefficients, size: size, ix, wx, iy, wy, iz, wz), job.request.integerCast) : defaultValue
               }
-              row[i * job.components] = inside
-                ? Out.cast(evaluate(coefficients, size: size, at: index), job.request.integerCast) : defaultValue
+            } else if case .general(let start, let delta) = job.map.kind {
+              let s = start(j, k), d = delta(j, k)
+              for i in 0..<wo {
+                let alpha = Double(i) / Double(wo)
+                let (ix, wx, inX) = axis(s.x + alpha * d.x, 0, job)
+                let (iy, wy, inY) = axis(s.y + alpha * d.y, 1, job)
+                let (iz, wz, inZ) = axis(s.z + alpha * d.z, 2, job)
+                row[i * job.components] = inX && inY && inZ
+                  ? Out.cast(evaluate(coefficients, size: size, ix, wx, iy, wy, iz, wz), job.request.integerCast) : defaultValue
+              }
             }
           }
         }
       }
     }
+  }
+
+  /// Support, weights and inside flag of one position along one axis (ITK's half-open test in SimpleITK mode).
+  @inline(__always)
+  static func axis(_ c: Double, _ a: Int, _ job: Job) -> (SIMD4<Int>, SIMD4<Double>, Bool) {
+    let n = job.input.size[a]
+    let inside = c >= -0.5 && (job.halfOpen ? c < Double(n) - 0.5 : c <= Double(n) - 0.5)
+    guard inside else { return (.zero, .zero, false) }
+    let (index, weight) = support(c, n)
+    return (index, weight, true)
   }
 
   /// Turns values into cubic B-spline coefficients in place, axis by axis (x, y, z), lines split over threads.
@@ -107,12 +134,10 @@ enum BSpline {
     return sum / (1 - zn * zn)
   }
 
-  /// The spline's value at a continuous index: 4 x 4 x 4 coefficients, indices mirrored at the edges.
+  /// The spline's value from the supports along each axis: 4 x 4 x 4 coefficients, indices mirrored at the edges.
   @inline(__always)
-  static func evaluate(_ coefficients: UnsafePointer<Double>, size: SIMD3<Int>, at x: SIMD3<Double>) -> Double {
-    let (ix, wx) = support(x.x, size.x)
-    let (iy, wy) = support(x.y, size.y)
-    let (iz, wz) = support(x.z, size.z)
+  static func evaluate(_ coefficients: UnsafePointer<Double>, size: SIMD3<Int>, _ ix: SIMD4<Int>, _ wx: SIMD4<Double>,
+                       _ iy: SIMD4<Int>, _ wy: SIMD4<Double>, _ iz: SIMD4<Int>, _ wz: SIMD4<Double>) -> Double {
     var sum = 0.0
     for kz in 0..<4 {
       let zOffset = iz[kz] * size.x * size.y

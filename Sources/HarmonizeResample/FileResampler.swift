@@ -35,6 +35,15 @@ public enum FileResampler {
     let t0 = clock.now
     let header = try ImageFile.readHeader(at: input)
     let plan = try GridPlanner.plan(header, request)
+    // Refuse a grid that cannot fit before reading anything: input, output and (B-spline) coefficients.
+    let memory = Int(clamping: ProcessInfo.processInfo.physicalMemory)
+    let coefficients = request.interpolation == .bspline ? (header.geometry.voxelCount ?? Int.max) * 8 : 0
+    let (needed, overflow) = (header.pixelByteCount ?? Int.max).addingReportingOverflow(plan.outputBytes ?? Int.max)
+    if overflow || needed > memory - coefficients {
+      throw ResampleError(.tooLarge("the output grid \(plan.geometry.size.map(String.init).joined(separator: " x ")) needs "
+        + "\(plan.outputBytes.map(formatBytes) ?? "more than 64 bits can count"), more than this machine's \(formatBytes(memory)) "
+        + "with the input; use --max-size or --max-voxels"))
+    }
     let volume = try ImageFile.read(at: input)
     let t1 = clock.now
     let result = try Resampler.resample(volume, to: plan, request: request)

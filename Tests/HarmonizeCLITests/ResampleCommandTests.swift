@@ -64,6 +64,17 @@ struct ResampleCommandTests {
     #expect(!FileManager.default.fileExists(atPath: out))
   }
 
+  /// A spacing that would need terabytes is refused from the header alone, before the input is read.
+  @Test func outputThatCannotFitIsRefusedBeforeReading() throws {
+    let folder = TemporaryFolder("cli-resample-huge")
+    let out = folder.file("out.nii.gz")
+    let result = try run(TestEnvironment.harmonizeBinary, ["resample", try inputFile(folder), out, "--spacing", "0.0005"])
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("the output grid 14000 x 11200 x 30000 needs"))
+    #expect(result.stderr.contains("use --max-size or --max-voxels"))
+    #expect(!FileManager.default.fileExists(atPath: out))
+  }
+
   @Test func unreadableReferenceExitsTwo() throws {
     let folder = TemporaryFolder("cli-resample-ref")
     let reference = folder.file("ref.nii.gz")
