@@ -8,18 +8,38 @@ import Darwin
 
 /// An owned, 16-byte aligned block of pixel memory. Allocation failure is reported, never a crash.
 ///
+/// Blocks of 8 MiB and more come straight from `mmap`, aligned to 2 MiB and advised as transparent huge pages where
+/// the kernel allows it: a 336 MiB output otherwise costs some 80,000 page faults on first touch, a noticeable share
+/// of a resample that takes 0.1 s. Anonymous pages are zero, so such blocks are zero-filled for free.
+///
 /// `Volume` holds one and copies it on write; use `Volume`'s accessors rather than this type.
 public final class PixelStorage: @unchecked Sendable {
   /// Size of the block in bytes.
   public let byteCount: Int
   let base: UnsafeMutableRawPointer
+  /// The whole mapping to unmap, for mapped blocks; nil for malloc'd ones.
+  private let mapping: (start: UnsafeMutableRawPointer, length: Int)?
+
+  static let mappingThreshold = 8 << 20
+  static let hugePage = 2 << 20
 
   /// Allocates `byteCount` bytes, zero-filled when `zeroed`, or returns nil when the system refuses.
   init?(byteCount: Int, zeroed: Bool) {
-    let bytes = max(byteCount, 1)
-    guard let pointer = zeroed ? calloc(bytes, 1) : malloc(bytes) else { return nil }
-    self.base = pointer
     self.byteCount = byteCount
+    if byteCount >= PixelStorage.mappingThreshold {
+      let (length, overflow) = byteCount.addingReportingOverflow(PixelStorage.hugePage)
+      guard !overflow, let start = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+            start != MAP_FAILED else { return nil }
+      let aligned = (Int(bitPattern: start) + PixelStorage.hugePage - 1) & ~(PixelStorage.hugePage - 1)
+      base = UnsafeMutableRawPointer(bitPattern: aligned)!
+      mapping = (start, length)
+      _ = madvise(base, byteCount, Int32(MADV_HUGEPAGE)) // advice only: ignored where THP is off
+    } else {
+      let bytes = max(byteCount, 1)
+      guard let pointer = zeroed ? calloc(bytes, 1) : malloc(bytes) else { return nil }
+      base = pointer
+      mapping = nil
+    }
   }
 
   /// A copy of the block, or nil when memory for it cannot be had.
@@ -29,5 +49,11 @@ public final class PixelStorage: @unchecked Sendable {
     return other
   }
 
-  deinit { free(base) }
+  deinit {
+    if let mapping {
+      munmap(mapping.start, mapping.length)
+    } else {
+      free(base)
+    }
+  }
 }
