@@ -27,13 +27,16 @@ public enum FileResampler {
     }
   }
 
-  /// Reads `input`, resamples it as `request` says, and writes `output` atomically.
+  /// Reads `input`, reorients it losslessly to `orientation` (RAS+ letters) when given, resamples it as `request`
+  /// says, and writes `output` atomically.
   /// - Throws: `ImageFileError` (read or write) or `ResampleError` (request); no output file is left on failure.
-  public static func resample(input: String, output: String, request: ResampleRequest) throws -> Report {
+  public static func resample(input: String, output: String, request: ResampleRequest, orientation: String? = nil) throws -> Report {
     try checkOutput(output)
     let clock = ContinuousClock()
     let t0 = clock.now
-    let header = try ImageFile.readHeader(at: input)
+    var header = try ImageFile.readHeader(at: input)
+    let reorientation = try orientation.map { try Reorientation.plan(header.geometry, to: $0) }
+    if let reorientation { header.geometry = Reorientation.geometry(header.geometry, reorientation) }
     let plan = try GridPlanner.plan(header, request)
     // Refuse a grid that cannot fit before reading anything: input, output and (B-spline) coefficients.
     let memory = Int(clamping: ProcessInfo.processInfo.physicalMemory)
@@ -44,7 +47,8 @@ public enum FileResampler {
         + "\(plan.outputBytes.map(formatBytes) ?? "more than 64 bits can count"), more than this machine's \(formatBytes(memory)) "
         + "with the input; use --max-size or --max-voxels"))
     }
-    let volume = try ImageFile.read(at: input)
+    var volume = try ImageFile.read(at: input)
+    if let reorientation, !reorientation.isIdentity { volume = try Reorientation.apply(reorientation, to: volume) }
     let t1 = clock.now
     let result = try Resampler.resample(volume, to: plan, request: request)
     let t2 = clock.now

@@ -104,6 +104,18 @@ struct ResampleCommandTests {
     #expect(folder.contents.isEmpty)
   }
 
+  @Test func orientReorientsBeforeResampling() throws {
+    let folder = TemporaryFolder("cli-resample-orient")
+    let result = try run(TestEnvironment.harmonizeBinary, ["resample", try inputFile(folder), folder.file("out.nii.gz"), "--spacing", "0.5", "--orient", "SAR"])
+    #expect(result.status == 0, "\(result.stderr)")
+    let header = try ImageFile.readHeader(at: folder.file("out.nii.gz"))
+    #expect(header.axisCodes == "SAR")
+    #expect(header.geometry.size == [30, 11, 14]) // z (15 mm), y (5.6 mm), x (7 mm) at 0.5 mm
+    let bad = try run(TestEnvironment.harmonizeBinary, ["resample", try inputFile(folder), folder.file("x.nii.gz"), "--spacing", "1", "--orient", "XYZ"])
+    #expect(bad.status == 2)
+    #expect(bad.stderr.contains("orientation must be three letters"))
+  }
+
   @Test func likeReferenceTakesItsGrid() throws {
     let folder = TemporaryFolder("cli-resample-like")
     let reference = folder.file("ref.mha")

@@ -30,6 +30,7 @@ extension HarmonizeCommand {
     @Option(help: "Largest number of output voxels; coarsens the spacing to fit.") var maxVoxels: Int?
     @Option(parsing: .unconditional, help: "Value for samples outside the input (e.g. -1024 for CT).") var defaultValue: Double = 0
     @Option(help: "Output pixel type (u8 i8 u16 i16 u32 i32 u64 i64 f32 f64); default: the input's.") var outputType: PixelType?
+    @Option(help: "Reorient losslessly to these RAS+ letters (e.g. RAS) before resampling.") var orient: String?
     @Option(help: "Worker threads; default: all cores.") var threads: Int?
 
     func validate() throws {
@@ -41,6 +42,10 @@ extension HarmonizeCommand {
         throw ValidationError("--sitk-compatible uses the sitk grid; drop --grid \(grid.rawValue).")
       }
       if let problem = request(target: .spacing(spacing?.values ?? [1])).problems.first { throw ValidationError(problem) }
+      if let orient {
+        if like != nil { throw ValidationError("--orient goes with --spacing; with --like the reference's grid sets the orientation.") }
+        do { _ = try Reorientation.parse(orient) } catch { throw ValidationError(error.description) }
+      }
     }
 
     func request(target: ResampleRequest.Target) -> ResampleRequest {
@@ -62,7 +67,7 @@ extension HarmonizeCommand {
         } else {
           target = .spacing(spacing!.values)
         }
-        let report = try FileResampler.resample(input: input, output: output, request: request(target: target))
+        let report = try FileResampler.resample(input: input, output: output, request: request(target: target), orientation: orient)
         for warning in report.plan.warnings { printError("warning: \(input): \(warning)") }
         let g = report.plan.geometry
         print("\(output): \(g.size.map(String.init).joined(separator: " x ")) at \(g.spacing.map(formatNumber).joined(separator: " x ")) mm, "
