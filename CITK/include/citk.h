@@ -64,12 +64,33 @@ citk_status citk_read_header(const char *path, citk_header *out, char *message, 
 citk_status citk_read_pixels(const char *path, const citk_header *expected, void *buffer, size_t buffer_bytes,
                              char *message, size_t message_capacity);
 
+/** As citk_read_pixels, with `slack_bytes` more writable after `buffer`: a single-member .nii.gz is then inflated
+ *  in place with its header and shifted, instead of through zlib. */
+citk_status citk_read_pixels_with_slack(const char *path, const citk_header *expected, void *buffer, size_t buffer_bytes,
+                                        size_t slack_bytes, char *message, size_t message_capacity);
+
 /** Writes `buffer` (header->pixel_bytes bytes, components interleaved, axis 0 fastest) to exactly `path`.
  *  The format follows the file name's ending. `compression_level` 0 means no compression, 1..9
  *  a deflate level where the format compresses (".nii.gz", NRRD, MetaImage), -1 the format's default.
  *  CITK writes where it is told: temporary names and renames are the caller's policy. */
 citk_status citk_write(const char *path, const citk_header *header, const void *buffer, size_t buffer_bytes,
                        int compression_level, char *message, size_t message_capacity);
+
+/** Writes into `out` the NIfTI-1 header (and extension flag bytes, up to vox_offset) that ITK's NiftiImageIO writes
+ *  for an image with this header: geometry, qform and sform exactly as ITK sets them. ITK writes a one-voxel image
+ *  with the same geometry to `scratch_path` (a .nii name the caller owns and removes), and the sizes are set into
+ *  dim[1..]; nothing else in ITK's header depends on the sizes. Fails with CITK_ERR_TOO_LARGE when an axis exceeds
+ *  NIfTI-1's 32767 voxels. `*out_size` receives the header's length (vox_offset). */
+citk_status citk_nifti_header(const citk_header *header, const char *scratch_path, void *out, size_t out_capacity,
+                              size_t *out_size, char *message, size_t message_capacity);
+
+/** Largest gzip member `citk_gzip_member` can produce from `in_bytes` bytes. */
+size_t citk_gzip_bound(size_t in_bytes);
+
+/** Compresses `in` into one complete gzip member (header, deflate data, CRC-32, size) with libdeflate at `level`
+ *  (1..12). Members concatenate into a valid multi-member gzip stream. Returns the member's size, or 0 if `out`
+ *  is too small or the level is invalid. Thread-safe: callers run several at once. */
+size_t citk_gzip_member(const void *in, size_t in_bytes, int level, void *out, size_t out_capacity);
 
 /** Whether some registered ImageIO would write a file with this name (decided by its ending). */
 int citk_can_write(const char *path);

@@ -8,6 +8,8 @@
 #include <itkImageIORegion.h>
 
 #include <cerrno>
+#include <cstdio>
+#include <vector>
 #include <cstring>
 #include <strings.h>
 #include <string>
@@ -227,6 +229,12 @@ extern "C" citk_status citk_read_header(const char *path, citk_header *out, char
 
 extern "C" citk_status citk_read_pixels(const char *path, const citk_header *expected, void *buffer,
                                         size_t buffer_bytes, char *message, size_t message_capacity) {
+  return citk_read_pixels_with_slack(path, expected, buffer, buffer_bytes, 0, message, message_capacity);
+}
+
+extern "C" citk_status citk_read_pixels_with_slack(const char *path, const citk_header *expected, void *buffer,
+                                                   size_t buffer_bytes, size_t slack_bytes, char *message,
+                                                   size_t message_capacity) {
   return citk::guarded(message, message_capacity, CITK_ERR_CORRUPT, [&] {
     if (expected == nullptr || buffer == nullptr) throw citk::Failure{CITK_ERR_INVALID_ARGUMENT, "no buffer"};
     citk::register_factories();
@@ -242,7 +250,7 @@ extern "C" citk_status citk_read_pixels(const char *path, const citk_header *exp
     const bool nifti = std::strcmp(now.format, "NIfTI") == 0;
     // A NIfTI file in a .hdr/.img pair keeps its pixels elsewhere; only single-file NIfTI is read directly.
     const bool single_file = ends_with(path, ".nii") || ends_with(path, ".nii.gz");
-    if (nifti && single_file && citk::read_plain_nifti_pixels(path, now, buffer, buffer_bytes)) return CITK_OK;
+    if (nifti && single_file && citk::read_plain_nifti_pixels(path, now, buffer, buffer_bytes, slack_bytes)) return CITK_OK;
     io->SetIORegion(whole_region(now));
     io->Read(buffer);
     if (nifti && single_file) {
@@ -298,4 +306,47 @@ extern "C" int citk_can_write(const char *path) {
   } catch (...) {
     return 0;
   }
+}
+
+extern "C" citk_status citk_nifti_header(const citk_header *header, const char *scratch_path, void *out,
+                                         size_t out_capacity, size_t *out_size, char *message,
+                                         size_t message_capacity) {
+  return citk::guarded(message, message_capacity, CITK_ERR_IO, [&] {
+    if (header == nullptr || scratch_path == nullptr || out == nullptr || out_size == nullptr) {
+      throw citk::Failure{CITK_ERR_INVALID_ARGUMENT, "missing header, path or buffer"};
+    }
+    for (uint32_t axis = 0; axis < header->dimension; ++axis) {
+      if (header->size[axis] > 32767) {
+        throw citk::Failure{CITK_ERR_TOO_LARGE, "NIfTI-1 holds at most 32767 voxels per axis, not " +
+                                                    std::to_string(header->size[axis])};
+      }
+    }
+    // One voxel per axis, same geometry, type and components: ITK writes the header we want and almost no data.
+    citk_header tiny = *header;
+    for (uint32_t axis = 0; axis < tiny.dimension; ++axis) tiny.size[axis] = 1;
+    tiny.pixel_bytes = pixel_bytes_of(tiny);
+    std::vector<unsigned char> voxel(tiny.pixel_bytes, 0);
+    char inner[512];
+    if (citk_write(scratch_path, &tiny, voxel.data(), voxel.size(), 0, inner, sizeof inner) != CITK_OK) {
+      throw citk::Failure{CITK_ERR_IO, std::string("cannot write the NIfTI header: ") + inner};
+    }
+    std::FILE *file = std::fopen(scratch_path, "rb");
+    if (file == nullptr) throw citk::Failure{CITK_ERR_IO, "cannot read back the NIfTI header"};
+    std::vector<unsigned char> bytes(out_capacity);
+    const size_t got = std::fread(bytes.data(), 1, bytes.size(), file);
+    std::fclose(file);
+    std::remove(scratch_path);
+    if (got < 352) throw citk::Failure{CITK_ERR_INTERNAL, "ITK wrote a NIfTI header shorter than 352 bytes"};
+    float vox_offset = 0;
+    std::memcpy(&vox_offset, bytes.data() + 108, sizeof vox_offset);
+    const size_t length = static_cast<size_t>(vox_offset);
+    if (length < 352 || length > got) throw citk::Failure{CITK_ERR_INTERNAL, "unexpected vox_offset in ITK's NIfTI header"};
+    for (uint32_t axis = 0; axis < header->dimension; ++axis) {
+      const int16_t n = static_cast<int16_t>(header->size[axis]);
+      std::memcpy(bytes.data() + 42 + 2 * axis, &n, sizeof n);
+    }
+    std::memcpy(out, bytes.data(), length);
+    *out_size = length;
+    return CITK_OK;
+  });
 }

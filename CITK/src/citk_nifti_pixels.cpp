@@ -1,10 +1,12 @@
 // Pixel reading for plain NIfTI-1 files, with zlib, so that truncation and corruption are errors.
 #include "citk_nifti_pixels.hpp"
+#include "citk_gzip_read.hpp"
 
 #include <zlib.h>
 
 #include <algorithm>
 #include <cstring>
+#include <string>
 #include <memory>
 #include <vector>
 
@@ -85,7 +87,16 @@ GzHandle open(const char *path) {
   return file;
 }
 
-/// Reads exactly `count` bytes (in pieces gzread's unsigned length can take) or throws CORRUPT.
+/// zlib's text for the file's error, without the "path: " it puts in front.
+std::string zlib_reason(gzFile file, int *code) {
+  const char *text = gzerror(file, code);
+  std::string reason = text ? text : "zlib error";
+  const size_t colon = reason.rfind(": ");
+  return colon == std::string::npos ? reason : reason.substr(colon + 2);
+}
+
+/// Reads exactly `count` bytes (in pieces gzread's unsigned length can take) or throws CORRUPT saying whether the
+/// stream ended early (truncated) or its data was bad (a wrong CRC, an invalid block).
 void read_exactly(gzFile file, unsigned char *into, uint64_t count) {
   uint64_t done = 0;
   while (done < count) {
@@ -93,10 +104,12 @@ void read_exactly(gzFile file, unsigned char *into, uint64_t count) {
     const int got = gzread(file, into + done, piece);
     if (got <= 0) {
       int code = Z_OK;
-      const char *text = gzerror(file, &code);
-      throw citk::Failure{CITK_ERR_CORRUPT,
-                          "truncated or corrupt pixel data: " + std::to_string(done) + " of " + std::to_string(count) +
-                              " bytes readable" + (code != Z_OK && text ? std::string(" (") + text + ")" : "")};
+      const std::string reason = zlib_reason(file, &code);
+      if (code == Z_DATA_ERROR || code == Z_STREAM_ERROR) {
+        throw citk::Failure{CITK_ERR_CORRUPT, "corrupt compressed data (" + reason + ") in the pixel data"};
+      }
+      throw citk::Failure{CITK_ERR_CORRUPT, "truncated: " + std::to_string(done) + " of " + std::to_string(count) +
+                                                " pixel bytes readable" + (code != Z_OK ? " (" + reason + ")" : "")};
     }
     done += static_cast<uint64_t>(got);
   }
@@ -110,9 +123,9 @@ void drain_and_verify(gzFile file) {
     const int got = gzread(file, scratch.data(), static_cast<unsigned>(scratch.size()));
     if (got > 0) continue;
     int code = Z_OK;
-    const char *text = gzerror(file, &code);
-    if (got < 0 || (code != Z_OK && code != Z_BUF_ERROR)) {
-      throw citk::Failure{CITK_ERR_CORRUPT, std::string("corrupt compressed data: ") + (text ? text : "zlib error")};
+    const std::string reason = zlib_reason(file, &code);
+    if (got < 0 && code != Z_BUF_ERROR) {
+      throw citk::Failure{CITK_ERR_CORRUPT, "corrupt compressed data (" + reason + ")"};
     }
     if (code == Z_BUF_ERROR) throw citk::Failure{CITK_ERR_CORRUPT, "truncated compressed data: the gzip stream ends early"};
     return;
@@ -135,7 +148,8 @@ void swap_in_place(unsigned char *data, uint64_t bytes, size_t width) {
 
 namespace citk {
 
-bool read_plain_nifti_pixels(const char *path, const citk_header &expected, void *buffer, size_t buffer_bytes) {
+bool read_plain_nifti_pixels(const char *path, const citk_header &expected, void *buffer, size_t buffer_bytes,
+                             size_t slack_bytes) {
   GzHandle file = open(path);
   NiftiLayout layout;
   if (!read_layout(file.get(), layout)) return false;
@@ -147,9 +161,15 @@ bool read_plain_nifti_pixels(const char *path, const citk_header &expected, void
   if (!(layout.vox_offset >= 348) || layout.vox_offset > 1e12f) {
     throw Failure{CITK_ERR_CORRUPT, "NIfTI vox_offset must be at least 348, not " + std::to_string(layout.vox_offset)};
   }
-  skip_to(file.get(), static_cast<uint64_t>(layout.vox_offset));
-  read_exactly(file.get(), static_cast<unsigned char *>(buffer), buffer_bytes);
-  drain_and_verify(file.get());
+  if (gzdirect(file.get()) == 0) {
+    // Compressed: libdeflate, member by member, over the whole mapped file.
+    file.reset();
+    inflate_nifti_gz(path, static_cast<uint64_t>(layout.vox_offset), buffer, buffer_bytes, slack_bytes);
+  } else {
+    skip_to(file.get(), static_cast<uint64_t>(layout.vox_offset));
+    read_exactly(file.get(), static_cast<unsigned char *>(buffer), buffer_bytes);
+    drain_and_verify(file.get());
+  }
   if (layout.swap) swap_in_place(static_cast<unsigned char *>(buffer), buffer_bytes, bytes_of(expected.pixel_type));
   return true;
 }

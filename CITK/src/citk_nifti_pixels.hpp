@@ -10,7 +10,9 @@ namespace citk {
 /// when the file needs ITK's conversions (scaling, vector intent, RGB, a type other than `expected`).
 ///
 /// Why: ITK 5.2's NIfTI reader returns a silently short volume when a `.nii.gz` is truncated.
-bool read_plain_nifti_pixels(const char *path, const citk_header &expected, void *buffer, size_t buffer_bytes);
+/// `slack_bytes` more are writable after `buffer` (a single-member .nii.gz is inflated with its header, then shifted).
+bool read_plain_nifti_pixels(const char *path, const citk_header &expected, void *buffer, size_t buffer_bytes,
+                             size_t slack_bytes);
 
 /// After ITK has read a NIfTI file, reads its stream to the end so that zlib checks that it is whole and its
 /// gzip CRC valid; throws CORRUPT otherwise.

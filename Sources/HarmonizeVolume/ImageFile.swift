@@ -69,6 +69,18 @@ public enum ImageFile {
       throw ImageFileError(path: path, reason: .unsupportedFormat(
         "unsupported output file type: no writer for this name (use .nii, .nii.gz, .nrrd, .nhdr, .mha or .mhd)"))
     }
+    // Multi-component images go through ITK: NIfTI stores components as separate volumes (dim[5]), and ITK's
+    // writer de-interleaves them.
+    if path.lowercased().hasSuffix(".nii.gz") && volume.components == 1 {
+      let level = options.compressionLevel ?? NiftiGzipWriter.defaultLevel(volume.pixelType)
+      guard (1...12).contains(level) else {
+        throw ImageFileError(path: path, reason: .invalidArgument("compression level must be 1 to 12 for .nii.gz, not \(level)"))
+      }
+      try AtomicWrite.replacing(path) { (temporaryPath: String) throws(ImageFileError) in
+        try NiftiGzipWriter.write(volume, to: temporaryPath, level: level, threads: options.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+      }
+      return
+    }
     let level = options.compressionLevel ?? (path.lowercased().hasSuffix(".gz") ? -1 : 0)
     try AtomicWrite.replacing(path) { (temporaryPath: String) throws(ImageFileError) in
       try volume.withUnsafeBytes { bytes in
@@ -85,11 +97,15 @@ extension ImageFile {
 
 /// How `ImageFile.write` encodes a file.
 public struct WriteOptions: Sendable, Equatable {
-  /// Deflate level 1...9 where the format compresses (`.nii.gz`, NRRD, MetaImage); nil compresses only when the
-  /// name says so (`.nii.gz`), as SimpleITK's `WriteImage` does by default.
+  /// Deflate level where the format compresses: 1...12 for `.nii.gz` (libdeflate), 1...9 for NRRD and MetaImage;
+  /// nil compresses only when the name says so (`.nii.gz`, at a level chosen by pixel type), as SimpleITK's
+  /// `WriteImage` does by default.
   public var compressionLevel: Int?
+  /// Threads compressing `.nii.gz`; nil uses every core.
+  public var threads: Int?
 
-  public init(compressionLevel: Int? = nil) {
+  public init(compressionLevel: Int? = nil, threads: Int? = nil) {
     self.compressionLevel = compressionLevel
+    self.threads = threads
   }
 }

@@ -10,6 +10,19 @@ struct WriteConformanceTests {
     try volume.withUnsafeBytes { Data($0) }.write(to: URL(fileURLWithPath: path + ".raw"))
   }
 
+  /// Our multi-member .nii.gz (header member, then 4 MiB pixel members compressed in parallel) is one valid gzip
+  /// stream for gzip itself and Python's gzip module.
+  @Test func multiMemberNiftiGzipIsAValidGzipStream() throws {
+    let folder = TemporaryFolder("gzip")
+    let path = folder.file("big.nii.gz")
+    let volume = SyntheticVolume.make(size: [256, 256, 40], spacing: [0.5, 0.5, 2], pixelType: .i16) // 5 MiB: two pixel members
+    try ImageFile.write(volume, to: path)
+    let gzip = try run("/bin/gzip", ["-t", path])
+    #expect(gzip.status == 0, "\(gzip.stderr)")
+    let python = try run(TestEnvironment.python, ["-c", "import gzip, sys; print(len(gzip.open(sys.argv[1]).read()))", path])
+    #expect(python.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == String(352 + volume.byteCount))
+  }
+
   @Test func everyPixelTypeAndFormatReadsBackInBothTools() throws {
     let folder = TemporaryFolder("we-wrote")
     var written: [(String, Volume)] = []

@@ -11,10 +11,11 @@ enum CITKBridge {
     return outcome.flatMap { convert(raw) }
   }
 
+  /// `buffer` must have `PixelStorage.slackBytes` writable bytes after its end (every `PixelStorage` has).
   static func readPixels(path: String, header: ImageHeader, into buffer: UnsafeMutableRawBufferPointer) -> Result<Void, ImageFileError.Reason> {
     var raw = makeRaw(header)
     return call { message, capacity in
-      citk_read_pixels(path, &raw, buffer.baseAddress, buffer.count, message, capacity)
+      citk_read_pixels_with_slack(path, &raw, buffer.baseAddress, buffer.count, PixelStorage.slackBytes, message, capacity)
     }
   }
 
@@ -23,6 +24,17 @@ enum CITKBridge {
     return call { message, capacity in
       citk_write(path, &raw, bytes.baseAddress, bytes.count, Int32(compressionLevel), message, capacity)
     }
+  }
+
+  /// ITK's NIfTI-1 header for `header` (up to vox_offset), made through a one-voxel image at `scratchPath`.
+  static func niftiHeader(header: ImageHeader, scratchPath: String) -> Result<[UInt8], ImageFileError.Reason> {
+    var raw = makeRaw(header)
+    var bytes = [UInt8](repeating: 0, count: 4096)
+    var size = 0
+    let outcome = bytes.withUnsafeMutableBytes { buffer in
+      call { message, capacity in citk_nifti_header(&raw, scratchPath, buffer.baseAddress, buffer.count, &size, message, capacity) }
+    }
+    return outcome.map { Array(bytes.prefix(size)) }
   }
 
   /// Whether some registered writer handles a file with this name.
