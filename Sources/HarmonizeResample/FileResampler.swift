@@ -30,7 +30,8 @@ public enum FileResampler {
   /// Reads `input`, reorients it losslessly to `orientation` (RAS+ letters) when given, resamples it as `request`
   /// says, and writes `output` atomically.
   /// - Throws: `ImageFileError` (read or write) or `ResampleError` (request); no output file is left on failure.
-  public static func resample(input: String, output: String, request: ResampleRequest, orientation: String? = nil) throws -> Report {
+  public static func resample(input: String, output: String, request: ResampleRequest, orientation: String? = nil,
+                              writeOptions: WriteOptions = WriteOptions()) throws -> Report {
     try checkOutput(output)
     let clock = ContinuousClock()
     let t0 = clock.now
@@ -52,7 +53,7 @@ public enum FileResampler {
     let t1 = clock.now
     let result = try Resampler.resample(volume, to: plan, request: request)
     let t2 = clock.now
-    try ImageFile.write(result, to: output)
+    try ImageFile.write(result, to: output, options: writeOptions)
     let t3 = clock.now
     func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
     return Report(input: header, plan: plan, seconds: (seconds(t1 - t0), seconds(t2 - t1), seconds(t3 - t2)))

@@ -116,6 +116,21 @@ struct ResampleCommandTests {
     #expect(bad.stderr.contains("orientation must be three letters"))
   }
 
+  @Test func compressionLevelsTradeSizeForSpeed() throws {
+    let folder = TemporaryFolder("cli-resample-compression")
+    let input = try inputFile(folder)
+    var sizes: [String: Int] = [:]
+    for level in ["fast", "best", "6"] {
+      let out = folder.file("out-\(level).nii.gz")
+      let result = try run(TestEnvironment.harmonizeBinary, ["resample", input, out, "--spacing", "0.25", "--compression", level])
+      #expect(result.status == 0, "\(result.stderr)")
+      sizes[level] = try FileManager.default.attributesOfItem(atPath: out)[.size] as? Int
+    }
+    #expect(sizes["best"]! < sizes["fast"]!)
+    let bad = try run(TestEnvironment.harmonizeBinary, ["resample", input, folder.file("x.nii.gz"), "--spacing", "1", "--compression", "13"])
+    #expect(bad.status == 2)
+  }
+
   @Test func likeReferenceTakesItsGrid() throws {
     let folder = TemporaryFolder("cli-resample-like")
     let reference = folder.file("ref.mha")

@@ -24,3 +24,33 @@ struct SizeCapArgument: ExpressibleByArgument {
 extension Interpolation: ExpressibleByArgument {}
 extension GridPreset: ExpressibleByArgument {}
 extension PixelType: ExpressibleByArgument {}
+
+/// `--compression fast|default|best|N`: deflate effort for compressed outputs.
+enum CompressionArgument: ExpressibleByArgument, Equatable {
+  case fast, automatic, best
+  case level(Int)
+
+  init?(argument: String) {
+    switch argument {
+    case "fast": self = .fast
+    case "default": self = .automatic
+    case "best": self = .best
+    default:
+      guard let n = Int(argument), (1...12).contains(n) else { return nil }
+      self = .level(n)
+    }
+  }
+
+  /// The level for an output file: `.nii.gz` uses libdeflate (1...12), NRRD and MetaImage ITK's zlib (1...9).
+  func level(for path: String) -> Int? {
+    let libdeflate = path.lowercased().hasSuffix(".nii.gz")
+    switch self {
+    case .fast: return 1
+    case .automatic: return nil
+    case .best: return libdeflate ? 12 : 9
+    case .level(let n): return libdeflate ? n : min(n, 9)
+    }
+  }
+
+  static var allValueStrings: [String] { ["fast", "default", "best", "1...12"] }
+}

@@ -30,6 +30,8 @@ extension HarmonizeCommand {
     @Option(help: "Largest number of output voxels; coarsens the spacing to fit.") var maxVoxels: Int?
     @Option(parsing: .unconditional, help: "Value for samples outside the input (e.g. -1024 for CT).") var defaultValue: Double = 0
     @Option(help: "Output pixel type (u8 i8 u16 i16 u32 i32 u64 i64 f32 f64); default: the input's.") var outputType: PixelType?
+    @Option(help: "Compression of .nii.gz/.nrrd/.mha outputs: fast, default (by pixel type), best, or a level 1-12.")
+    var compression: CompressionArgument = .automatic
     @Option(help: "Reorient losslessly to these RAS+ letters (e.g. RAS) before resampling.") var orient: String?
     @Option(help: "Worker threads; default: all cores.") var threads: Int?
 
@@ -67,7 +69,9 @@ extension HarmonizeCommand {
         } else {
           target = .spacing(spacing!.values)
         }
-        let report = try FileResampler.resample(input: input, output: output, request: request(target: target), orientation: orient)
+        let report = try FileResampler.resample(
+          input: input, output: output, request: request(target: target), orientation: orient,
+          writeOptions: WriteOptions(compressionLevel: compression.level(for: output), threads: threads))
         for warning in report.plan.warnings { printError("warning: \(input): \(warning)") }
         let g = report.plan.geometry
         print("\(output): \(g.size.map(String.init).joined(separator: " x ")) at \(g.spacing.map(formatNumber).joined(separator: " x ")) mm, "
