@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Harmonize
 
 /// The one exit-code table every command follows (DESIGN.md).
 enum ExitStatus: Int32 {
@@ -22,4 +23,24 @@ enum ExitStatus: Int32 {
 /// Writes one line to standard error.
 func printError(_ line: String) {
   FileHandle.standardError.write(Data((line + "\n").utf8))
+}
+
+/// Runs a file-to-file command with the shared rules: an unusable output path is a usage error (2) before any work;
+/// an unreadable input or reference (2), a failed write of the output (1) and a refused request (2) print one line.
+func runFileCommand(input: String, output: String, _ body: () throws -> Void) throws {
+  do {
+    try FileResampler.checkOutput(output)
+  } catch {
+    printError("error: \(error)")
+    throw ExitStatus.usage.exitCode
+  }
+  do {
+    try body()
+  } catch let error as ImageFileError {
+    printError("error: \(error)")
+    throw (error.path == output ? ExitStatus.failure : ExitStatus.usage).exitCode
+  } catch let error as ResampleError {
+    printError("error: \(input): \(error)")
+    throw ExitStatus.usage.exitCode
+  }
 }

@@ -28,25 +28,13 @@ extension HarmonizeCommand {
     }
 
     func run() throws {
-      do {
-        try FileResampler.checkOutput(output)
-      } catch {
-        printError("error: \(error)")
-        throw ExitStatus.usage.exitCode
-      }
-      do {
+      try runFileCommand(input: input, output: output) {
         let code = try to ?? ImageFile.readHeader(at: like!).axisCodes
         let volume = try ImageFile.read(at: input)
         let before = Orientation.axisCodes(volume.geometry)
         let result = try Reorientation.reorient(volume, to: code)
         try ImageFile.write(result, to: output)
         print("\(output): \(before) -> \(Orientation.axisCodes(result.geometry)), size \(result.geometry.size.map(String.init).joined(separator: " x "))")
-      } catch let error as ImageFileError {
-        printError("error: \(error)")
-        throw (error.path == output ? ExitStatus.failure : ExitStatus.usage).exitCode
-      } catch let error as ResampleError {
-        printError("error: \(input): \(error)")
-        throw ExitStatus.usage.exitCode
       }
     }
   }

@@ -56,13 +56,7 @@ extension HarmonizeCommand {
     }
 
     func run() throws {
-      do {
-        try FileResampler.checkOutput(output)
-      } catch {
-        printError("error: \(error)")
-        throw ExitStatus.usage.exitCode
-      }
-      do {
+      try runFileCommand(input: input, output: output) {
         let target: ResampleRequest.Target
         if let like {
           target = .like(try ImageFile.readHeader(at: like).geometry)
@@ -78,13 +72,6 @@ extension HarmonizeCommand {
               + "\(report.plan.pixelType), \(interpolation.rawValue) "
               + "(read \(format(report.seconds.read)) s, resample \(format(report.seconds.resample)) s, write \(format(report.seconds.write)) s, "
               + "peak memory \(formatBytes(PeakMemory.residentBytes)))")
-      } catch let error as ImageFileError {
-        printError("error: \(error)")
-        // An unreadable input or reference is exit 2; a failure while writing the output is exit 1.
-        throw (error.path == output ? ExitStatus.failure : ExitStatus.usage).exitCode
-      } catch let error as ResampleError {
-        printError("error: \(input): \(error)")
-        throw ExitStatus.usage.exitCode
       }
     }
 

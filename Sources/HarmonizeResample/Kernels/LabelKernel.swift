@@ -6,13 +6,7 @@ enum LabelKernel: RowKernel {
   @inline(__always)
   static func fill<In: ResamplePixel, Out: ResamplePixel>(_ row: RowContext<In, Out>) {
     let p = row.input
-    for i in 0..<row.count {
-      let sx = row.xs[i], sy = row.ys[i * row.yStride], sz = row.zs[i * row.zStride]
-      let out = row.output + i * row.components
-      guard sx.inside && sy.inside && sz.inside else {
-        for c in 0..<row.components { out[c] = row.defaultValue }
-        continue
-      }
+    row.forEachVoxel { sx, sy, sz, out in
       let b00 = sz.lower + sy.lower, b01 = sz.lower + sy.upper, b10 = sz.upper + sy.lower, b11 = sz.upper + sy.upper
       for c in 0..<row.components {
         let v0 = p[b00 + sx.lower + c], v1 = p[b00 + sx.upper + c], v2 = p[b01 + sx.lower + c], v3 = p[b01 + sx.upper + c]

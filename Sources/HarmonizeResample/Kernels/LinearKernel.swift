@@ -4,13 +4,7 @@ enum LinearKernel: RowKernel {
   @inline(__always)
   static func fill<In: ResamplePixel, Out: ResamplePixel>(_ row: RowContext<In, Out>) {
     let p = row.input
-    for i in 0..<row.count {
-      let sx = row.xs[i], sy = row.ys[i * row.yStride], sz = row.zs[i * row.zStride]
-      let out = row.output + i * row.components
-      guard sx.inside && sy.inside && sz.inside else {
-        for c in 0..<row.components { out[c] = row.defaultValue }
-        continue
-      }
+    row.forEachVoxel { sx, sy, sz, out in
       let (wx, wy, wz) = (sx.weight, sy.weight, sz.weight)
       let b00 = sz.lower + sy.lower, b01 = sz.lower + sy.upper, b10 = sz.upper + sy.lower, b11 = sz.upper + sy.upper
       for c in 0..<row.components {

@@ -17,6 +17,23 @@ struct RowContext<In: ResamplePixel, Out: ResamplePixel> {
   var cast: IntegerCast
 }
 
+extension RowContext {
+  /// Walks the row: voxels outside the input get the default value in every component; for the others `body`
+  /// receives the three axis samples and the voxel's output position.
+  @inline(__always)
+  func forEachVoxel(_ body: (AxisSample, AxisSample, AxisSample, UnsafeMutablePointer<Out>) -> Void) {
+    for i in 0..<count {
+      let sx = xs[i], sy = ys[i * yStride], sz = zs[i * zStride]
+      let out = output + i * components
+      guard sx.inside && sy.inside && sz.inside else {
+        for c in 0..<components { out[c] = defaultValue }
+        continue
+      }
+      body(sx, sy, sz, out)
+    }
+  }
+}
+
 /// Fills one output row.
 protocol RowKernel {
   static func fill<In: ResamplePixel, Out: ResamplePixel>(_ row: RowContext<In, Out>)
