@@ -32,7 +32,7 @@ struct CoordinateMap {
       }
       kind = .separable(x: table(0), y: table(1), z: table(2))
     case .physical:
-      let p2i = inSpace.physicalToIndex(exactITK: exactITK)
+      let p2i = inSpace.physicalToIndex()
       let toInput = { (index: SIMD3<Double>) -> SIMD3<Double> in
         inSpace.continuousIndex(of: outSpace.point(of: index), p2i: p2i)
       }
@@ -77,17 +77,11 @@ struct Space3 {
   var direction: [Double]
 
   init(_ g: Geometry) {
-    let n = min(g.dimension, 3)
-    size = SIMD3(1, 1, 1)
-    spacing = SIMD3(1, 1, 1)
-    origin = .zero
-    direction = Geometry.identity(3)
-    for axis in 0..<n {
-      size[axis] = g.size[axis]
-      spacing[axis] = g.spacing[axis]
-      origin[axis] = g.origin[axis]
-      for row in 0..<n { direction[row * 3 + axis] = g.direction[row * g.dimension + axis] }
-    }
+    let (spacing3, origin3, direction3) = g.spatial3D
+    size = SIMD3((0..<3).map { $0 < g.dimension ? g.size[$0] : 1 })
+    spacing = SIMD3(spacing3)
+    origin = SIMD3(origin3)
+    direction = direction3
   }
 
   /// Whether every direction entry is exactly 0, 1 or -1.
@@ -98,7 +92,7 @@ struct Space3 {
 
   /// `M⁻¹`. For a signed-permutation direction it is `diag(1/s)·Dᵀ`, which is what ITK's SVD pseudo-inverse gives
   /// exactly; otherwise the adjugate inverse, which may differ from ITK's SVD in the last bits (oblique grids).
-  func physicalToIndex(exactITK: Bool) -> [Double] {
+  func physicalToIndex() -> [Double] {
     if isSignedPermutation {
       return (0..<9).map { idx in
         let (r, c) = (idx / 3, idx % 3)
@@ -129,16 +123,4 @@ struct Space3 {
     }
     return c
   }
-}
-
-/// Inverse of a row-major 3 x 3 matrix by its adjugate, or nil when singular.
-func invert3(_ m: [Double]) -> [Double]? {
-  let c: [Double] = [
-    m[4] * m[8] - m[5] * m[7], m[2] * m[7] - m[1] * m[8], m[1] * m[5] - m[2] * m[4],
-    m[5] * m[6] - m[3] * m[8], m[0] * m[8] - m[2] * m[6], m[2] * m[3] - m[0] * m[5],
-    m[3] * m[7] - m[4] * m[6], m[1] * m[6] - m[0] * m[7], m[0] * m[4] - m[1] * m[3],
-  ]
-  let det = m[0] * c[0] + m[1] * c[3] + m[2] * c[6]
-  guard det != 0, det.isFinite else { return nil }
-  return c.map { $0 / det }
 }

@@ -60,14 +60,14 @@ public enum Orientation {
   }
 }
 
-/// Inverse of a row-major 3 x 3 matrix, or nil when it is singular.
-func invert3(_ m: [Double]) -> [Double]? {
-  let det = determinant(m, 3)
-  if det == 0 || !det.isFinite { return nil }
+/// Inverse of a row-major 3 x 3 matrix by its adjugate, or nil when it is singular.
+public func invert3(_ m: [Double]) -> [Double]? {
   let c: [Double] = [
     m[4] * m[8] - m[5] * m[7], m[2] * m[7] - m[1] * m[8], m[1] * m[5] - m[2] * m[4],
     m[5] * m[6] - m[3] * m[8], m[0] * m[8] - m[2] * m[6], m[2] * m[3] - m[0] * m[5],
     m[3] * m[7] - m[4] * m[6], m[1] * m[6] - m[0] * m[7], m[0] * m[4] - m[1] * m[3],
   ]
+  let det = m[0] * c[0] + m[1] * c[3] + m[2] * c[6]
+  guard det != 0, det.isFinite else { return nil }
   return c.map { $0 / det }
 }
