@@ -11,28 +11,12 @@ public enum FileResampler {
     public var seconds: (read: Double, resample: Double, write: Double)
   }
 
-  /// Checks that `output` can be written (folder exists, writable, known file type) before any work is done.
-  public static func checkOutput(_ output: String) throws(ImageFileError) {
-    let folder = URL(fileURLWithPath: output).deletingLastPathComponent().path
-    var isFolder: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
-      throw ImageFileError(path: output, reason: .io("cannot write: folder '\(folder)' does not exist"))
-    }
-    guard FileManager.default.isWritableFile(atPath: folder) else {
-      throw ImageFileError(path: output, reason: .io("cannot write: folder '\(folder)' is not writable"))
-    }
-    guard ImageFile.canWrite(output) else {
-      throw ImageFileError(path: output, reason: .unsupportedFormat(
-        "unsupported output file type: no writer for this name (use .nii, .nii.gz, .nrrd, .nhdr, .mha or .mhd)"))
-    }
-  }
-
   /// Reads `input`, reorients it losslessly to `orientation` (RAS+ letters) when given, resamples it as `request`
   /// says, and writes `output` atomically.
   /// - Throws: `ImageFileError` (read or write) or `ResampleError` (request); no output file is left on failure.
   public static func resample(input: String, output: String, request: ResampleRequest, orientation: String? = nil,
                               writeOptions: WriteOptions = WriteOptions()) throws -> Report {
-    try checkOutput(output)
+    try ImageFile.checkWritable(output)
     let clock = ContinuousClock()
     let t0 = clock.now
     var header = try ImageFile.readHeader(at: input)

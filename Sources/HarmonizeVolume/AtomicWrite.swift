@@ -11,18 +11,11 @@ enum AtomicWrite {
   /// Prefix of the hidden folders; a crashed run can leave one behind, and batch runs clean them up.
   static let temporaryPrefix = ".harmonize-tmp-"
 
+  /// `path` has passed `ImageFile.checkWritable` (its caller, `ImageFile.write`, checks it first).
   static func replacing(_ path: String, write: (String) throws(ImageFileError) -> Void) throws(ImageFileError) {
     let url = URL(fileURLWithPath: path)
     let folder = url.deletingLastPathComponent().path
     let name = url.lastPathComponent
-    var isFolder: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) else {
-      throw ImageFileError(path: path, reason: .io("cannot write: folder '\(folder)' does not exist"))
-    }
-    guard isFolder.boolValue else { throw ImageFileError(path: path, reason: .io("cannot write: '\(folder)' is not a folder")) }
-    guard access(folder, W_OK | X_OK) == 0 else {
-      throw ImageFileError(path: path, reason: .io("cannot write: folder '\(folder)' is not writable"))
-    }
     var template = Array((folder + "/" + temporaryPrefix + "XXXXXX").utf8CString)
     guard let made = mkdtemp(&template) else {
       throw ImageFileError(path: path, reason: .io("cannot create a temporary folder in '\(folder)': \(String(cString: strerror(errno)))"))

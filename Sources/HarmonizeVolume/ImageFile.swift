@@ -65,10 +65,7 @@ public enum ImageFile {
     if !problems.isEmpty {
       throw ImageFileError(path: path, reason: .invalidArgument("cannot write an image whose " + problems.joined(separator: "; ")))
     }
-    guard CITKBridge.canWrite(path: path) else {
-      throw ImageFileError(path: path, reason: .unsupportedFormat(
-        "unsupported output file type: no writer for this name (use .nii, .nii.gz, .nrrd, .nhdr, .mha or .mhd)"))
-    }
+    try checkWritable(path)
     // Multi-component images go through ITK: NIfTI stores components as separate volumes (dim[5]), and ITK's
     // writer de-interleaves them.
     if path.lowercased().hasSuffix(".nii.gz") && volume.components == 1 {
@@ -91,8 +88,24 @@ public enum ImageFile {
 }
 
 extension ImageFile {
-  /// Whether a file with this name can be written (a registered writer handles its ending).
-  public static func canWrite(_ path: String) -> Bool { CITKBridge.canWrite(path: path) }
+  /// Checks, before any work is done, that `path` can be written: a registered writer handles its ending, and its
+  /// folder exists, is a folder and is writable.
+  /// - Throws: `ImageFileError` naming the path and which of these fails.
+  public static func checkWritable(_ path: String) throws(ImageFileError) {
+    guard CITKBridge.canWrite(path: path) else {
+      throw ImageFileError(path: path, reason: .unsupportedFormat(
+        "unsupported output file type: no writer for this name (use .nii, .nii.gz, .nrrd, .nhdr, .mha or .mhd)"))
+    }
+    let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) else {
+      throw ImageFileError(path: path, reason: .io("cannot write: folder '\(folder)' does not exist"))
+    }
+    guard isFolder.boolValue else { throw ImageFileError(path: path, reason: .io("cannot write: '\(folder)' is not a folder")) }
+    guard access(folder, W_OK | X_OK) == 0 else {
+      throw ImageFileError(path: path, reason: .io("cannot write: folder '\(folder)' is not writable"))
+    }
+  }
 }
 
 /// How `ImageFile.write` encodes a file.
