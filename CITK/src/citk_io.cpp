@@ -2,6 +2,7 @@
 #include "citk_guard.hpp"
 #include "citk_nifti_check.hpp"
 #include "citk_nifti_pixels.hpp"
+#include "citk_pixel.hpp"
 
 #include <itkImageIOBase.h>
 #include <itkImageIOFactory.h>
@@ -18,6 +19,7 @@
 
 namespace {
 
+using citk::pixel_bytes_of;
 using itk::ImageIOBase;
 using IOComponent = itk::CommonEnums::IOComponent;
 using IOPixel = itk::CommonEnums::IOPixel;
@@ -86,27 +88,6 @@ IOComponent component_of(citk_pixel_type type) {
   case CITK_UNKNOWN: break;
   }
   throw citk::Failure{CITK_ERR_INVALID_ARGUMENT, "unknown pixel type"};
-}
-
-uint64_t component_bytes(citk_pixel_type type) {
-  switch (type) {
-  case CITK_U8: case CITK_I8: return 1;
-  case CITK_U16: case CITK_I16: return 2;
-  case CITK_U32: case CITK_I32: case CITK_F32: return 4;
-  case CITK_U64: case CITK_I64: case CITK_F64: return 8;
-  case CITK_UNKNOWN: break;
-  }
-  return 0;
-}
-
-/// size[0] x ... x components x component bytes, or 0 if it does not fit in 64 bits.
-uint64_t pixel_bytes_of(const citk_header &h) {
-  uint64_t total = component_bytes(h.pixel_type);
-  if (__builtin_mul_overflow(total, static_cast<uint64_t>(h.components), &total)) return 0;
-  for (uint32_t axis = 0; axis < h.dimension; ++axis) {
-    if (__builtin_mul_overflow(total, h.size[axis], &total)) return 0;
-  }
-  return total;
 }
 
 /// The format a file name's ending belongs to, or "" when no registered ImageIO writes such names.

@@ -5,28 +5,13 @@
 // told so in those words. We read the 348-byte header ourselves (gzread reads plain and gzip files alike) and
 // check the spatial pixdim before ITK does.
 #include "citk_nifti_check.hpp"
+#include "citk_nifti1.hpp"
 
 #include <zlib.h>
 
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <sstream>
-
-namespace {
-
-template <typename T> T load(const unsigned char *bytes, size_t offset, bool swap) {
-  unsigned char copy[sizeof(T)];
-  std::memcpy(copy, bytes + offset, sizeof(T));
-  if (swap) {
-    for (size_t i = 0; i < sizeof(T) / 2; ++i) std::swap(copy[i], copy[sizeof(T) - 1 - i]);
-  }
-  T value;
-  std::memcpy(&value, copy, sizeof(T));
-  return value;
-}
-
-} // namespace
 
 namespace citk {
 
@@ -37,13 +22,9 @@ void check_nifti_header(const char *path) {
   const int got = gzread(file, header, sizeof header);
   gzclose(file);
   if (got != static_cast<int>(sizeof header)) return; // too short for NIfTI-1: ITK reports it
-  const int32_t sizeof_hdr = load<int32_t>(header, 0, false);
-  bool swap = false;
-  if (sizeof_hdr != 348) {
-    if (load<int32_t>(header, 0, true) != 348) return; // NIfTI-2 or not NIfTI: left to ITK
-    swap = true;
-  }
-  const int16_t dims = load<int16_t>(header, 40, swap);
+  Nifti1Header raw;
+  if (!parse_nifti1(header, raw)) return; // NIfTI-2 or not NIfTI: left to ITK
+  const int16_t dims = raw.dim[0];
   if (dims < 1 || dims > 7) {
     throw Failure{CITK_ERR_CORRUPT, "NIfTI dim[0] must be 1 to 7, not " + std::to_string(dims)};
   }
@@ -51,7 +32,7 @@ void check_nifti_header(const char *path) {
   bool bad_size = false;
   sizes << "(";
   for (int axis = 1; axis <= dims; ++axis) {
-    const int16_t n = load<int16_t>(header, 40 + 2 * axis, swap);
+    const int16_t n = raw.dim[axis];
     if (n < 1) bad_size = true;
     sizes << (axis > 1 ? ", " : "") << n;
   }
@@ -62,7 +43,7 @@ void check_nifti_header(const char *path) {
   std::ostringstream values;
   values << "(";
   for (int axis = 1; axis <= spatial; ++axis) {
-    const float pixdim = load<float>(header, 76 + 4 * axis, swap);
+    const float pixdim = raw.pixdim[axis];
     if (!(std::isfinite(pixdim) && pixdim > 0)) bad = true;
     values << (axis > 1 ? ", " : "") << pixdim;
   }

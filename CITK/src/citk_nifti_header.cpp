@@ -5,6 +5,7 @@
 // its header with the real sizes in dim[]: writing images of different sizes and comparing their headers byte by byte
 // showed that dim[1..n] (bytes 42-49) are the only bytes that depend on the size.
 #include "citk_guard.hpp"
+#include "citk_pixel.hpp"
 
 #include <cstdio>
 #include <cstring>
@@ -27,10 +28,8 @@ extern "C" citk_status citk_nifti_header(const citk_header *header, const char *
     // One voxel per axis, same geometry, type and components: ITK writes the header we want and almost no data.
     citk_header tiny = *header;
     for (uint32_t axis = 0; axis < tiny.dimension; ++axis) tiny.size[axis] = 1;
-    // One voxel: components x component bytes (the sizes are all 1).
-    static const uint64_t component_bytes[] = {0, 1, 1, 2, 2, 4, 4, 8, 8, 4, 8};
-    if (tiny.pixel_type < CITK_U8 || tiny.pixel_type > CITK_F64) throw citk::Failure{CITK_ERR_INVALID_ARGUMENT, "unknown pixel type"};
-    tiny.pixel_bytes = component_bytes[tiny.pixel_type] * tiny.components;
+    tiny.pixel_bytes = citk::pixel_bytes_of(tiny);
+    if (tiny.pixel_bytes == 0) throw citk::Failure{CITK_ERR_INVALID_ARGUMENT, "unknown pixel type"};
     std::vector<unsigned char> voxel(tiny.pixel_bytes, 0);
     char inner[512];
     if (citk_write(scratch_path, &tiny, voxel.data(), voxel.size(), 0, inner, sizeof inner) != CITK_OK) {

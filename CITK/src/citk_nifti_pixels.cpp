@@ -1,6 +1,8 @@
 // Pixel reading for plain NIfTI-1 files, with zlib, so that truncation and corruption are errors.
 #include "citk_nifti_pixels.hpp"
 #include "citk_gzip_read.hpp"
+#include "citk_nifti1.hpp"
+#include "citk_pixel.hpp"
 
 #include <zlib.h>
 
@@ -17,42 +19,11 @@ struct GzCloser {
 };
 using GzHandle = std::unique_ptr<gzFile_s, GzCloser>;
 
-struct NiftiLayout {
-  bool swap = false;
-  int16_t datatype = 0;
-  int16_t dims = 0;
-  int16_t dim[8] = {};
-  float vox_offset = 0;
-  float scl_slope = 0;
-  float scl_inter = 0;
-};
-
-template <typename T> T load(const unsigned char *bytes, size_t offset, bool swap) {
-  unsigned char copy[sizeof(T)];
-  std::memcpy(copy, bytes + offset, sizeof(T));
-  if (swap) std::reverse(copy, copy + sizeof(T));
-  T value;
-  std::memcpy(&value, copy, sizeof(T));
-  return value;
-}
-
-bool read_layout(gzFile file, NiftiLayout &out) {
+/// The raw header, read through zlib (plain and gzip files alike).
+bool read_layout(gzFile file, citk::Nifti1Header &out) {
   unsigned char header[348];
   if (gzread(file, header, sizeof header) != static_cast<int>(sizeof header)) return false;
-  if (load<int32_t>(header, 0, false) == 348) {
-    out.swap = false;
-  } else if (load<int32_t>(header, 0, true) == 348) {
-    out.swap = true;
-  } else {
-    return false;
-  }
-  out.dims = load<int16_t>(header, 40, out.swap);
-  for (int i = 0; i < 8; ++i) out.dim[i] = load<int16_t>(header, 40 + 2 * i, out.swap);
-  out.datatype = load<int16_t>(header, 70, out.swap);
-  out.vox_offset = load<float>(header, 108, out.swap);
-  out.scl_slope = load<float>(header, 112, out.swap);
-  out.scl_inter = load<float>(header, 116, out.swap);
-  return true;
+  return citk::parse_nifti1(header, out);
 }
 
 citk_pixel_type type_of_datatype(int16_t datatype) {
@@ -68,15 +39,6 @@ citk_pixel_type type_of_datatype(int16_t datatype) {
   case 1024: return CITK_I64;
   case 1280: return CITK_U64;
   default: return CITK_UNKNOWN;
-  }
-}
-
-size_t bytes_of(citk_pixel_type type) {
-  switch (type) {
-  case CITK_U8: case CITK_I8: return 1;
-  case CITK_U16: case CITK_I16: return 2;
-  case CITK_U32: case CITK_I32: case CITK_F32: return 4;
-  default: return 8;
   }
 }
 
@@ -151,10 +113,10 @@ namespace citk {
 bool read_plain_nifti_pixels(const char *path, const citk_header &expected, void *buffer, size_t buffer_bytes,
                              size_t slack_bytes) {
   GzHandle file = open(path);
-  NiftiLayout layout;
+  citk::Nifti1Header layout;
   if (!read_layout(file.get(), layout)) return false;
   const bool scaled = layout.scl_slope != 0 && (layout.scl_slope != 1 || layout.scl_inter != 0);
-  const bool vector = layout.dims >= 5 && layout.dim[5] > 1;
+  const bool vector = layout.dim[0] >= 5 && layout.dim[5] > 1;
   if (scaled || vector || expected.components != 1 || type_of_datatype(layout.datatype) != expected.pixel_type) {
     return false;
   }
@@ -170,7 +132,7 @@ bool read_plain_nifti_pixels(const char *path, const citk_header &expected, void
     read_exactly(file.get(), static_cast<unsigned char *>(buffer), buffer_bytes);
     drain_and_verify(file.get());
   }
-  if (layout.swap) swap_in_place(static_cast<unsigned char *>(buffer), buffer_bytes, bytes_of(expected.pixel_type));
+  if (layout.swap) swap_in_place(static_cast<unsigned char *>(buffer), buffer_bytes, citk::component_bytes(expected.pixel_type));
   return true;
 }
 
