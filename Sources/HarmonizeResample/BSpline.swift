@@ -79,11 +79,10 @@ enum BSpline {
       let length = size[axis]
       let lines = size.x * size.y * size.z / length
       let (a, b) = ((axis + 1) % 3, (axis + 2) % 3)
-      let chunks = max(1, min(lines, threads * 8))
-      DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+      forEachChunk(of: lines, threads: threads, chunksPerThread: 8) { chunk in
         let data = shared.value
         var scratch = [Double](repeating: 0, count: length)
-        for line in (lines * chunk / chunks)..<(lines * (chunk + 1) / chunks) {
+        for line in chunk {
           let (u, v) = (line % size[a], line / size[a])
           let base = data + u * strides[a] + v * strides[b]
           for n in 0..<length { scratch[n] = base[n * strides[axis]] }

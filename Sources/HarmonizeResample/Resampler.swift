@@ -70,18 +70,8 @@ struct Job: @unchecked Sendable {
   }
 
   /// Runs `body` over output rows `r = k · height + j`, split into contiguous chunks over the threads.
-  func forEachRowChunk(_ body: @escaping @Sendable (Range<Int>) -> Void) {
-    let rows = map.outputSize.y * map.outputSize.z
-    let workers = min(threads, rows)
-    if workers <= 1 {
-      body(0..<rows)
-      return
-    }
-    // More chunks than threads so that uneven rows (edges outside the input) balance out.
-    let chunks = min(rows, workers * 8)
-    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-      body((rows * chunk / chunks)..<(rows * (chunk + 1) / chunks))
-    }
+  func forEachRowChunk(_ body: @Sendable (Range<Int>) -> Void) {
+    forEachChunk(of: map.outputSize.y * map.outputSize.z, threads: threads, chunksPerThread: 8, body)
   }
 }
 

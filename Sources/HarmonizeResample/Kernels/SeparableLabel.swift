@@ -1,5 +1,3 @@
-import Foundation
-
 /// Fast label-safe resampling for separable maps and label types of up to 16 bits (u8, i8, u16, i16: what label
 /// maps are stored as).
 ///
@@ -27,9 +25,7 @@ enum SeparableLabel {
     let cast = job.request.integerCast
     let shared = Shared(value: (input, output, xs, ys, zs))
     for t in 0..<job.timePoints {
-      let workers = max(1, min(job.threads, dout))
-      let chunks = min(dout, workers * 4)
-      DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+      forEachChunk(of: dout, threads: job.threads, chunksPerThread: 4) { slices in
         let (source, target, xs, ys, zs) = shared.value
         let volumeIn = source + t * job.inputValuesPerTimePoint
         let volumeOut = target + t * job.outputValuesPerTimePoint
@@ -37,7 +33,7 @@ enum SeparableLabel {
         defer { cache.release() }
         xs.withUnsafeBufferPointer { px in
           ys.withUnsafeBufferPointer { py in
-            for k in (dout * chunk / chunks)..<(dout * (chunk + 1) / chunks) {
+            for k in slices {
               let slice = volumeOut + k * wo * ho
               let sz = zs[k]
               guard sz.inside else {

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Fast trilinear resampling for separable maps (output axes parallel to the input's: every resample to a
 /// spacing), used outside SimpleITK mode.
 ///
@@ -71,16 +69,14 @@ enum SeparableLinear {
     let defaultValue = Out.cast(job.request.defaultValue, job.request.integerCast)
     let cast = job.request.integerCast
     let shared = Shared(value: (input, output))
-    let workers = max(1, min(job.threads, dout))
     for t in 0..<job.timePoints {
-      let chunks = min(dout, workers * 4)
-      DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+      forEachChunk(of: dout, threads: job.threads, chunksPerThread: 4) { slices in
         let (source, target) = shared.value
         let volumeIn = source + t * job.inputValuesPerTimePoint
         let volumeOut = target + t * job.outputValuesPerTimePoint
         var cache = SliceCache<Acc>(planeSize: wo * ho, rowSize: size.x)
         defer { cache.release() }
-        for k in (dout * chunk / chunks)..<(dout * (chunk + 1) / chunks) {
+        for k in slices {
           let slice = volumeOut + k * wo * ho
           guard zs.inside[k] else {
             slice.update(repeating: defaultValue, count: wo * ho)
