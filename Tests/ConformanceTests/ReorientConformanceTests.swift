@@ -15,8 +15,6 @@ struct ReorientConformanceTests {
     return result.stdout
   }
 
-  private func values(_ v: Volume) -> [Double] { (0..<v.valueCount).map { v.value(at: $0) } }
-
   @Test func sameVoxelsAndGeometryAsNibabelForEveryPermutationAndFlip() throws {
     let folder = TemporaryFolder("orient")
     let files = try JSONDecoder().decode([String].self, from: Data(try python(["make", folder.path]).utf8))
@@ -34,7 +32,7 @@ struct ReorientConformanceTests {
       let name = URL(fileURLWithPath: job["output"]!).lastPathComponent
       #expect(Orientation.axisCodes(ours.geometry) == job["code"]!, "\(name)")
       #expect(ours.geometry.size == theirs.geometry.size, "\(name)")
-      #expect(values(ours) == values(theirs), "\(name): voxels")
+      #expect(ours.allValues == theirs.allValues, "\(name): voxels")
       // nibabel stores the affine in float32: geometry agrees to its precision.
       let affineOurs = ours.geometry.rasAffine.flatMap { $0 }, affineTheirs = theirs.geometry.rasAffine.flatMap { $0 }
       #expect(zip(affineOurs, affineTheirs).allSatisfy { abs($0 - $1) < 1e-4 }, "\(name): \(affineOurs) vs \(affineTheirs)")
@@ -53,7 +51,7 @@ struct ReorientConformanceTests {
     let like = try run(TestEnvironment.harmonizeBinary, ["reorient", folder.file("ras.nii.gz"), folder.file("back.nii.gz"), "--like", source])
     #expect(like.status == 0)
     let back = try ImageFile.read(at: folder.file("back.nii.gz")), original = try ImageFile.read(at: source)
-    #expect(values(back) == values(original))
+    #expect(back.allValues == original.allValues)
     #expect(zip(back.geometry.origin, original.geometry.origin).allSatisfy { abs($0 - $1) < 1e-5 })
     let bad = try run(TestEnvironment.harmonizeBinary, ["reorient", source, folder.file("x.nii.gz"), "--to", "RAX"])
     #expect(bad.status == 2)

@@ -16,8 +16,6 @@ struct ResampleConformanceTests {
     guard result.status == 0 else { throw TestEnvironmentError("resample.py failed: \(result.stderr.suffix(2000))") }
   }
 
-  private func values(_ v: Volume) -> [Double] { (0..<v.valueCount).map { v.value(at: $0) } }
-
   private func input(_ type: PixelType, direction: [Double], size: [Int] = [17, 13, 9], spacing: [Double] = [0.7, 0.8, 2.5]) -> Volume {
     // Smooth content plus the pattern, so that both interpolation and casting are exercised.
     var v = SyntheticVolume.make(size: size, spacing: spacing, origin: [12.3, -45.6, 7.8], direction: direction, pixelType: type)
@@ -98,7 +96,7 @@ struct ResampleConformanceTests {
     for name in names {
       let (ours, _) = try Resampler.resample(source, ResampleRequest(target: .spacing([0.45, 0.55, 1.1]), interpolation: Interpolation(rawValue: name)!, sitkCompatible: true))
       let theirs = try ImageFile.read(at: folder.file("\(name).mha"))
-      let a = values(ours), b = values(theirs)
+      let a = ours.allValues, b = theirs.allValues
       let differing = zip(a, b).filter { $0 != $1 }
       if name == "linear" {
         #expect((differing.map { abs($0.0 - $0.1) }.max() ?? 0) < 1e-3, "linear differs beyond float rounding")
@@ -141,14 +139,14 @@ struct ResampleConformanceTests {
                    "output": folder.file("sitk_\(interpolation).mha"), "interpolation": interpolation.rawValue, "float": asFloat])
     }
     try simpleITK(jobs, in: folder)
-    let inputValues = values(read)
+    let inputValues = read.allValues
     let range = max((inputValues.max() ?? 0) - (inputValues.min() ?? 0), 1)
     for interpolation in ["linear", "bspline"] {
-      let a = values(ours[interpolation]!), b = values(try ImageFile.read(at: folder.file("sitk_\(interpolation).mha")))
+      let a = ours[interpolation]!.allValues, b = (try ImageFile.read(at: folder.file("sitk_\(interpolation).mha"))).allValues
       let worst = zip(a, b).map { abs($0 - $1) }.max() ?? 0
       #expect(worst <= 1e-4 * range, "\(type) \(interpolation): \(worst) of range \(range)")
     }
-    #expect(values(ours["nearest"]!) == values(try ImageFile.read(at: folder.file("sitk_nearest.mha"))), "\(type) nearest")
+    #expect(ours["nearest"]!.allValues == (try ImageFile.read(at: folder.file("sitk_nearest.mha"))).allValues, "\(type) nearest")
   }
 
   @Test func fourDimensionalTwoDimensionalAndThinImagesAgreeOnOurGrid() throws {
@@ -170,8 +168,8 @@ struct ResampleConformanceTests {
     }
     try simpleITK(jobs, in: folder)
     for (name, volume, _) in shapes {
-      let a = values(ours[name]!), b = values(try ImageFile.read(at: folder.file("\(name)_sitk.mha")))
-      let range = (values(volume).max() ?? 0) - (values(volume).min() ?? 0)
+      let a = ours[name]!.allValues, b = (try ImageFile.read(at: folder.file("\(name)_sitk.mha"))).allValues
+      let range = (volume.allValues.max() ?? 0) - (volume.allValues.min() ?? 0)
       #expect(a.count == b.count, "\(name)")
       #expect((zip(a, b).map { abs($0 - $1) }.max() ?? 0) <= 1e-4 * range, "\(name)")
     }
@@ -192,9 +190,9 @@ struct ResampleConformanceTests {
     expectAgreement(ImageInfo(path: folder.file("iso.nii.gz"), header: header), nibabel, "iso.nii.gz")
     try simpleITK([["mode": "ongrid", "input": folder.file("ct.nii.gz"), "reference": folder.file("iso.nii.gz"),
                     "output": folder.file("sitk.nii.gz"), "interpolation": "linear", "float": true]], in: folder)
-    let a = values(try ImageFile.read(at: folder.file("iso.nii.gz"))), b = values(try ImageFile.read(at: folder.file("sitk.nii.gz")))
+    let a = (try ImageFile.read(at: folder.file("iso.nii.gz"))).allValues, b = (try ImageFile.read(at: folder.file("sitk.nii.gz"))).allValues
     // Ours is rounded to int16, SimpleITK's is float: at most half a unit apart, plus 1e-4 of the range.
-    let inputValues = values(try ImageFile.read(at: folder.file("ct.nii.gz")))
+    let inputValues = (try ImageFile.read(at: folder.file("ct.nii.gz"))).allValues
     let range = (inputValues.max() ?? 0) - (inputValues.min() ?? 0)
     #expect((zip(a, b).map { abs($0 - $1) }.max() ?? 9) <= 0.5 + 1e-4 * range)
   }

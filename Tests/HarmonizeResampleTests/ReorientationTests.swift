@@ -17,8 +17,6 @@ struct ReorientationTests {
     return codes
   }()
 
-  private func values(_ v: Volume) -> [Double] { (0..<v.valueCount).map { v.value(at: $0) } }
-
   @Test(arguments: ["RA", "RAX", "RRS", "LRS", "RASS", ""])
   func invalidCodesAreRejected(_ code: String) {
     #expect(throws: ResampleError.self) { try Reorientation.parse(code) }
@@ -53,7 +51,7 @@ struct ReorientationTests {
     let there = try Reorientation.reorient(input, to: code)
     let back = try Reorientation.reorient(there, to: "LPS")
     #expect(back.geometry == input.geometry)
-    #expect(values(back) == values(input))
+    #expect(back.allValues == input.allValues)
   }
 
   @Test(arguments: PixelType.allCases)
@@ -63,10 +61,10 @@ struct ReorientationTests {
     #expect(moved.geometry.size == [2, 4, 3, 3])
     #expect(moved.geometry.spacing == [3, 2, 1, 2000])
     let back = try Reorientation.reorient(moved, to: "LPS")
-    #expect(values(back) == values(series))
+    #expect(back.allValues == series.allValues)
     let vector = SyntheticVolume.make(size: [3, 4, 2], pixelType: type, components: 3)
     let vectorBack = try Reorientation.reorient(try Reorientation.reorient(vector, to: "RAS"), to: "LPS")
-    #expect(values(vectorBack) == values(vector))
+    #expect(vectorBack.allValues == vector.allValues)
   }
 
   @Test func twoDimensionalImagesOnlyFlipOrSwapInPlane() throws {

@@ -5,8 +5,6 @@ import _HarmonizeTestSupport
 
 @Suite("Resampler")
 struct ResamplerTests {
-  private func values(_ v: Volume) -> [Double] { (0..<v.valueCount).map { v.value(at: $0) } }
-
   private func ramp(_ size: [Int], spacing: [Double], type: PixelType = .f32, components: Int = 1) throws -> Volume {
     var v = try Volume(geometry: Geometry(size: size, spacing: spacing), pixelType: type, components: components)
     let n = v.valueCount
@@ -22,9 +20,9 @@ struct ResamplerTests {
     let input = try ramp([6, 5, 4], spacing: [1, 1, 1])
     for interpolation in [Interpolation.linear, .nearest, .label, .bspline] {
       let (centered, _) = try Resampler.resample(input, ResampleRequest(target: .spacing([0.5]), interpolation: interpolation))
-      #expect(!values(centered).contains(0), "\(interpolation): a centred grid never samples outside")
+      #expect(!centered.allValues.contains(0), "\(interpolation): a centred grid never samples outside")
       let (recipe, _) = try Resampler.resample(input, ResampleRequest(target: .spacing([0.5]), grid: .sitk, interpolation: interpolation))
-      #expect(values(recipe).contains(0), "\(interpolation): the recipe's last plane is outside")
+      #expect(recipe.allValues.contains(0), "\(interpolation): the recipe's last plane is outside")
     }
   }
 
@@ -33,11 +31,11 @@ struct ResamplerTests {
     var labels = try Volume(geometry: Geometry(size: [8, 3, 3], spacing: [1, 1, 1]), pixelType: .u8)
     labels.withUnsafeMutableBufferPointer(as: UInt8.self) { for i in 0..<$0.count where i % 8 >= 4 { $0[i] = 5 } }
     let (linear, _) = try Resampler.resample(labels, ResampleRequest(target: .spacing([0.3]), interpolation: .linear))
-    #expect(Set(values(linear)).count > 2)
+    #expect(Set(linear.allValues).count > 2)
     let (label, _) = try Resampler.resample(labels, ResampleRequest(target: .spacing([0.3]), interpolation: .label))
-    #expect(Set(values(label)) == [0, 5])
+    #expect(Set(label.allValues) == [0, 5])
     let (nearest, _) = try Resampler.resample(labels, ResampleRequest(target: .spacing([0.3]), interpolation: .nearest))
-    #expect(Set(values(nearest)) == [0, 5])
+    #expect(Set(nearest.allValues) == [0, 5])
   }
 
   /// The separable label path (labels of up to 16 bits) and the general eight-neighbour vote give identical labels.
@@ -57,8 +55,8 @@ struct ResamplerTests {
     let request = ResampleRequest(target: .spacing(spacing), interpolation: .label)
     let (fast, _) = try Resampler.resample(small, request)
     let (full, _) = try Resampler.resample(wide, request)
-    #expect(values(fast) == values(full))
-    #expect(Set(values(fast)).isSubset(of: Set(labels.map(Double.init))))
+    #expect(fast.allValues == full.allValues)
+    #expect(Set(fast.allValues).isSubset(of: Set(labels.map(Double.init))))
   }
 
   @Test func labelModePicksTheMajorityOfManyLabels() throws {
@@ -66,7 +64,7 @@ struct ResamplerTests {
     var labels = try Volume(geometry: Geometry(size: [3, 3, 3], spacing: [1, 1, 1]), pixelType: .i16)
     labels.withUnsafeMutableBufferPointer(as: Int16.self) { for i in 0..<27 { $0[i] = Int16(i + 1) } }
     let (same, _) = try Resampler.resample(labels, ResampleRequest(target: .like(labels.geometry), interpolation: .label))
-    #expect(values(same) == values(labels))
+    #expect(same.allValues == labels.allValues)
   }
 
   @Test func integerOutputsRoundToNearestTiesToEvenByDefaultAndTruncateInSitkMode() throws {
@@ -88,7 +86,7 @@ struct ResamplerTests {
     for interpolation in [Interpolation.linear, .nearest] {
       let (same, _) = try Resampler.resample(input, ResampleRequest(target: .like(input.geometry), interpolation: interpolation))
       #expect(same.pixelType == type)
-      #expect(values(same) == values(input), "\(type) \(interpolation)")
+      #expect(same.allValues == input.allValues, "\(type) \(interpolation)")
     }
   }
 
@@ -110,7 +108,7 @@ struct ResamplerTests {
         input.withUnsafeBufferPointer(as: Float.self) { source in for n in 0..<120 { buffer[n] = source[t * 120 + n] } }
       }
       let (alone, _) = try Resampler.resample(single, ResampleRequest(target: .spacing([2])))
-      #expect(values(alone) == Array(values(out)[(t * 12)..<(t * 12 + 12)]))
+      #expect(alone.allValues == Array(out.allValues[(t * 12)..<(t * 12 + 12)]))
     }
   }
 
@@ -130,7 +128,7 @@ struct ResamplerTests {
     let thin = SyntheticVolume.make(size: [8, 6, 1], spacing: [0.5, 0.5, 3], pixelType: .f32)
     let (outThin, _) = try Resampler.resample(thin, ResampleRequest(target: .spacing([1, 1, 3])))
     #expect(outThin.geometry.size == [4, 3, 1])
-    #expect(!values(outThin).contains(0))
+    #expect(!outThin.allValues.contains(0))
   }
 
   @Test func separableAndGeneralPathsAgree() throws {
@@ -141,7 +139,7 @@ struct ResamplerTests {
     nudged.direction = nudged.direction.map { $0 + 1e-11 }
     let general = try Resampler.resample(input, to: GridPlan(geometry: nudged, sampling: .physical, requestedSpacing: nil, capped: false, warnings: [], pixelType: .f32, components: 1),
                                          request: ResampleRequest(target: .like(nudged)))
-    let worst = zip(values(fast), values(general)).map { abs($0 - $1) }.max() ?? 0
+    let worst = zip(fast.allValues, general.allValues).map { abs($0 - $1) }.max() ?? 0
     #expect(worst < 1e-3)
   }
 }

@@ -69,3 +69,8 @@ public enum SyntheticVolume {
 #if canImport(Glibc)
 import Glibc
 #endif
+
+extension Volume {
+  /// Every stored value in buffer order (components interleaved), as Doubles, for comparisons in tests.
+  public var allValues: [Double] { (0..<valueCount).map { value(at: $0) } }
+}
