@@ -45,7 +45,8 @@ let package = Package(
     .testTarget(name: "HarmonizeVolumeTests", dependencies: ["HarmonizeVolume", "_HarmonizeTestSupport"]),
     .testTarget(name: "HarmonizeResampleTests", dependencies: ["HarmonizeResample", "_HarmonizeTestSupport"]),
     .testTarget(name: "HarmonizeCLITests", dependencies: ["HarmonizeCLI", "_HarmonizeTestSupport"]),
-    .testTarget(name: "ConformanceTests", dependencies: ["HarmonizeVolume", "HarmonizeResample", "HarmonizeCLI", "_HarmonizeTestSupport"]),
+    .testTarget(name: "ConformanceTests", dependencies: ["HarmonizeVolume", "HarmonizeResample", "HarmonizeCLI", "_HarmonizeTestSupport"],
+                exclude: ["python"]),
   ],
   cxxLanguageStandard: .cxx17
 )

@@ -43,7 +43,7 @@ struct BadInputTests {
   @Test func emptyFile() throws {
     let folder = TemporaryFolder("empty")
     let path = folder.file("empty.nii.gz")
-    FileManager.default.createFile(atPath: path, contents: Data())
+    #expect(FileManager.default.createFile(atPath: path, contents: Data()))
     let error = failure { _ = try ImageFile.readHeader(at: path) }
     #expect(error?.description == "\(path): empty file, not a valid NIfTI image")
   }
