@@ -20,6 +20,7 @@ let package = Package(
     .library(name: "Harmonize", targets: ["Harmonize"]),
     .library(name: "HarmonizeVolume", targets: ["HarmonizeVolume"]),
     .library(name: "HarmonizeResample", targets: ["HarmonizeResample"]),
+    .library(name: "HarmonizeCheck", targets: ["HarmonizeCheck"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -36,7 +37,8 @@ let package = Package(
     ),
     .target(name: "HarmonizeVolume", dependencies: ["CITK"]),
     .target(name: "HarmonizeResample", dependencies: ["HarmonizeVolume"]),
-    .target(name: "Harmonize", dependencies: ["HarmonizeVolume", "HarmonizeResample"]),
+    .target(name: "HarmonizeCheck", dependencies: ["HarmonizeVolume", "HarmonizeResample"]),
+    .target(name: "Harmonize", dependencies: ["HarmonizeVolume", "HarmonizeResample", "HarmonizeCheck"]),
     .executableTarget(
       name: "HarmonizeCLI",
       dependencies: ["Harmonize", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -44,6 +46,7 @@ let package = Package(
     .target(name: "_HarmonizeTestSupport", dependencies: ["HarmonizeVolume"], path: "Tests/_HarmonizeTestSupport"),
     .testTarget(name: "HarmonizeVolumeTests", dependencies: ["HarmonizeVolume", "_HarmonizeTestSupport"]),
     .testTarget(name: "HarmonizeResampleTests", dependencies: ["HarmonizeResample", "_HarmonizeTestSupport"]),
+    .testTarget(name: "HarmonizeCheckTests", dependencies: ["HarmonizeCheck", "_HarmonizeTestSupport"]),
     .testTarget(name: "HarmonizeCLITests", dependencies: ["HarmonizeCLI", "_HarmonizeTestSupport"]),
     .testTarget(name: "ConformanceTests", dependencies: ["HarmonizeVolume", "HarmonizeResample", "HarmonizeCLI", "_HarmonizeTestSupport"],
                 exclude: ["python"]),

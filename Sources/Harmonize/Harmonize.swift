@@ -1,3 +1,4 @@
 // The umbrella module: `import Harmonize` gives every Harmonize library.
 @_exported import HarmonizeVolume
 @_exported import HarmonizeResample
+@_exported import HarmonizeCheck

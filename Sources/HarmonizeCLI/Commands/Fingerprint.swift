@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import Harmonize
+
+extension HarmonizeCommand {
+  /// `harmonize fingerprint TRAINING [-o FILE] [--headers-only]`: summarise a training set for `check`.
+  struct Fingerprint: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Summarise a training set (nnU-Net raw dataset or folder of images) as a versioned JSON fingerprint.",
+      discussion: """
+        Records per-axis spacing and size distributions (ITK order i, j, k; mm), channel names and count, pixel \
+        types, orientation codes (RAS+ letters as nibabel prints them), the nnU-Net target spacing, intensity \
+        statistics per channel (whole image, and foreground under labels > 0), label values, and the file ending. \
+        Geometry comes from headers; intensities, labels and the non-zero crop read the pixels (skip with \
+        --headers-only). A training file that cannot be read gets one line on stderr and is left out; the exit \
+        status is then 1. \(ExitStatus.table)
+        """
+    )
+
+    @Argument(help: "nnU-Net raw dataset folder (dataset.json, imagesTr/, labelsTr/) or a folder of images.")
+    var training: String
+
+    @Option(name: .shortAndLong, help: "Write the fingerprint here (atomically) instead of to standard output.")
+    var output: String?
+
+    @Flag(help: "Read headers only: no intensity statistics, label values or crop sizes.")
+    var headersOnly = false
+
+    func run() throws {
+      let result: Fingerprinter.Result
+      do {
+        result = try Fingerprinter.fingerprint(folder: training, readPixels: !headersOnly, tool: "harmonize \(HarmonizeCommand.configuration.version)")
+      } catch {
+        printError("error: \(error)")
+        throw ExitStatus.usage.exitCode
+      }
+      for problem in result.problems { printError("warning: skipped \(problem)") }
+      let data = result.fingerprint.jsonData()
+      if let output {
+        do { try AtomicFile.write(data, to: output) } catch {
+          printError("error: \(error)")
+          throw ExitStatus.failure.exitCode
+        }
+        print(summary(result.fingerprint, written: output))
+      } else {
+        FileHandle.standardOutput.write(data)
+        print("")
+      }
+      if !result.problems.isEmpty { throw ExitStatus.failure.exitCode }
+    }
+
+    func summary(_ f: DatasetFingerprint, written: String) -> String {
+      let spacing = f.spacing.map { formatNumber(($0.median * 1e4).rounded() / 1e4) }.joined(separator: ", ")
+      let orientations = (f.orientations ?? [:]).sorted { $0.value > $1.value }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
+      return """
+        fingerprint of \(f.caseCount) cases (\(f.channelNames.count) channel\(f.channelNames.count == 1 ? "" : "s"): \(f.channelNames.joined(separator: ", "))) written to \(written)
+          median spacing (\(spacing)) mm, nnU-Net target spacing \(formatList(f.targetSpacing.map { ($0 * 1e4).rounded() / 1e4 })) mm (ITK order)
+          orientations: \(orientations.isEmpty ? "unknown" : orientations)\(f.labelValues.map { "; label values \(formatList($0))" } ?? "")
+        """
+    }
+  }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import HarmonizeVolume
+
+/// How `harmonize check` runs.
+public struct CheckOptions: Sendable {
+  /// The nnU-Net configuration whose plan spacing applies (model references only).
+  public var configuration: String
+  /// RAM the prediction may use, bytes (80% of it is planned with).
+  public var memory: Double
+  /// GPU memory, bytes; nil to skip the GPU comparison.
+  public var gpuMemory: Double?
+  /// Read pixels for NaN/Inf, intensities, labels and the non-zero crop; false checks headers only.
+  public var readPixels: Bool
+  /// Folds averaged at prediction; nil takes the model folder's `fold_*` count, else 5 (nnU-Net's default).
+  public var folds: Int?
+  /// A folder of label files (`{CASE}{ending}`) to check against the images.
+  public var labelsFolder: String?
+
+  public init(configuration: String = "3d_fullres", memory: Double, gpuMemory: Double? = nil, readPixels: Bool = true,
+              folds: Int? = nil, labelsFolder: String? = nil) {
+    self.configuration = configuration
+    self.memory = memory
+    self.gpuMemory = gpuMemory
+    self.readPixels = readPixels
+    self.folds = folds
+    self.labelsFolder = labelsFolder
+  }
+}
+
+/// Checks prediction inputs against a reference, case by case; one case's failure never stops the others.
+public enum Checker {
+  /// Runs every check on every case.
+  /// - Throws: `CheckReferenceError` when the requested configuration is not in the reference's plans.
+  public static func check(_ inputs: [String], against reference: CheckReference,
+                           options: CheckOptions) throws(CheckReferenceError) -> CheckReport {
+    var configuration: NNUNetPlans.Configuration?
+    if let plans = reference.plans {
+      guard let found = plans.configurations[options.configuration] else {
+        let names = plans.configurations.keys.sorted().joined(separator: ", ")
+        throw CheckReferenceError(reference.path, "plans have no configuration \(options.configuration) (they have: \(names))")
+      }
+      configuration = found
+    }
+    let (cases, missing) = CheckInputs.collect(inputs, labelsFolder: options.labelsFolder)
+    var unreadable = missing.map { "\($0): no such file or folder" }
+    var reports: [CaseReport] = []
+    for files in cases {
+      var context = CaseContext(files: files, reference: reference, options: options, configuration: configuration)
+      context.run()
+      unreadable += context.unreadable
+      reports.append(context.report)
+    }
+    let estimates = reports.compactMap { $0.memory?.estimate }
+    let advice = estimates.isEmpty ? nil : MemoryAdvice(worstOf: estimates, memory: options.memory, gpuMemory: options.gpuMemory)
+    var notes: [String] = []
+    if reference.fingerprint.orientations == nil {
+      notes.append("the reference records no orientation or pixel type (nnU-Net's fingerprint does not); run `harmonize fingerprint` on the training images to check them")
+    }
+    if reference.segmentationHeads == nil {
+      notes.append("the reference names no labels: memory assumes K = 2 segmentation heads")
+    }
+    if !options.readPixels { notes.append("headers only: NaN/Inf, intensities, labels and the non-zero crop were not checked") }
+    notes += reference.problems.map { "reference: \($0)" }
+    let target = configuration.map { _ in reference.plans!.spacingITK(of: configuration!, ownSpacing: reference.fingerprint.targetSpacing) }
+      ?? reference.fingerprint.targetSpacing
+    return CheckReport(reference: reference.path,
+                       referenceKind: reference.fingerprint.kind,
+                       configuration: configuration?.name, targetSpacing: target, referenceNotes: notes,
+                       cases: reports, memoryAdvice: advice, unreadable: unreadable)
+  }
+}
+
+/// The state of checking one case: its files, headers, and the findings so far.
+struct CaseContext {
+  let files: CaseFiles
+  let reference: CheckReference
+  let options: CheckOptions
+  let configuration: NNUNetPlans.Configuration?
+  var headers: [Int: ImageHeader] = [:]
+  var findings: [Finding] = []
+  var unreadable: [String] = []
+  var memory: CaseMemory?
+  /// Union of the channels' non-zero boxes (spatial, ITK order), when pixels were read.
+  var nonzeroSize: [Int]?
+
+  init(files: CaseFiles, reference: CheckReference, options: CheckOptions, configuration: NNUNetPlans.Configuration?) {
+    self.files = files
+    self.reference = reference
+    self.options = options
+    self.configuration = configuration
+  }
+
+  var report: CaseReport {
+    CaseReport(id: files.id, files: files.paths, label: files.label, findings: findings, memory: memory)
+  }
+
+  /// The first channel's header: the case's geometry.
+  var primary: ImageHeader? { files.channelIndices.lazy.compactMap { headers[$0] }.first }
+
+  mutating func add(_ finding: Finding) { findings.append(finding) }
+
+  mutating func run() {
+    checkNaming()
+    readHeaders()
+    guard primary != nil else { return }
+    checkChannelGeometry()
+    checkDimensionAndComponents()
+    checkPixelTypes()
+    checkOrientation()
+    checkSize()
+    if options.readPixels { checkPixels() }
+    checkLabelFile()
+    estimateMemory()
+    checkSpacing()
+    checkMemory()
+  }
+
+  mutating func readHeaders() {
+    for (channel, path) in files.channels.sorted(by: { $0.key < $1.key }) {
+      do {
+        headers[channel] = try ImageFile.readHeader(at: path)
+      } catch {
+        unreadable.append("\(error)")
+        add(Finding(.error, "read", "cannot be read: \(error.detail)", measured: path,
+                    fix: "replace the file; nnU-Net's worker would die on it (\"Background workers died\")"))
+      }
+    }
+  }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import HarmonizeVolume
+
+extension CaseContext {
+  /// The channels of one case share size and spacing (nnU-Net's readers raise otherwise) and origin and
+  /// direction (nnU-Net only warns, but the channels are then misaligned in space).
+  mutating func checkChannelGeometry() {
+    guard let first = primary else { return }
+    let g = first.geometry
+    for channel in files.channelIndices.dropFirst() {
+      guard let other = headers[channel]?.geometry else { continue }
+      let name = (files.channels[channel]! as NSString).lastPathComponent
+      if other.size != g.size || !close(other.spacing, g.spacing, 1e-5) {
+        add(Finding(.error, "channel-geometry",
+                    "\(name) differs from channel 0 in size or spacing: nnU-Net's reader raises \"Not all input images have the same shape/spacing\"",
+                    measured: "\(formatList(other.size)) at \(formatList(other.spacing)) mm",
+                    expected: "\(formatList(g.size)) at \(formatList(g.spacing)) mm",
+                    fix: "harmonize resample \(quote(files.channels[channel]!)) OUT --like \(quote(files.channels[files.channelIndices[0]]!))"))
+      } else if !close(other.origin, g.origin, 1e-3 * (g.spacing.max() ?? 1)) || !close(other.direction, g.direction, 1e-4) {
+        add(Finding(.warning, "channel-geometry",
+                    "\(name) has the same grid size but another origin or direction than channel 0: nnU-Net only warns and stacks the arrays, so the channels are misaligned in space",
+                    measured: "origin \(formatList(other.origin)), direction \(formatList(other.direction))",
+                    expected: "origin \(formatList(g.origin)), direction \(formatList(g.direction))",
+                    fix: "harmonize resample \(quote(files.channels[channel]!)) OUT --like \(quote(files.channels[files.channelIndices[0]]!))"))
+      }
+    }
+  }
+
+  /// 2D against 3D, and multi-component (vector, RGB) files against scalar training images.
+  mutating func checkDimensionAndComponents() {
+    guard let first = primary else { return }
+    let spatial = min(first.geometry.dimension, 3)
+    let trained = reference.fingerprint.dimensions.filter { $0.value > 0 }.keys.sorted()
+    if !trained.isEmpty && !trained.contains(String(spatial)) {
+      add(Finding(.error, "dimension", "a \(spatial)D image, but the model was trained on \(trained.joined(separator: "/"))D images",
+                  measured: "\(first.geometry.dimension) axes \(formatList(first.geometry.size))", expected: "\(trained.joined(separator: "/"))D"))
+    }
+    if first.geometry.dimension == 4 && first.geometry.size[3] > 1 {
+      add(Finding(.error, "dimension", "a 4D image: nnU-Net expects one 3D file per channel (CASE_0000, CASE_0001, ...)",
+                  measured: formatList(first.geometry.size), expected: "3 axes, one file per channel"))
+    }
+    let trainedComponents = Set((reference.fingerprint.components ?? ["1": 1]).keys)
+    for channel in files.channelIndices {
+      guard let header = headers[channel], !trainedComponents.contains(String(header.components)) else { continue }
+      add(Finding(.error, "components",
+                  "\((files.channels[channel]! as NSString).lastPathComponent) has \(header.components) components per voxel; the training images have \(trainedComponents.sorted().joined(separator: "/")): nnU-Net would see a different number of channels",
+                  measured: "\(header.components)", expected: trainedComponents.sorted().joined(separator: "/")))
+    }
+  }
+
+  /// The pixel type of each channel against the types the training images of that channel had.
+  mutating func checkPixelTypes() {
+    guard let trained = reference.fingerprint.pixelTypes else { return }
+    for channel in files.channelIndices where channel < trained.count && !trained[channel].isEmpty {
+      guard let header = headers[channel], trained[channel][header.pixelType.rawValue] == nil else { continue }
+      let types = trained[channel].keys.sorted()
+      let kindChanged = types.allSatisfy { PixelType(rawValue: $0)?.isInteger != header.pixelType.isInteger }
+      add(Finding(.warning, "pixel-type",
+                  "channel \(channel) is \(header.pixelType.rawValue) but was \(types.joined(separator: "/")) in training\(kindChanged ? " (integer vs float: probably another export or preprocessing)" : ""); nnU-Net reads everything as float32, so check the intensities",
+                  measured: header.pixelType.rawValue, expected: types.joined(separator: "/")))
+    }
+  }
+
+  /// The axis order (orientation code with flips ignored) against the training set's: a permutation is predicted
+  /// wrongly by nnU-Net's default readers; a flip is tolerated by its mirroring augmentation.
+  mutating func checkOrientation() {
+    guard let first = primary, let orientations = reference.fingerprint.orientations, !orientations.isEmpty,
+          let dominant = reference.fingerprint.dominantOrientation else { return }
+    let code = first.axisCodes
+    let order = axisOrder(code)
+    let trainedOrders = reference.fingerprint.axisOrders
+    let fix = files.paths.map { "harmonize reorient \(quote($0)) \(quote(reoriented($0))) --to \(dominant)" }.joined(separator: "; ")
+    if !trainedOrders.contains(order) {
+      let reorients = reference.plans?.readerReorients ?? false
+      add(Finding(reorients ? .note : .error, "orientation",
+                  reorients
+                    ? "axis order differs from training, but the model's reader (\(reference.plans!.imageReaderWriter)) reorients every image"
+                    : "the voxel axes are permuted relative to the training images (\(code), axis order \(order); training \(orientations.keys.sorted().joined(separator: "/"))): nnU-Net ignores orientation and would predict this case in the wrong orientation",
+                  measured: "\(code) (RAS+ codes, axis order \(order))", expected: "\(dominant) (axis order \(axisOrder(dominant)))",
+                  fix: reorients ? nil : fix))
+    } else if orientations[code] == nil {
+      add(Finding(.note, "orientation",
+                  "axes flipped relative to the training images (\(code) vs \(dominant)); nnU-Net's mirroring augmentation tolerates flips, reorienting removes the doubt",
+                  measured: code, expected: orientations.keys.sorted().joined(separator: "/"), fix: fix))
+    }
+  }
+
+  /// The size per axis against the training range (raw sizes, or sizes after nnU-Net's crop).
+  mutating func checkSize() {
+    guard let first = primary else { return }
+    let stats = reference.fingerprint.size ?? reference.fingerprint.sizeAfterCrop
+    guard let stats, stats.count == min(first.geometry.dimension, 3) else { return }
+    let size = Array(first.geometry.size.prefix(stats.count))
+    let outside = (0..<stats.count).filter { Double(size[$0]) < stats[$0].min || Double(size[$0]) > stats[$0].max }
+    guard !outside.isEmpty else { return }
+    let range = stats.map { "\(formatNumber($0.min))–\(formatNumber($0.max))" }.joined(separator: ", ")
+    add(Finding(.note, "size",
+                "size outside the training range on axis \(outside.map(String.init).joined(separator: ", "))\(reference.fingerprint.size == nil ? " (training sizes are after nnU-Net's crop)" : "")",
+                measured: formatList(size), expected: "(\(range))"))
+  }
+
+  /// The path for a reoriented copy: `x.nii.gz` → `x_reoriented.nii.gz`... in the same folder.
+  func reoriented(_ path: String) -> String {
+    let name = (path as NSString).lastPathComponent
+    let ending = CaseScanner.ending(of: name) ?? ""
+    let stem = String(name.dropLast(ending.count))
+    return ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent("reoriented/" + stem + ending)
+  }
+}
+
+/// Element-wise closeness with an absolute tolerance.
+func close(_ a: [Double], _ b: [Double], _ tolerance: Double) -> Bool {
+  a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= tolerance }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import HarmonizeVolume
+
+extension CaseContext {
+  /// Channel files per case against `channel_names`, and the file ending against `file_ending`.
+  mutating func checkNaming() {
+    let names = reference.channelNames
+    let expected = Array(0..<names.count)
+    let found = files.channelIndices
+    let suffixes = found.map { String(format: "_%04d", $0) }.joined(separator: ", ")
+    let expectedSuffixes = expected.map { String(format: "_%04d", $0) }.joined(separator: ", ")
+    let expectedText = "\(expectedSuffixes) (\(names.joined(separator: ", ")))"
+    if !files.hasChannelSuffix {
+      add(Finding(.error, "channels",
+                  "the file name has no _XXXX channel suffix; nnU-Net takes the case name from the characters before the last 5 + ending and would mis-group it",
+                  measured: files.paths.map { ($0 as NSString).lastPathComponent }.joined(separator: ", "), expected: expectedText,
+                  fix: "rename to \(files.id)_0000\(reference.fileEnding ?? files.fileEnding)"))
+    } else if found.count > expected.count {
+      add(Finding(.error, "channels",
+                  "\(found.count) channel files but the model takes \(names.count): nnU-Net's preprocessing worker raises IndexError: list index out of range at normalization_schemes[c] (default_preprocessor.py), reported only as \"Background workers died\"",
+                  measured: suffixes, expected: expectedText,
+                  fix: "remove or move the extra channel file(s) \(found.filter { !expected.contains($0) }.map { channelFileName($0) }.joined(separator: ", "))"))
+    } else if found.count < expected.count {
+      add(Finding(.error, "channels",
+                  "\(found.count) channel file(s) but the model takes \(names.count): the first convolution fails with \"expected input … to have \(names.count) channels, but got \(found.count) channels instead\"",
+                  measured: suffixes, expected: expectedText,
+                  fix: "add \(expected.filter { !found.contains($0) }.map { channelFileName($0) }.joined(separator: ", "))"))
+    } else if found != expected {
+      add(Finding(.error, "channels",
+                  "the channel suffixes are not \(expectedSuffixes): nnU-Net counts files, not suffixes, so the channels would silently be fed in the wrong order",
+                  measured: suffixes, expected: expectedText, fix: "rename the files to \(expectedSuffixes)"))
+    }
+    if let ending = reference.fileEnding, files.endings != [ending] {
+      let wrong = files.paths.filter { !$0.hasSuffix(ending) }
+      add(Finding(.error, "file-ending",
+                  "nnU-Net only looks for *\(ending) files and would silently skip \(wrong.count == files.paths.count ? "this case" : "these channel files")",
+                  measured: files.endings.sorted().joined(separator: ", "), expected: ending,
+                  fix: wrong.map { "harmonize reorient \(quote($0)) \(quote(replaceEnding($0, with: ending))) --like \(quote($0))" }.joined(separator: "; ")))
+    }
+  }
+
+  /// `CASE_0003.nii.gz` for channel 3 of this case.
+  func channelFileName(_ channel: Int) -> String { files.id + String(format: "_%04d", channel) + files.fileEnding }
+
+  /// The path with its image ending replaced.
+  func replaceEnding(_ path: String, with ending: String) -> String {
+    guard let old = CaseScanner.ending(of: (path as NSString).lastPathComponent) else { return path + ending }
+    return String(path.dropLast(old.count)) + ending
+  }
+}
+
+/// A path quoted for a shell when it needs it.
+func quote(_ path: String) -> String {
+  let safe = path.allSatisfy { $0.isLetter || $0.isNumber || "/._-+,=:@%".contains($0) }
+  return safe ? path : "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'"
+}

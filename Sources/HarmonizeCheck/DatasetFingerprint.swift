@@ -1,0 +1,161 @@
+import Foundation
+import HarmonizeVolume
+
+/// A summary of a training set that prediction inputs are checked against: `harmonize fingerprint`'s JSON.
+///
+/// Format `harmonize.fingerprint`, version 1 (documented in README.md). Every per-axis quantity is in ITK
+/// order (i, j, k: fastest-varying voxel axis first; nnU-Net's numpy order reversed); spacing in mm; orientation
+/// codes are RAS+ letters as nibabel's `aff2axcodes` prints them. Intensities are in the file's stored units
+/// (after NIfTI scl_slope/inter). Fields that a source cannot provide (nnU-Net's own fingerprint records no
+/// orientation or pixel type) are absent, and the checks that need them say so.
+public struct DatasetFingerprint: Codable, Sendable, Equatable {
+  public static let formatName = "harmonize.fingerprint"
+  public static let currentVersion = 1
+
+  /// Always `harmonize.fingerprint`.
+  public var format: String
+  /// Format version; a reader refuses versions newer than `currentVersion`.
+  public var version: Int
+  /// The tool that wrote it, e.g. "harmonize 0.1.0".
+  public var createdBy: String
+  /// The folder or files it was computed from.
+  public var source: String
+  /// `nnunet-raw` (dataset.json + imagesTr), `folder` (any images), or `nnunet-model` (translated from
+  /// nnU-Net's dataset_fingerprint.json and plans).
+  public var kind: String
+  /// nnU-Net's `file_ending`, when known.
+  public var fileEnding: String?
+  /// Channel names in channel order (`_0000` first); "0", "1", ... when no dataset.json names them.
+  public var channelNames: [String]
+  /// dataset.json's labels, when known.
+  public var labels: [DatasetJSON.LabelEntry]?
+  /// K, nnU-Net's number of segmentation heads, when labels are known.
+  public var segmentationHeads: Int?
+  public var caseCount: Int
+  /// How many cases have 2 and 3 spatial axes ("2": n, "3": m).
+  public var dimensions: [String: Int]
+  /// Spacing per axis over the cases, mm, ITK order.
+  public var spacing: [AxisStatistics]
+  /// Size per axis over the cases, voxels, ITK order (as stored; absent for nnU-Net fingerprints).
+  public var size: [AxisStatistics]?
+  /// Size per axis after nnU-Net's crop to the non-zero region, ITK order, when pixels were read.
+  public var sizeAfterCrop: [AxisStatistics]?
+  /// nnU-Net's fullres target spacing rule applied to these cases (median; 10th percentile on an anisotropic
+  /// axis), ITK order, mm.
+  public var targetSpacing: [Double]
+  /// Per channel: pixel type name → number of cases.
+  public var pixelTypes: [[String: Int]]?
+  /// Components per voxel → number of files ("1" for scalar images).
+  public var components: [String: Int]?
+  /// Orientation code (RAS+ letters) → number of cases.
+  public var orientations: [String: Int]?
+  /// Intensity statistics per channel.
+  public var intensity: [ChannelIntensity]
+  /// Label values found in the label files, when they were read.
+  public var labelValues: [Int]?
+  /// One record per training case.
+  public var cases: [CaseRecord]
+
+  /// Intensities of one channel.
+  public struct ChannelIntensity: Codable, Sendable, Equatable {
+    public var channel: Int
+    public var name: String
+    /// Voxels under a label > 0, pooled over cases (nnU-Net's `foreground_intensity_properties_per_channel`).
+    public var foreground: IntensityStatistics?
+    /// All voxels, sampled evenly, pooled over cases.
+    public var image: IntensityStatistics?
+  }
+
+  /// One training case.
+  public struct CaseRecord: Codable, Sendable, Equatable {
+    public var id: String
+    /// ITK order.
+    public var size: [Int]?
+    /// ITK order, mm.
+    public var spacing: [Double]
+    public var axisCodes: String?
+    /// Per channel.
+    public var pixelTypes: [String]?
+    /// Bounding box size of the non-zero region, ITK order.
+    public var sizeAfterCrop: [Int]?
+  }
+
+  /// The most common orientation code of the training cases (the target of `--orient like-training`).
+  public var dominantOrientation: String? {
+    orientations?.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key
+  }
+
+  /// Axis orders (orientation codes with flips ignored, see `Orientation.axisOrder`) seen in training.
+  public var axisOrders: Set<String> { Set((orientations ?? [:]).keys.map(axisOrder)) }
+
+  /// Reads a fingerprint file.
+  /// - Throws: `CheckReferenceError` for a missing or malformed file, another format, or a newer version.
+  public static func load(_ path: String) throws(CheckReferenceError) -> DatasetFingerprint {
+    let object = try JSONFile.object(at: path)
+    guard object["format"] as? String == formatName else {
+      throw CheckReferenceError(path, "not a harmonize fingerprint (format is not \"\(formatName)\")")
+    }
+    guard let version = object["version"].flatMap(JSONFile.integer) else {
+      throw CheckReferenceError(path, "fingerprint has no version")
+    }
+    guard version <= currentVersion else {
+      throw CheckReferenceError(path, "fingerprint format version \(version) is newer than this harmonize reads (\(currentVersion)); upgrade harmonize")
+    }
+    do {
+      let data = FileManager.default.contents(atPath: path) ?? Data()
+      return try JSONDecoder.fingerprint.decode(DatasetFingerprint.self, from: data)
+    } catch {
+      throw CheckReferenceError(path, "malformed fingerprint: \(describe(error))")
+    }
+  }
+
+  /// The fingerprint as pretty-printed JSON with sorted keys.
+  public func jsonData() -> Data {
+    (try? JSONEncoder.fingerprint.encode(self)) ?? Data()
+  }
+}
+
+/// The axis order of an orientation code, flips ignored: each letter replaced by its axis (x for L/R, y for
+/// P/A, z for I/S). "LPS" and "RAS" are both "xyz"; a sagittal "PIR" is "yzx".
+public func axisOrder(_ code: String) -> String {
+  String(code.map { c -> Character in
+    switch c {
+    case "L", "R": return "x"
+    case "P", "A": return "y"
+    case "I", "S": return "z"
+    default: return "?"
+    }
+  })
+}
+
+extension JSONEncoder {
+  /// Sorted keys, pretty printed, NaN and infinities as strings.
+  static var fingerprint: JSONEncoder {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    return encoder
+  }
+}
+
+extension JSONDecoder {
+  static var fingerprint: JSONDecoder {
+    let decoder = JSONDecoder()
+    decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    return decoder
+  }
+}
+
+/// One line for a decoding error: the key path and what was wrong.
+func describe(_ error: Error) -> String {
+  guard let error = error as? DecodingError else { return "\(error)" }
+  func path(_ context: DecodingError.Context) -> String {
+    context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+  }
+  switch error {
+  case .keyNotFound(let key, let context): return "missing \(path(context).isEmpty ? "" : path(context) + ".")\(key.stringValue)"
+  case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+    return "\(path(context)): \(context.debugDescription)"
+  @unknown default: return "\(error)"
+  }
+}

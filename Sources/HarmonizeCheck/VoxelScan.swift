@@ -1,0 +1,135 @@
+import HarmonizeVolume
+
+/// What one pass over an image's voxels tells the checker and the fingerprint: non-finite values, an even
+/// sample of the finite values (all voxels, and those under a label > 0), and the bounding box of the
+/// non-zero region (nnU-Net's crop).
+public struct VoxelSummary: Sendable {
+  public var nanCount = 0
+  public var infinityCount = 0
+  /// Finite values, every `stride`-th voxel.
+  public var sample: [Double] = []
+  /// Finite values under a foreground mask, evenly strided.
+  public var foreground: [Double] = []
+  /// Per spatial axis (ITK order) the first and last index holding a non-zero value; nil when all are zero.
+  public var nonzeroLower: [Int]?
+  public var nonzeroUpper: [Int]?
+
+  /// The size of the non-zero bounding box per spatial axis; all zeros when the image is empty.
+  public var nonzeroSize: [Int]? {
+    guard let lower = nonzeroLower, let upper = nonzeroUpper else { return nil }
+    return zip(lower, upper).map { $1 - $0 + 1 }
+  }
+}
+
+/// The distinct values of a segmentation and whether any is not an integer.
+public struct LabelSummary: Sendable, Equatable {
+  /// Distinct integer values, ascending.
+  public var values: [Int]
+  /// Voxels whose value is not a whole number (0.9999 from a linear resample, NaN).
+  public var nonIntegerCount: Int
+  /// Up to five of the non-integer values, for the message.
+  public var nonIntegerExamples: [Double]
+  /// One byte per voxel: 1 where the label is > 0.
+  public var foregroundMask: [UInt8]
+}
+
+/// Single passes over a volume's values.
+public enum VoxelScan {
+  /// Scans every value of `volume`. Spatial axes are the first (up to) three; components and a fourth axis are
+  /// pooled. `mask` (one byte per spatial voxel, 1 = foreground) selects the foreground sample.
+  public static func scan(_ volume: Volume, sampleLimit: Int, mask: [UInt8]? = nil, foregroundLimit: Int = 0) -> VoxelSummary {
+    let g = volume.geometry
+    let spatial = Array(g.size.prefix(3))
+    let spatialCount = spatial.reduce(1, *)
+    let perVoxel = volume.valueCount / max(1, spatialCount) // components × time points, interleaved per voxel
+    var summary = VoxelSummary()
+    let stride = max(1, volume.valueCount / max(1, sampleLimit))
+    let usableMask = mask.flatMap { $0.count == spatialCount ? $0 : nil }
+    var foregroundStride = 1
+    if let usableMask, foregroundLimit > 0 {
+      let count = usableMask.reduce(0) { $0 + Int($1) } * perVoxel
+      foregroundStride = max(1, count / foregroundLimit)
+    }
+    var (lx, ly, lz) = (Int.max, Int.max, Int.max)
+    var (ux, uy, uz) = (-1, -1, -1)
+    let nx = spatial[0], ny = spatial.count > 1 ? spatial[1] : 1
+    var foregroundSeen = 0
+    // A fourth axis is stored after the spatial ones (ITK order), components innermost.
+    let components = volume.components
+    forEachValue(volume) { n, v in
+      if v.isNaN { summary.nanCount += 1; return }
+      if v.isInfinite { summary.infinityCount += 1; return }
+      if n % stride == 0 { summary.sample.append(v) }
+      let voxel = (n / components) % spatialCount
+      if let usableMask, foregroundLimit > 0, usableMask[voxel] != 0 {
+        if foregroundSeen % foregroundStride == 0 { summary.foreground.append(v) }
+        foregroundSeen += 1
+      }
+      if v != 0 {
+        let i = voxel % nx, j = (voxel / nx) % ny, k = voxel / (nx * ny)
+        if i < lx { lx = i }
+        if i > ux { ux = i }
+        if j < ly { ly = j }
+        if j > uy { uy = j }
+        if k < lz { lz = k }
+        if k > uz { uz = k }
+      }
+    }
+    if ux >= 0 {
+      summary.nonzeroLower = Array([lx, ly, lz].prefix(spatial.count))
+      summary.nonzeroUpper = Array([ux, uy, uz].prefix(spatial.count))
+    }
+    return summary
+  }
+
+  /// The distinct values of a segmentation, and a foreground mask (label > 0) over its spatial voxels.
+  public static func labels(_ volume: Volume) -> LabelSummary {
+    var values = Set<Int>()
+    var nonInteger = 0
+    var examples: [Double] = []
+    let spatialCount = Array(volume.geometry.size.prefix(3)).reduce(1, *)
+    var mask = [UInt8](repeating: 0, count: spatialCount)
+    let components = volume.components
+    var last = Double.nan
+    forEachValue(volume) { n, v in
+      if v > 0 { mask[(n / components) % spatialCount] = 1 }
+      if v == last { return }
+      last = v
+      if v.isFinite && v == v.rounded() && abs(v) < 9e15 {
+        values.insert(Int(v))
+      } else {
+        nonInteger += 1
+        if examples.count < 5 { examples.append(v) }
+      }
+    }
+    if nonInteger > 0 { // the run-length shortcut above counted runs; count voxels exactly
+      nonInteger = 0
+      forEachValue(volume) { _, v in if !(v.isFinite && v == v.rounded()) { nonInteger += 1 } }
+    }
+    return LabelSummary(values: values.sorted(), nonIntegerCount: nonInteger, nonIntegerExamples: examples,
+                        foregroundMask: mask)
+  }
+
+  /// Calls `body(position, value)` for every stored value in buffer order, converting to Double.
+  static func forEachValue(_ volume: Volume, _ body: (Int, Double) -> Void) {
+    switch volume.pixelType {
+    case .u8: each(volume, UInt8.self, body)
+    case .i8: each(volume, Int8.self, body)
+    case .u16: each(volume, UInt16.self, body)
+    case .i16: each(volume, Int16.self, body)
+    case .u32: each(volume, UInt32.self, body)
+    case .i32: each(volume, Int32.self, body)
+    case .u64: each(volume, UInt64.self, body)
+    case .i64: each(volume, Int64.self, body)
+    case .f32: each(volume, Float.self, body)
+    case .f64: each(volume, Double.self, body)
+    }
+  }
+
+  @inline(__always)
+  private static func each<T: StoredPixel>(_ volume: Volume, _ type: T.Type, _ body: (Int, Double) -> Void) {
+    volume.withUnsafeBufferPointer(as: T.self) { buffer in
+      for n in 0..<buffer.count { body(n, buffer[n].doubleValue) }
+    }
+  }
+}
