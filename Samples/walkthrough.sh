@@ -29,7 +29,27 @@ echo "== 4. The same with a cap: no axis over 64 voxels; the spacing is coarsene
 "$harmonize" resample "$data/imagesTr/tiny_003_0000.nii.gz" "$out/capped.nii.gz" --spacing 0.5 --max-size 64
 
 echo
-echo "== 5. A file that is not an image: one line naming it and the problem, exit status 2"
+echo "== 5. Fingerprint the training set (headers for geometry, pixels for intensities and labels)"
+"$harmonize" fingerprint "$data" -o "$out/fingerprint.json"
+
+echo
+echo "== 6. Check the test case against it before nnU-Net runs: channels, spacing, orientation, intensities, memory"
+"$harmonize" check "$data/imagesTs" --against "$out/fingerprint.json" --memory 16G
+
+echo
+echo "== 7. A flawed prediction folder: an extra channel file (nnU-Net's IndexError) and a scan stored sagittal"
+mkdir -p "$out/flawed"
+cp "$data/imagesTs/"*.nii.gz "$out/flawed/"
+cp "$data/imagesTs/tiny_101_0001.nii.gz" "$out/flawed/tiny_101_0002.nii.gz"
+"$harmonize" reorient "$data/imagesTs/tiny_101_0000.nii.gz" "$out/flawed/sag_0000.nii.gz" --to PIR
+"$harmonize" reorient "$data/imagesTs/tiny_101_0001.nii.gz" "$out/flawed/sag_0001.nii.gz" --to PIR
+status=0
+"$harmonize" check "$out/flawed" --against "$out/fingerprint.json" --memory 16G || status=$?
+echo "exit status $status"
+[[ $status -eq 1 ]]
+
+echo
+echo "== 8. A file that is not an image: one line naming it and the problem, exit status 2"
 status=0
 "$harmonize" info "$data/dataset.json" || status=$?
 echo "exit status $status"

@@ -75,4 +75,26 @@ struct CheckCommandTests {
     let usage = try run(TestEnvironment.harmonizeBinary, ["check", inputs.path, "--against", training.path, "--memory", "lots"])
     #expect(usage.status == 2)
   }
+
+  /// The orientation finding's fix is a command line that works: run it, check again, nothing left.
+  @Test func orientationFixRepairsTheCase() throws {
+    let inputs = TemporaryFolder("cli-inputs-sag")
+    let staging = TemporaryFolder("cli-staging")
+    try writeCase(staging, "sag")
+    for c in ["0000", "0001"] {
+      let r = try run(TestEnvironment.harmonizeBinary, ["reorient", staging.file("sag_\(c).nii.gz"), inputs.file("sag_\(c).nii.gz"), "--to", "PIR"])
+      #expect(r.status == 0)
+    }
+    let json = try run(TestEnvironment.harmonizeBinary, ["check", inputs.path, "--against", training.path, "--json"])
+    #expect(json.status == 1)
+    let report = try JSONDecoder().decode(CheckReport.self, from: Data(json.stdout.utf8))
+    let finding = try #require(report.cases.first?.findings.first { $0.check == "orientation" })
+    #expect(finding.severity == .error)
+    #expect(!report.cases[0].findings.contains { $0.check == "spacing" }) // compared in the training axis order
+    let fix = try #require(finding.fix).replacingOccurrences(of: "harmonize ", with: TestEnvironment.harmonizeBinary + " ")
+    #expect(try run("/bin/bash", ["-c", fix]).status == 0)
+    let again = try run(TestEnvironment.harmonizeBinary, ["check", inputs.file("reoriented"), "--against", training.path])
+    #expect(again.status == 0, "\(again.stdout)")
+    #expect(again.stdout.hasSuffix("1 case: 0 errors, 0 warnings, 0 notes\n"))
+  }
 }

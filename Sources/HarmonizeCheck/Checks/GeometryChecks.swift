@@ -69,13 +69,13 @@ extension CaseContext {
     let code = first.axisCodes
     let order = axisOrder(code)
     let trainedOrders = reference.fingerprint.axisOrders
-    let fix = files.paths.map { "harmonize reorient \(quote($0)) \(quote(reoriented($0))) --to \(dominant)" }.joined(separator: "; ")
+    let fix = commands(into: "reoriented") { "harmonize reorient \(quote($0)) \(quote($1)) --to \(dominant)" }
     if !trainedOrders.contains(order) {
       let reorients = reference.plans?.readerReorients ?? false
       add(Finding(reorients ? .note : .error, "orientation",
                   reorients
                     ? "axis order differs from training, but the model's reader (\(reference.plans!.imageReaderWriter)) reorients every image"
-                    : "the voxel axes are permuted relative to the training images (\(code), axis order \(order); training \(orientations.keys.sorted().joined(separator: "/"))): nnU-Net ignores orientation and would predict this case in the wrong orientation",
+                    : "the voxel axes are permuted relative to the training images (\(code), axis order \(order); training \(orientations.keys.sorted().joined(separator: "/"))): nnU-Net ignores orientation, would resample each stored axis to the plan spacing of another axis, and predict this case in the wrong orientation",
                   measured: "\(code) (RAS+ codes, axis order \(order))", expected: "\(dominant) (axis order \(axisOrder(dominant)))",
                   fix: reorients ? nil : fix))
     } else if orientations[code] == nil {
@@ -90,7 +90,7 @@ extension CaseContext {
     guard let first = primary else { return }
     let stats = reference.fingerprint.size ?? reference.fingerprint.sizeAfterCrop
     guard let stats, stats.count == min(first.geometry.dimension, 3) else { return }
-    let size = Array(first.geometry.size.prefix(stats.count))
+    let size = inTrainingAxisOrder(Array(first.geometry.size.prefix(stats.count)))
     let outside = (0..<stats.count).filter { Double(size[$0]) < stats[$0].min || Double(size[$0]) > stats[$0].max }
     guard !outside.isEmpty else { return }
     let range = stats.map { "\(formatNumber($0.min))–\(formatNumber($0.max))" }.joined(separator: ", ")
@@ -99,12 +99,24 @@ extension CaseContext {
                 measured: formatList(size), expected: "(\(range))"))
   }
 
-  /// The path for a reoriented copy: `x.nii.gz` → `x_reoriented.nii.gz`... in the same folder.
-  func reoriented(_ path: String) -> String {
-    let name = (path as NSString).lastPathComponent
-    let ending = CaseScanner.ending(of: name) ?? ""
-    let stem = String(name.dropLast(ending.count))
-    return ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent("reoriented/" + stem + ending)
+  /// Per-axis values (ITK order) permuted from this case's voxel axes into the training images' axis order, so
+  /// that a permuted case is compared axis by axis with what its axes will be once reoriented; unchanged when
+  /// the orders agree or either is unknown.
+  func inTrainingAxisOrder<T>(_ values: [T]) -> [T] {
+    guard let code = primary?.axisCodes, let dominant = reference.fingerprint.dominantOrientation,
+          values.count == 3, code.count == 3, dominant.count == 3 else { return values }
+    let mine = Array(axisOrder(code)), theirs = Array(axisOrder(dominant))
+    guard mine != theirs, Set(mine) == Set(theirs) else { return values }
+    return theirs.map { letter in values[mine.firstIndex(of: letter)!] }
+  }
+
+  /// One shell line that repairs every channel file into a sibling folder `folder` (kept apart so that nnU-Net
+  /// does not see the old and the new file as two cases): `mkdir -p DIR && CMD in1 out1 && CMD in2 out2`.
+  func commands(into folder: String, _ command: (String, String) -> String) -> String {
+    let parent = (files.paths[0] as NSString).deletingLastPathComponent
+    let target = (parent as NSString).appendingPathComponent(folder)
+    let steps = files.paths.map { command($0, (target as NSString).appendingPathComponent(($0 as NSString).lastPathComponent)) }
+    return (["mkdir -p \(quote(target))"] + steps).joined(separator: " && ")
   }
 }
 

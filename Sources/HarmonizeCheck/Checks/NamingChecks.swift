@@ -35,7 +35,7 @@ extension CaseContext {
       add(Finding(.error, "file-ending",
                   "nnU-Net only looks for *\(ending) files and would silently skip \(wrong.count == files.paths.count ? "this case" : "these channel files")",
                   measured: files.endings.sorted().joined(separator: ", "), expected: ending,
-                  fix: wrong.map { "harmonize reorient \(quote($0)) \(quote(replaceEnding($0, with: ending))) --like \(quote($0))" }.joined(separator: "; ")))
+                  fix: wrong.map { "harmonize reorient \(quote($0)) \(quote(replaceEnding($0, with: ending))) --like \(quote($0)) && rm \(quote($0))" }.joined(separator: " && ")))
     }
   }
 

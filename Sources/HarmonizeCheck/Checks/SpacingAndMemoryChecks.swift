@@ -42,7 +42,8 @@ extension CaseContext {
   mutating func checkSpacing() {
     guard let first = primary, let memory else { return }
     let n = memory.size.count
-    let spacing = Array(first.geometry.spacing.prefix(n))
+    // A permuted case is compared in the training axis order: reorienting (the orientation finding's fix) comes first.
+    let spacing = inTrainingAxisOrder(Array(first.geometry.spacing.prefix(n)))
     let stats = reference.fingerprint.spacing
     guard stats.count == n, let target = targetSpacing(for: spacing) else { return }
     var reasons: [String] = []
@@ -64,8 +65,8 @@ extension CaseContext {
     add(Finding(.warning, "spacing", "spacing \(reasons.joined(separator: "; ")): \(consequence)",
                 measured: "\(formatList(spacing)) mm (ITK order i, j, k)",
                 expected: "training (\(range)) mm, target \(formatList(target.map(rounded))) mm",
-                fix: files.paths.map { "harmonize resample \(quote($0)) \(quote(resampledPath($0))) --spacing \(targetText)" }.joined(separator: "; ")
-                  + " (and `harmonize restore` the prediction onto the original grid)"))
+                fix: commands(into: "resampled") { "harmonize resample \(quote($0)) \(quote($1)) --spacing \(targetText)" }
+                  + " (then map the prediction back onto the original grid)"))
   }
 
   /// The case's own memory against the budget: an error when even nnU-Net's sequential mode does not fit.
@@ -83,12 +84,6 @@ extension CaseContext {
                   "nnU-Net's defaults (-npp 3 -nps 3) need \(formatBytes(Int(memory.estimate.total(npp: 3, nps: 3)))) for this case; \(formatBytes(Int(advice.usable))) usable",
                   measured: sizes, expected: "≤ \(formatBytes(Int(advice.usable)))", fix: "nnUNetv2_predict ... \(flags)"))
     }
-  }
-
-  /// Where the spacing fix writes: a `resampled/` folder beside the input.
-  func resampledPath(_ path: String) -> String {
-    ((path as NSString).deletingLastPathComponent as NSString)
-      .appendingPathComponent("resampled/" + (path as NSString).lastPathComponent)
   }
 }
 
