@@ -11,14 +11,15 @@ extension HarmonizeCommand {
         CODE is three RAS+ letters as nibabel prints them (RAS, LPS, LAS, PIR, ...). Voxels are moved, never \
         interpolated; size and spacing are permuted with the axes, the direction and origin change so that every voxel \
         centre keeps its physical position. An oblique image takes the closest axis-aligned orientation (nibabel's \
-        io_orientation). Works for every pixel type, labels, multi-component and 4D images.
+        io_orientation). Works for every pixel type, labels, multi-component and 4D images. --like takes an image's \
+        orientation, or, for a `harmonize fingerprint` .json file, the training set's most common orientation.
         """
     )
 
     @Argument(help: "Image to reorient.") var input: String
     @Argument(help: "Output file; its ending picks the format.") var output: String
     @Option(help: "Target orientation, RAS+ letters (e.g. RAS, LPS).") var to: String?
-    @Option(help: "Take the orientation of this image.") var like: String?
+    @Option(help: "Take the orientation of this image, or the dominant one of a fingerprint (.json).") var like: String?
 
     func validate() throws {
       if (to == nil) == (like == nil) { throw ValidationError("Give exactly one of --to and --like.") }
@@ -28,8 +29,9 @@ extension HarmonizeCommand {
     }
 
     func run() throws {
+      let training = try like.flatMap { TrainingOrientation.isFingerprint($0) ? try TrainingOrientation.code(fromFingerprint: $0) : nil }
       try runFileCommand(input: input, output: output) {
-        let code = try to ?? ImageFile.readHeader(at: like!).axisCodes
+        let code = try to ?? training ?? ImageFile.readHeader(at: like!).axisCodes
         let volume = try ImageFile.read(at: input)
         let before = Orientation.axisCodes(volume.geometry)
         let result = try Reorientation.reorient(volume, to: code)

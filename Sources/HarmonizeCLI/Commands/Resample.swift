@@ -32,7 +32,10 @@ extension HarmonizeCommand {
     @Option(help: "Output pixel type (u8 i8 u16 i16 u32 i32 u64 i64 f32 f64); default: the input's.") var outputType: PixelType?
     @Option(help: "Compression of .nii.gz/.nrrd/.mha outputs: fast, default (by pixel type), best, or a level 1-12.")
     var compression: CompressionArgument = .automatic
-    @Option(help: "Reorient losslessly to these RAS+ letters (e.g. RAS) before resampling.") var orient: String?
+    @Option(help: "Reorient losslessly before resampling: RAS+ letters (e.g. RAS), or like-training (with --fingerprint).")
+    var orient: String?
+    @Option(help: "A `harmonize fingerprint` file; --orient like-training takes its most common orientation.")
+    var fingerprint: String?
     @Option(help: "Worker threads; default: all cores.") var threads: Int?
 
     func validate() throws {
@@ -46,7 +49,11 @@ extension HarmonizeCommand {
       if let problem = request(target: .spacing(spacing?.values ?? [1])).problems.first { throw ValidationError(problem) }
       if let orient {
         if like != nil { throw ValidationError("--orient goes with --spacing; with --like the reference's grid sets the orientation.") }
-        do { _ = try Reorientation.parse(orient) } catch { throw ValidationError(error.description) }
+        if orient == TrainingOrientation.keyword {
+          if fingerprint == nil { throw ValidationError("--orient like-training needs --fingerprint FILE (from harmonize fingerprint).") }
+        } else {
+          do { _ = try Reorientation.parse(orient) } catch { throw ValidationError(error.description) }
+        }
       }
     }
 
@@ -56,6 +63,7 @@ extension HarmonizeCommand {
     }
 
     func run() throws {
+      let orientation = try orient == TrainingOrientation.keyword ? TrainingOrientation.code(fromFingerprint: fingerprint!) : orient
       try runFileCommand(input: input, output: output) {
         let target: ResampleRequest.Target
         if let like {
@@ -64,7 +72,7 @@ extension HarmonizeCommand {
           target = .spacing(spacing!.values)
         }
         let report = try FileResampler.resample(
-          input: input, output: output, request: request(target: target), orientation: orient,
+          input: input, output: output, request: request(target: target), orientation: orientation,
           writeOptions: WriteOptions(compressionLevel: compression.level(for: output), threads: threads))
         for warning in report.plan.warnings { printError("warning: \(input): \(warning)") }
         let g = report.plan.geometry
