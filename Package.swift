@@ -21,6 +21,7 @@ let package = Package(
     .library(name: "HarmonizeVolume", targets: ["HarmonizeVolume"]),
     .library(name: "HarmonizeResample", targets: ["HarmonizeResample"]),
     .library(name: "HarmonizeCheck", targets: ["HarmonizeCheck"]),
+    .library(name: "HarmonizeBatch", targets: ["HarmonizeBatch"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -38,7 +39,8 @@ let package = Package(
     .target(name: "HarmonizeVolume", dependencies: ["CITK"]),
     .target(name: "HarmonizeResample", dependencies: ["HarmonizeVolume"]),
     .target(name: "HarmonizeCheck", dependencies: ["HarmonizeVolume", "HarmonizeResample"]),
-    .target(name: "Harmonize", dependencies: ["HarmonizeVolume", "HarmonizeResample", "HarmonizeCheck"]),
+    .target(name: "HarmonizeBatch", dependencies: ["HarmonizeVolume", "HarmonizeResample", "HarmonizeCheck"]),
+    .target(name: "Harmonize", dependencies: ["HarmonizeVolume", "HarmonizeResample", "HarmonizeCheck", "HarmonizeBatch"]),
     .executableTarget(
       name: "HarmonizeCLI",
       dependencies: ["Harmonize", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -47,6 +49,7 @@ let package = Package(
     .testTarget(name: "HarmonizeVolumeTests", dependencies: ["HarmonizeVolume", "_HarmonizeTestSupport"]),
     .testTarget(name: "HarmonizeResampleTests", dependencies: ["HarmonizeResample", "_HarmonizeTestSupport"]),
     .testTarget(name: "HarmonizeCheckTests", dependencies: ["HarmonizeCheck", "_HarmonizeTestSupport"]),
+    .testTarget(name: "HarmonizeBatchTests", dependencies: ["HarmonizeBatch", "HarmonizeCheck", "HarmonizeResample", "_HarmonizeTestSupport"]),
     .testTarget(name: "HarmonizeCLITests", dependencies: ["HarmonizeCLI", "_HarmonizeTestSupport"]),
     .testTarget(name: "ConformanceTests", dependencies: ["HarmonizeVolume", "HarmonizeResample", "HarmonizeCLI", "_HarmonizeTestSupport"],
                 exclude: ["python"]),

@@ -2,3 +2,4 @@
 @_exported import HarmonizeVolume
 @_exported import HarmonizeResample
 @_exported import HarmonizeCheck
+@_exported import HarmonizeBatch

@@ -3,6 +3,17 @@ import HarmonizeVolume
 
 /// Resampling from file to file: what `harmonize resample` runs, callable from any Swift code.
 public enum FileResampler {
+  /// The grid `resample` would produce for an input header, from the header alone: reorientation first (when
+  /// `orientation` is given), then the request. Geometry in LPS millimetres.
+  /// - Throws: `ResampleError` for an invalid request or orientation code.
+  public static func plan(_ header: ImageHeader, request: ResampleRequest, orientation: String? = nil) throws -> GridPlan {
+    var header = header
+    if let orientation {
+      header.geometry = Reorientation.geometry(header.geometry, try Reorientation.plan(header.geometry, to: orientation))
+    }
+    return try GridPlanner.plan(header, request)
+  }
+
   /// What a finished resample did.
   public struct Report: Sendable {
     public var input: ImageHeader
@@ -12,10 +23,13 @@ public enum FileResampler {
   }
 
   /// Reads `input`, reorients it losslessly to `orientation` (RAS+ letters) when given, resamples it as `request`
-  /// says, and writes `output` atomically.
+  /// says, and writes `output` atomically. `adjust` may change the request once the pixels are read (the batch
+  /// runner picks label interpolation for an integer image with few distinct values); the grid stays as planned.
   /// - Throws: `ImageFileError` (read or write) or `ResampleError` (request); no output file is left on failure.
   public static func resample(input: String, output: String, request: ResampleRequest, orientation: String? = nil,
-                              writeOptions: WriteOptions = WriteOptions()) throws -> Report {
+                              writeOptions: WriteOptions = WriteOptions(),
+                              adjust: ((Volume, inout ResampleRequest) -> Void)? = nil) throws -> Report {
+    var request = request
     try ImageFile.checkWritable(output)
     let clock = ContinuousClock()
     let t0 = clock.now
@@ -33,6 +47,7 @@ public enum FileResampler {
         + "with the input; use --max-size or --max-voxels"))
     }
     var volume = try ImageFile.read(at: input)
+    adjust?(volume, &request)
     if let reorientation, !reorientation.isIdentity { volume = try Reorientation.apply(reorientation, to: volume) }
     let t1 = clock.now
     let result = try Resampler.resample(volume, to: plan, request: request)

@@ -1,0 +1,33 @@
+import HarmonizeResample
+import HarmonizeVolume
+
+/// One file to convert: where it comes from and goes, how, and what it should cost.
+public struct BatchJob: Sendable, Codable {
+  /// Paths relative to the input and output folders.
+  public var input: String
+  public var output: String
+  public var kind: FileKind
+  /// Size and modification time of the input file (seconds since 1970), for the manifest's change test.
+  public var inputBytes: Int
+  public var inputModified: Double
+  /// The input's spatial size and spacing (ITK order, mm), and the planned output grid; nil when the header
+  /// could not be read (the job then fails with `planError`).
+  public var inputSize: [Int]?
+  public var inputSpacing: [Double]?
+  public var outputGeometry: Geometry?
+  /// Estimated peak memory of converting this file, bytes (input + output pixels, slack, process share).
+  public var estimatedMemory: Int
+  /// Why the file cannot be planned (unreadable header, refused grid), if so.
+  public var planError: String?
+  /// Where the grid comes from: "spacing", or "grid of imagesTr/case_0000.nii.gz" for a case's other files.
+  public var gridSource: String
+}
+
+/// Files that must land in the same shard: a case's channel files and its label file share one grid.
+public struct BatchUnit: Sendable {
+  /// Folder (with imagesXx/labelsXx folded together) and case identifier.
+  public var key: String
+  public var jobs: [BatchJob]
+  /// Input bytes on disk: the shard balance weight.
+  public var bytes: Int { jobs.reduce(0) { $0 + $1.inputBytes } }
+}

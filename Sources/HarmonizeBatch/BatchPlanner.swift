@@ -1,0 +1,128 @@
+import Foundation
+import HarmonizeCheck
+import HarmonizeResample
+import HarmonizeVolume
+
+/// Turns an input folder into units of jobs from headers alone: which files are images or labels, which share a
+/// grid, what each output grid is, and what each costs.
+public enum BatchPlanner {
+  /// Peak memory of one conversion beyond input + output pixels: measured peak RSS / (input + output) was
+  /// 1.09-1.19 (README benchmark), plus the runtime.
+  static let memorySlack = 1.25
+  static let memoryBase = 48 * 1024 * 1024
+
+  /// What the planner found in the input folder.
+  public struct Plan: Sendable {
+    public var units: [BatchUnit]
+    /// `dataset.json` files (relative paths), copied with `file_ending` updated.
+    public var datasetFiles: [String]
+    /// Files that are not images harmonize reads, left alone (relative paths).
+    public var ignored: [String]
+    public var jobs: [BatchJob] { units.flatMap(\.jobs) }
+  }
+
+  /// Plans every image under `inputFolder` (recursively; hidden files and folders skipped).
+  /// - Throws: `BatchError` when the folder cannot be listed or the options are invalid.
+  public static func plan(inputFolder: String, options: BatchOptions) throws(BatchError) -> Plan {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: inputFolder, isDirectory: &isDirectory), isDirectory.boolValue else {
+      throw BatchError(inputFolder, "input folder not found")
+    }
+    var imagesByFolder: [String: [String]] = [:]
+    var datasetFiles: [String] = []
+    var ignored: [String] = []
+    guard let walker = FileManager.default.enumerator(atPath: inputFolder) else { throw BatchError(inputFolder, "cannot be listed") }
+    while let relative = walker.nextObject() as? String {
+      let name = (relative as NSString).lastPathComponent
+      if name.hasPrefix(".") {
+        walker.skipDescendants()
+        continue
+      }
+      let full = (inputFolder as NSString).appendingPathComponent(relative)
+      var dir: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: full, isDirectory: &dir), !dir.boolValue else { continue }
+      if name == "dataset.json" {
+        datasetFiles.append(relative)
+      } else if CaseScanner.ending(of: name) != nil {
+        imagesByFolder[(relative as NSString).deletingLastPathComponent, default: []].append(relative)
+      } else {
+        ignored.append(relative)
+      }
+    }
+    // Group each folder's files into cases; fold imagesTr/labelsTr (Ts) of one dataset into one unit per case.
+    var units: [String: [(CaseFiles, String)]] = [:]
+    for (folder, files) in imagesByFolder {
+      for c in CaseScanner.group(files) {
+        units[unitKey(folder: folder, id: c.id), default: []].append((c, folder))
+      }
+    }
+    var planned: [BatchUnit] = []
+    for key in units.keys.sorted() {
+      planned.append(planUnit(key: key, members: units[key]!, inputFolder: inputFolder, options: options))
+    }
+    return Plan(units: planned, datasetFiles: datasetFiles.sorted(), ignored: ignored.sorted())
+  }
+
+  /// `Dataset/imagesTr` and `Dataset/labelsTr` both become `Dataset/*Tr`.
+  static func unitKey(folder: String, id: String) -> String {
+    let parent = (folder as NSString).deletingLastPathComponent
+    let last = (folder as NSString).lastPathComponent
+    for prefix in ["images", "labels"] where last.hasPrefix(prefix) {
+      return (parent as NSString).appendingPathComponent("*" + last.dropFirst(prefix.count)) + "/" + id
+    }
+    return folder + "/" + id
+  }
+
+  /// Images first (channel 0 sets the case's grid), then every other file of the case on that grid.
+  static func planUnit(key: String, members: [(CaseFiles, String)], inputFolder: String, options: BatchOptions) -> BatchUnit {
+    var ordered: [(path: String, kind: FileKind)] = []
+    for (c, _) in members {
+      for path in c.paths { ordered.append((path, FileKind.classify(relativePath: path, labelGlobs: options.labelGlobs))) }
+    }
+    ordered.sort { ($0.kind.isLabel ? 1 : 0, $0.path) < ($1.kind.isLabel ? 1 : 0, $1.path) }
+    var shared: (geometry: Geometry, source: String)?
+    var jobs: [BatchJob] = []
+    for (path, kind) in ordered {
+      let full = (inputFolder as NSString).appendingPathComponent(path)
+      let attributes = (try? FileManager.default.attributesOfItem(atPath: full)) ?? [:]
+      var job = BatchJob(input: path, output: outputPath(path, format: options.format), kind: kind,
+                         inputBytes: (attributes[.size] as? NSNumber)?.intValue ?? 0,
+                         inputModified: (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0,
+                         inputSize: nil, inputSpacing: nil, outputGeometry: nil, estimatedMemory: memoryBase, planError: nil,
+                         gridSource: shared.map { "grid of \($0.source)" } ?? "spacing")
+      do {
+        let header = try ImageFile.readHeader(at: full)
+        let n = min(header.geometry.dimension, 3)
+        job.inputSize = Array(header.geometry.size.prefix(n))
+        job.inputSpacing = Array(header.geometry.spacing.prefix(n))
+        let target: ResampleRequest.Target = shared.map { .like($0.geometry) } ?? .spacing(options.spacing)
+        let plan = try FileResampler.plan(header, request: request(options, kind: kind, target: target),
+                                          orientation: options.orientation)
+        job.outputGeometry = plan.geometry
+        if shared == nil { shared = (plan.geometry, path) }
+        let pixels = Double(header.pixelByteCount ?? Int.max / 4) + Double(plan.outputBytes ?? Int.max / 4)
+        job.estimatedMemory = Int(min(Double(Int.max / 2), pixels * memorySlack)) + memoryBase
+      } catch {
+        job.planError = "\(error)"
+      }
+      jobs.append(job)
+    }
+    return BatchUnit(key: key, jobs: jobs)
+  }
+
+  /// The resampling request for a file: label files use the label interpolation and a 0 background.
+  public static func request(_ options: BatchOptions, kind: FileKind, target: ResampleRequest.Target,
+                             threads: Int? = nil) -> ResampleRequest {
+    ResampleRequest(target: target, grid: options.grid,
+                    interpolation: kind.isLabel ? options.labelInterpolation : options.interpolation,
+                    maxSize: target == .spacing(options.spacing) ? options.maxSize : nil,
+                    maxVoxels: target == .spacing(options.spacing) ? options.maxVoxels : nil,
+                    defaultValue: kind.isLabel ? 0 : options.defaultValue, threads: threads)
+  }
+
+  /// The output's relative path: the input's, with the ending replaced when `format` is given.
+  static func outputPath(_ path: String, format: String?) -> String {
+    guard let format, let ending = CaseScanner.ending(of: (path as NSString).lastPathComponent) else { return path }
+    return String(path.dropLast(ending.count)) + format
+  }
+}

@@ -1,0 +1,200 @@
+import Foundation
+import HarmonizeCheck
+import HarmonizeResample
+import HarmonizeVolume
+
+/// Runs a batch: plan from headers, take this shard's cases, skip what the manifest lists as done, convert the rest
+/// under the memory budget, record each file in the manifest as it finishes, copy `dataset.json`.
+public enum BatchRunner {
+  /// Converts `inputFolder` into `outputFolder`. A file that fails is recorded and the others go on.
+  /// - Parameter progress: print progress on standard error.
+  /// - Throws: `BatchError` when the batch cannot start (missing input folder, output inside input, unwritable output).
+  public static func run(inputFolder: String, outputFolder: String, options: BatchOptions, dryRun: Bool = false,
+                         progress showProgress: Bool = true) throws(BatchError) -> (summary: BatchSummary, plan: [BatchUnit]) {
+    let clock = Date()
+    let input = URL(fileURLWithPath: inputFolder).standardizedFileURL.path
+    let output = URL(fileURLWithPath: outputFolder).standardizedFileURL.path
+    if output == input || output.hasPrefix(input + "/") {
+      throw BatchError(outputFolder, "the output folder must not be the input folder or inside it")
+    }
+    if let format = options.format, !BatchOptions.formats.contains(format) {
+      throw BatchError(format, "output format must be one of \(BatchOptions.formats.joined(separator: ", "))")
+    }
+    let plan = try BatchPlanner.plan(inputFolder: input, options: options)
+    let units = options.shard.select(plan.units)
+    let jobs = units.flatMap(\.jobs)
+    var summary = BatchSummary(input: inputFolder, output: outputFolder, shard: options.shard.description, files: jobs.count,
+                               converted: 0, skipped: 0, failed: 0, failures: [], ranAlone: [], labelRules: [:],
+                               inputBytes: 0, outputBytes: 0, seconds: 0, memoryLimit: options.memoryLimit,
+                               peakReservedMemory: 0, dryRun: dryRun)
+    for job in jobs { if case .label(let rule) = job.kind { summary.labelRules[job.input] = rule } }
+    summary.ranAlone = jobs.filter { $0.estimatedMemory > options.memoryLimit }.map(\.input)
+    if dryRun { return (summary, units) }
+
+    do { try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true) } catch {
+      throw BatchError(outputFolder, "cannot create the output folder: \(error.localizedDescription)")
+    }
+    removeTemporaryFolders(under: output)
+    let done = options.force ? [:] : Manifest.read(folder: output)
+    var todo: [BatchJob] = []
+    for job in jobs {
+      if let entry = done[job.output], entry.status == "done", entry.input == job.input,
+         entry.parameters == options.parameters(for: job.kind), entry.inputBytes == job.inputBytes,
+         entry.inputModified == job.inputModified,
+         FileManager.default.fileExists(atPath: (output as NSString).appendingPathComponent(job.output)) {
+        summary.skipped += 1
+        if let k = entry.kind, k.hasPrefix("label") { summary.labelRules[job.input] = String(k.dropFirst("label: ".count)) }
+      } else {
+        todo.append(job)
+      }
+    }
+    if options.shard.index == 0 { copyDatasetFiles(plan.datasetFiles, from: input, to: output, format: options.format, summary: &summary) }
+    let writer = try ManifestWriter(path: (output as NSString).appendingPathComponent(Manifest.name(for: options.shard)))
+    let budget = MemoryBudget(limit: options.memoryLimit)
+    let progress = Progress(total: todo.count, totalBytes: todo.reduce(0) { $0 + $1.inputBytes }, enabled: showProgress)
+    let queue = WorkQueue(todo.sorted { ($0.estimatedMemory, $1.input) > ($1.estimatedMemory, $0.input) })
+    let results = ResultBox()
+    let workers = max(1, min(options.jobs, todo.count))
+    let threadsPerJob = max(1, ProcessInfo.processInfo.activeProcessorCount / workers)
+    let group = DispatchGroup()
+    for _ in 0..<workers {
+      group.enter()
+      Thread {
+        while let job = queue.next() {
+          budget.acquire(job.estimatedMemory)
+          let entry = convert(job, input: input, output: output, options: options, threads: threadsPerJob)
+          budget.release(job.estimatedMemory)
+          writer.append(entry)
+          results.add(entry)
+          progress.advance(inputBytes: job.inputBytes)
+        }
+        group.leave()
+      }.start()
+    }
+    group.wait()
+    for entry in results.entries.sorted(by: { $0.input < $1.input }) {
+      if entry.status == "done" {
+        summary.converted += 1
+        summary.inputBytes += entry.inputBytes
+        summary.outputBytes += entry.outputBytes ?? 0
+        if let k = entry.kind, k.hasPrefix("label: ") { summary.labelRules[entry.input] = String(k.dropFirst("label: ".count)) }
+      } else {
+        summary.failed += 1
+        summary.failures.append(.init(input: entry.input, error: entry.error ?? "failed"))
+      }
+    }
+    summary.peakReservedMemory = budget.peakReserved
+    summary.seconds = Date().timeIntervalSince(clock)
+    return (summary, units)
+  }
+
+  /// Converts one file; never throws: a failure becomes a "failed" manifest entry naming the reason.
+  static func convert(_ job: BatchJob, input: String, output: String, options: BatchOptions, threads: Int) -> Manifest.Entry {
+    let start = Date()
+    var entry = Manifest.Entry(input: job.input, output: job.output, parameters: options.parameters(for: job.kind),
+                               inputBytes: job.inputBytes, inputModified: job.inputModified, status: "failed", error: nil,
+                               kind: nil, outputBytes: nil, seconds: nil, finished: ISO8601DateFormatter().string(from: Date()))
+    let source = (input as NSString).appendingPathComponent(job.input)
+    let destination = (output as NSString).appendingPathComponent(job.output)
+    guard let geometry = job.outputGeometry, job.planError == nil else {
+      entry.error = job.planError ?? "no output grid"
+      return entry
+    }
+    let decided = KindBox(job.kind)
+    do {
+      try FileManager.default.createDirectory(atPath: (destination as NSString).deletingLastPathComponent,
+                                              withIntermediateDirectories: true)
+      let target: ResampleRequest.Target = job.gridSource == "spacing" ? .spacing(options.spacing) : .like(geometry)
+      let request = BatchPlanner.request(options, kind: job.kind, target: target, threads: threads)
+      _ = try FileResampler.resample(
+        input: source, output: destination, request: request, orientation: options.orientation,
+        writeOptions: WriteOptions(compressionLevel: options.compressionLevel, threads: threads)) { volume, request in
+          guard case .undecided = job.kind, volume.pixelType.isInteger else { return }
+          let values = VoxelScan.labels(volume).values
+          if values.count <= FileKind.maxLabelValues {
+            decided.kind = .label(rule: "integer with \(values.count) distinct values")
+            request.interpolation = options.labelInterpolation
+            request.defaultValue = 0
+          }
+        }
+      entry.status = "done"
+      entry.outputBytes = ((try? FileManager.default.attributesOfItem(atPath: destination))?[.size] as? NSNumber)?.intValue
+    } catch {
+      entry.error = "\(error)"
+    }
+    if case .label(let rule) = decided.kind { entry.kind = "label: \(rule)" } else { entry.kind = "image" }
+    entry.seconds = Date().timeIntervalSince(start)
+    entry.finished = ISO8601DateFormatter().string(from: Date())
+    return entry
+  }
+
+  /// Removes `.harmonize-tmp-*` folders a killed run left behind.
+  static func removeTemporaryFolders(under folder: String) {
+    guard let walker = FileManager.default.enumerator(atPath: folder) else { return }
+    var found: [String] = []
+    while let relative = walker.nextObject() as? String {
+      if (relative as NSString).lastPathComponent.hasPrefix(".harmonize-tmp-") {
+        found.append(relative)
+        walker.skipDescendants()
+      }
+    }
+    for relative in found { try? FileManager.default.removeItem(atPath: (folder as NSString).appendingPathComponent(relative)) }
+  }
+
+  /// Copies each `dataset.json`, with `file_ending` replaced when the format changes (text edit: key order,
+  /// which nnU-Net's region-based labels depend on, is kept).
+  static func copyDatasetFiles(_ files: [String], from input: String, to output: String, format: String?,
+                               summary: inout BatchSummary) {
+    for relative in files {
+      let source = (input as NSString).appendingPathComponent(relative)
+      let destination = (output as NSString).appendingPathComponent(relative)
+      guard var text = try? String(contentsOfFile: source, encoding: .utf8) else {
+        summary.failures.append(.init(input: relative, error: "cannot be read"))
+        summary.failed += 1
+        continue
+      }
+      if let format, let range = text.range(of: #""file_ending"\s*:\s*"[^"]*""#, options: .regularExpression) {
+        text.replaceSubrange(range, with: "\"file_ending\": \"\(format)\"")
+      }
+      do {
+        try FileManager.default.createDirectory(atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try AtomicFile.write(Data(text.utf8), to: destination)
+      } catch {
+        summary.failures.append(.init(input: relative, error: "\(error)"))
+        summary.failed += 1
+      }
+    }
+  }
+}
+
+/// The jobs still to start, handed out one at a time.
+final class WorkQueue: @unchecked Sendable {
+  private var jobs: [BatchJob]
+  private var next_ = 0
+  private let lock = NSLock()
+  init(_ jobs: [BatchJob]) { self.jobs = jobs }
+  func next() -> BatchJob? {
+    lock.lock()
+    defer { lock.unlock() }
+    guard next_ < jobs.count else { return nil }
+    next_ += 1
+    return jobs[next_ - 1]
+  }
+}
+
+/// Finished entries, collected from the worker threads.
+final class ResultBox: @unchecked Sendable {
+  private(set) var entries: [Manifest.Entry] = []
+  private let lock = NSLock()
+  func add(_ e: Manifest.Entry) {
+    lock.lock()
+    entries.append(e)
+    lock.unlock()
+  }
+}
+
+/// The kind a job settles on once its pixels are read.
+final class KindBox: @unchecked Sendable {
+  var kind: FileKind
+  init(_ kind: FileKind) { self.kind = kind }
+}

@@ -1,0 +1,56 @@
+/// Whether a file is resampled as an image or as a segmentation, and which rule said so (reported to the user).
+public enum FileKind: Sendable, Equatable, Codable {
+  case image
+  /// A segmentation; `rule` is why: "labelsTr/ folder", "name contains 'seg'", "--labels GLOB",
+  /// "integer with N distinct values".
+  case label(rule: String)
+  /// Decided once the pixels are read: a label map if the pixel type is an integer with few distinct values.
+  case undecided
+
+  public var isLabel: Bool { if case .label = self { return true } else { return false } }
+
+  /// Distinct values up to which an integer image is taken for a label map.
+  public static let maxLabelValues = 128
+
+  /// The rule-based kind of a file from its path relative to the input folder (header-free rules first).
+  static func classify(relativePath: String, labelGlobs: [String]) -> FileKind {
+    let components = relativePath.split(separator: "/").map(String.init)
+    for folder in components.dropLast() where folder == "labelsTr" || folder == "labelsTs" {
+      return .label(rule: "\(folder)/ folder (nnU-Net layout)")
+    }
+    let name = components.last ?? relativePath
+    for glob in labelGlobs where fnmatch(glob, relativePath) || fnmatch(glob, name) {
+      return .label(rule: "--labels \(glob)")
+    }
+    if components.contains(where: { $0.hasPrefix("images") }) { return .image }
+    let lower = relativePath.lowercased()
+    for word in ["seg", "label", "mask"] where lower.contains(word) {
+      return .label(rule: "path contains '\(word)'")
+    }
+    return .undecided
+  }
+}
+
+/// Shell-style glob match (`*`, `?`, `[...]`), `*` crossing `/`.
+func fnmatch(_ pattern: String, _ text: String) -> Bool {
+  let p = Array(pattern), t = Array(text)
+  func match(_ i: Int, _ j: Int) -> Bool {
+    if i == p.count { return j == t.count }
+    switch p[i] {
+    case "*":
+      var k = j
+      while true {
+        if match(i + 1, k) { return true }
+        if k == t.count { return false }
+        k += 1
+      }
+    case "?": return j < t.count && match(i + 1, j + 1)
+    case "[":
+      guard let close = p[(i + 1)...].firstIndex(of: "]"), j < t.count else { return false }
+      let set = p[(i + 1)..<close]
+      return set.contains(t[j]) && match(close + 1, j + 1)
+    default: return j < t.count && p[i] == t[j] && match(i + 1, j + 1)
+    }
+  }
+  return match(0, 0)
+}

@@ -1,0 +1,99 @@
+import Foundation
+import HarmonizeVolume
+
+/// The record of a batch in its output folder: JSON lines, one per finished file, appended as each finishes.
+///
+/// A whole run writes `harmonize-manifest.jsonl`; shard I of N writes `harmonize-manifest.shard-I-of-N.jsonl`, so
+/// that the tasks of a job array never write the same file. Every run reads all of them (the last line about an
+/// output wins), and `merge` folds the shard files into the main one. A line cut short by a crash is ignored.
+public struct Manifest: Sendable {
+  /// One finished file.
+  public struct Entry: Codable, Sendable, Equatable {
+    public var input: String
+    public var output: String
+    public var parameters: String
+    public var inputBytes: Int
+    public var inputModified: Double
+    /// "done" or "failed".
+    public var status: String
+    public var error: String?
+    public var kind: String?
+    public var outputBytes: Int?
+    public var seconds: Double?
+    public var finished: String
+  }
+
+  public static let mainName = "harmonize-manifest.jsonl"
+
+  /// The manifest file name of a shard.
+  public static func name(for shard: Shard) -> String {
+    shard.isWhole ? mainName : "harmonize-manifest.shard-\(shard.index)-of-\(shard.count).jsonl"
+  }
+
+  /// The latest entry per output, from every manifest file in the folder.
+  public static func read(folder: String) -> [String: Entry] {
+    var latest: [String: Entry] = [:]
+    let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
+      .filter { $0.hasPrefix("harmonize-manifest") && $0.hasSuffix(".jsonl") }
+      .sorted { ($0 == mainName ? 0 : 1, $0) < ($1 == mainName ? 0 : 1, $1) } // shards after the main file
+    for name in names {
+      guard let text = try? String(contentsOfFile: (folder as NSString).appendingPathComponent(name), encoding: .utf8) else { continue }
+      for line in text.split(separator: "\n") {
+        guard let entry = try? JSONDecoder().decode(Entry.self, from: Data(line.utf8)) else { continue }
+        latest[entry.output] = entry
+      }
+    }
+    return latest
+  }
+
+  /// Rewrites the main manifest with the latest entry per output from all manifest files and deletes the shard files.
+  /// - Returns: the number of entries.
+  @discardableResult
+  public static func merge(folder: String) throws(ImageFileError) -> Int {
+    let entries = read(folder: folder).values.sorted { $0.output < $1.output }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    var text = ""
+    for entry in entries { text += String(decoding: (try? encoder.encode(entry)) ?? Data(), as: UTF8.self) + "\n" }
+    try AtomicFile.write(Data(text.utf8), to: (folder as NSString).appendingPathComponent(mainName))
+    for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+    where name.hasPrefix("harmonize-manifest.shard-") && name.hasSuffix(".jsonl") {
+      try? FileManager.default.removeItem(atPath: (folder as NSString).appendingPathComponent(name))
+    }
+    return entries.count
+  }
+}
+
+/// Appends entries to one manifest file, one `write` per line so a crash cuts at most the last line.
+final class ManifestWriter: @unchecked Sendable {
+  private let handle: FileHandle
+  private let lock = NSLock()
+  private let encoder: JSONEncoder = {
+    let e = JSONEncoder()
+    e.outputFormatting = [.sortedKeys]
+    return e
+  }()
+
+  init(path: String) throws(BatchError) {
+    if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+    guard let handle = FileHandle(forWritingAtPath: path) else { throw BatchError(path, "cannot open the manifest for writing") }
+    handle.seekToEndOfFile()
+    // A previous run killed mid-line leaves no newline: start on a fresh line.
+    if handle.offsetInFile > 0, let reader = FileHandle(forReadingAtPath: path) {
+      reader.seek(toFileOffset: handle.offsetInFile - 1)
+      if reader.readData(ofLength: 1) != Data("\n".utf8) { handle.write(Data("\n".utf8)) }
+      reader.closeFile()
+    }
+    self.handle = handle
+  }
+
+  func append(_ entry: Manifest.Entry) {
+    guard let data = try? encoder.encode(entry) else { return }
+    lock.lock()
+    defer { lock.unlock() }
+    handle.write(data + Data("\n".utf8))
+    handle.synchronizeFile()
+  }
+
+  deinit { handle.closeFile() }
+}

@@ -1,0 +1,164 @@
+import ArgumentParser
+import Foundation
+import Harmonize
+
+extension HarmonizeCommand {
+  /// `harmonize batch INPUT_DIR OUTPUT_DIR --spacing ...`: convert a whole dataset, resumably, under a memory budget.
+  struct Batch: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Resample a whole folder (nnU-Net layout aware) with bounded memory, resumably, atomically.",
+      discussion: """
+        Mirrors INPUT_DIR in OUTPUT_DIR. Files under labelsTr/ and labelsTs/ are segmentations, resampled with \
+        --label-interpolation onto exactly the grid of their case's images; the channel files of a case \
+        (CASE_0000, CASE_0001, ...) share one grid; dataset.json is copied with file_ending updated. Elsewhere a \
+        file is a segmentation when --labels matches it, its path contains seg, label or mask, or it is an integer \
+        image with at most 128 distinct values. Each output is written to a temporary file and renamed; \
+        OUTPUT_DIR/harmonize-manifest.jsonl records every file, so a re-run (also after kill -9) skips finished \
+        files and redoes changed or failed ones. --shard I/N (or auto inside a Slurm job array) converts a \
+        balanced share; each shard writes its own manifest, merged by the next run or --merge-manifests. \
+        Exit status: 0 all converted; 1 some file failed (all are listed); 2 usage error or unusable folders.
+        """
+    )
+
+    @Argument(help: "Input folder.") var input: String
+    @Argument(help: "Output folder (created; must not be inside the input).") var output: String
+    @Option(parsing: .unconditional, help: "Target spacing in mm: S or SX,SY,SZ.") var spacing: SpacingArgument?
+    @Option(help: "Take the target spacing from a fingerprint's nnU-Net target spacing.") var likeFingerprint: String?
+    @Option(help: "Largest output size per axis: N or NX,NY,NZ.") var maxSize: SizeCapArgument?
+    @Option(help: "Largest number of output voxels.") var maxVoxels: Int?
+    @Option(help: "Image interpolation: linear, bspline, nearest.") var interpolation: Interpolation = .linear
+    @Option(help: "Segmentation interpolation: nearest or label.") var labelInterpolation: Interpolation = .nearest
+    @Option(help: "Grid placement: center, sitk or nnunet.") var grid: GridPreset = .center
+    @Option(help: "Output format: nii.gz, nii, nrrd or mha (default: each input's).") var format: String?
+    @Option(help: "Reorient every file first: RAS+ letters, or like-training (with --like-fingerprint).") var orient: String?
+    @Option(help: "Glob of files that are segmentations (repeatable).") var labels: [String] = []
+    @Option(parsing: .unconditional, help: "Value outside an image's field of view (e.g. -1024 for CT).") var defaultValue: Double = 0
+    @Option(help: "Compression of .nii.gz outputs: fast, default, best, or 1-12.") var compression: CompressionArgument = .automatic
+    @Option(help: "Cases at once (default: cores).") var jobs: Int?
+    @Option(help: "Memory budget, e.g. 8G (default: 80% of available RAM).") var memoryLimit: ByteCountArgument?
+    @Option(help: "This run's share: I/N, or auto (Slurm job array).") var shard: String?
+    @Flag(help: "Print the plan without writing anything.") var dryRun = false
+    @Flag(help: "Print a JSON summary on standard output.") var json = false
+    @Flag(help: "Redo files the manifest lists as done.") var force = false
+    @Flag(help: "Fold the shard manifests in OUTPUT_DIR into one and exit.") var mergeManifests = false
+
+    func validate() throws {
+      if mergeManifests { return }
+      if (spacing == nil) == (likeFingerprint == nil) { throw ValidationError("Give exactly one of --spacing and --like-fingerprint.") }
+      if let spacing, spacing.values.contains(where: { !($0.isFinite && $0 > 0) }) {
+        throw ValidationError("spacing must be finite and > 0")
+      }
+      if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
+      if let format, !BatchOptions.formats.contains("." + format.trimmingCharacters(in: CharacterSet(charactersIn: "."))) {
+        throw ValidationError("--format must be one of nii.gz, nii, nrrd, mha.")
+      }
+      if interpolation == .label {
+        throw ValidationError("--interpolation label is for segmentations: use --label-interpolation label.")
+      }
+      if ![Interpolation.nearest, .label].contains(labelInterpolation) {
+        throw ValidationError("--label-interpolation must be nearest or label.")
+      }
+      if let orient, orient != TrainingOrientation.keyword {
+        do { _ = try Reorientation.parse(orient) } catch { throw ValidationError(error.description) }
+      }
+      if orient == TrainingOrientation.keyword && likeFingerprint == nil {
+        throw ValidationError("--orient like-training needs --like-fingerprint FILE.")
+      }
+    }
+
+    func run() throws {
+      if mergeManifests {
+        do {
+          let count = try Manifest.merge(folder: output)
+          print("\(output): \(count) manifest entries merged into \(Manifest.mainName)")
+          return
+        } catch {
+          printError("error: \(error)")
+          throw ExitStatus.usage.exitCode
+        }
+      }
+      var target = spacing?.values ?? []
+      var orientation = orient
+      if let likeFingerprint {
+        do {
+          let fingerprint = try DatasetFingerprint.load(likeFingerprint)
+          guard !fingerprint.targetSpacing.isEmpty else { throw CheckReferenceError(likeFingerprint, "the fingerprint has no target spacing") }
+          target = fingerprint.targetSpacing
+        } catch {
+          printError("error: \(error)")
+          throw ExitStatus.usage.exitCode
+        }
+        if orient == TrainingOrientation.keyword { orientation = try TrainingOrientation.code(fromFingerprint: likeFingerprint) }
+      }
+      let available = Double(availableMemory())
+      let options: BatchOptions
+      do {
+        options = BatchOptions(
+          spacing: target, grid: grid, maxSize: maxSize?.values, maxVoxels: maxVoxels, interpolation: interpolation,
+          labelInterpolation: labelInterpolation, format: format.map { "." + $0.trimmingCharacters(in: CharacterSet(charactersIn: ".")) },
+          orientation: orientation, labelGlobs: labels, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
+          memoryLimit: Int(memoryLimit?.bytes ?? 0.8 * available), shard: try Shard.parse(shard ?? "0/1"), force: force,
+          defaultValue: defaultValue, compressionLevel: compression.level(for: ".nii.gz"))
+      } catch {
+        printError("error: \(error)")
+        throw ExitStatus.usage.exitCode
+      }
+      var result: (summary: BatchSummary, plan: [BatchUnit])
+      do {
+        result = try BatchRunner.run(inputFolder: input, outputFolder: output, options: options, dryRun: dryRun, progress: !json)
+      } catch {
+        printError("error: \(error)")
+        throw ExitStatus.usage.exitCode
+      }
+      if !dryRun { result.summary.peakResidentMemory = PeakMemory.residentBytes }
+      if dryRun && !json { print(planText(result.plan, options: options)) }
+      if json {
+        FileHandle.standardOutput.write(result.summary.jsonData())
+        print("")
+      } else if !dryRun {
+        print(result.summary.text)
+      }
+      if result.summary.failed > 0 { throw ExitStatus.failure.exitCode }
+    }
+
+    /// The dry-run listing: each case, each file's grids, bytes and estimated memory, then the totals.
+    func planText(_ units: [BatchUnit], options: BatchOptions) -> String {
+      var lines: [String] = []
+      var total = 0
+      for unit in units {
+        lines.append(unit.key)
+        for job in unit.jobs {
+          let kind: String
+          switch job.kind {
+          case .image: kind = "image"
+          case .label(let rule): kind = "label (\(rule))"
+          case .undecided: kind = "image, or label if an integer image with ≤ \(FileKind.maxLabelValues) values"
+          }
+          if let error = job.planError {
+            lines.append("  \(job.input): cannot plan: \(error)")
+            continue
+          }
+          let g = job.outputGeometry!
+          total = max(total, job.estimatedMemory)
+          lines.append("  \(job.input) -> \(job.output)  [\(kind)]")
+          lines.append("    \(job.inputSize.map { $0.map(String.init).joined(separator: " x ") } ?? "?") at \(job.inputSpacing.map { $0.map(formatNumber).joined(separator: " x ") } ?? "?") mm"
+                       + " -> \(g.size.map(String.init).joined(separator: " x ")) at \(g.spacing.map(formatNumber).joined(separator: " x ")) mm"
+                       + " (\(job.gridSource)); \(formatBytes(job.inputBytes)) on disk, est. peak \(formatBytes(job.estimatedMemory))")
+        }
+      }
+      let files = units.reduce(0) { $0 + $1.jobs.count }
+      lines.append("\(units.count) cases, \(files) files (shard \(options.shard)); largest estimated peak \(formatBytes(total)), budget \(formatBytes(options.memoryLimit)); nothing written (--dry-run)")
+      return lines.joined(separator: "\n")
+    }
+  }
+}
+
+/// MemAvailable from /proc/meminfo, bytes (physical memory when it cannot be read).
+func availableMemory() -> Int {
+  if let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8),
+     let line = text.split(separator: "\n").first(where: { $0.hasPrefix("MemAvailable:") }),
+     let kib = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") {
+    return kib * 1024
+  }
+  return Int(ProcessInfo.processInfo.physicalMemory)
+}
