@@ -50,7 +50,7 @@ let package = Package(
     .testTarget(name: "HarmonizeResampleTests", dependencies: ["HarmonizeResample", "_HarmonizeTestSupport"]),
     .testTarget(name: "HarmonizeCheckTests", dependencies: ["HarmonizeCheck", "_HarmonizeTestSupport"]),
     .testTarget(name: "HarmonizeBatchTests", dependencies: ["HarmonizeBatch", "HarmonizeCheck", "HarmonizeResample", "_HarmonizeTestSupport"]),
-    .testTarget(name: "HarmonizeCLITests", dependencies: ["HarmonizeCLI", "_HarmonizeTestSupport"]),
+    .testTarget(name: "HarmonizeCLITests", dependencies: ["HarmonizeCLI", "HarmonizeBatch", "_HarmonizeTestSupport"]),
     .testTarget(name: "ConformanceTests", dependencies: ["HarmonizeVolume", "HarmonizeResample", "HarmonizeCLI", "_HarmonizeTestSupport"],
                 exclude: ["python"]),
   ],

@@ -49,7 +49,13 @@ echo "exit status $status"
 [[ $status -eq 1 ]]
 
 echo
-echo "== 8. A file that is not an image: one line naming it and the problem, exit status 2"
+echo "== 8. Convert the whole dataset to 0.5 mm: labels onto their case's grid, dataset.json copied, a manifest"
+"$harmonize" batch "$data" "$out/Dataset001_Tiny_0.5mm" --spacing 0.5 --label-interpolation label
+echo "   run it again: everything is already done (after a crash, only the rest would run)"
+"$harmonize" batch "$data" "$out/Dataset001_Tiny_0.5mm" --spacing 0.5 --label-interpolation label
+
+echo
+echo "== 9. A file that is not an image: one line naming it and the problem, exit status 2"
 status=0
 "$harmonize" info "$data/dataset.json" || status=$?
 echo "exit status $status"

@@ -18,6 +18,8 @@ struct SamplesTests {
     #expect(result.stdout.contains("IndexError: list index out of range"))
     #expect(result.stdout.contains("sag  [2 channel files]  ERROR"))
     #expect(result.stdout.contains("exit status 1"))
+    #expect(result.stdout.contains("11 converted, 0 already done, 0 failed of 11 files"))
+    #expect(result.stdout.contains("0 converted, 11 already done, 0 failed of 11 files"))
     #expect(result.stdout.contains("tiny_003.nii.gz: 85 x 85 x 110 at 0.5 x 0.5 x 0.5 mm, u8, label"))
     #expect(result.stdout.contains("capped.nii.gz: 49 x 49 x 64 at"))
     #expect(result.stderr.contains("size cap: spacing coarsened"))
