@@ -173,4 +173,23 @@ struct BatchRunnerTests {
     #expect(Set(scan.allValues).count > 251) // linear interpolation made values between the input's: an image
     #expect(Set(try ImageFile.read(at: output.file("anatomy.nii.gz")).allValues) == [0, 1, 2])
   }
+
+  /// `--orient`: every file reoriented losslessly first; a case's images and label still share one grid.
+  @Test func orientThenResampleKeepsCasesOnOneGrid() throws {
+    let input = TemporaryFolder("batch-orient")
+    try DatasetFixture.write(at: input.path, direction: [0, 0, 1, 1, 0, 0, 0, 1, 0]) // stored PSL
+    let output = TemporaryFolder("batch-orient-out")
+    var opts = options(0.7)
+    opts.orientation = "RAS"
+    let (summary, _) = try BatchRunner.run(inputFolder: input.path, outputFolder: output.path, options: opts, progress: false)
+    #expect(summary.converted == 9 && summary.failed == 0)
+    for k in 1...3 {
+      let id = String(format: "case_%03d", k)
+      let image = try ImageFile.readHeader(at: output.file("imagesTr/\(id)_0000.nii.gz"))
+      let label = try ImageFile.read(at: output.file("labelsTr/\(id).nii.gz"))
+      #expect(image.axisCodes == "RAS" && Orientation.axisCodes(label.geometry) == "RAS")
+      #expect(image.geometry.size == label.geometry.size)
+      #expect(Set(label.allValues) == [0, 1, 2])
+    }
+  }
 }
