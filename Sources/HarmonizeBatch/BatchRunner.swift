@@ -106,7 +106,7 @@ public enum BatchRunner {
                                               withIntermediateDirectories: true)
       let target: ResampleRequest.Target = job.gridSource == "spacing" ? .spacing(options.spacing) : .like(geometry)
       let request = BatchPlanner.request(options, kind: job.kind, target: target, threads: threads)
-      _ = try FileResampler.resample(
+      let report = try FileResampler.resample(
         input: source, output: destination, request: request, orientation: options.orientation,
         writeOptions: WriteOptions(compressionLevel: options.compressionLevel, threads: threads)) { volume, request in
           guard case .undecided = job.kind, volume.pixelType.isInteger else { return }
@@ -118,6 +118,9 @@ public enum BatchRunner {
           }
         }
       entry.status = "done"
+      entry.sourceGeometry = report.source.geometry
+      entry.sourcePixelType = report.source.pixelType
+      entry.outputGeometry = report.plan.geometry
       entry.outputBytes = ((try? FileManager.default.attributesOfItem(atPath: destination))?[.size] as? NSNumber)?.intValue
     } catch {
       entry.error = "\(error)"

@@ -21,6 +21,11 @@ public struct Manifest: Sendable {
     public var outputBytes: Int?
     public var seconds: Double?
     public var finished: String
+    /// The source's geometry and pixel type as stored (before any reorientation), and the output's geometry:
+    /// the sidecar record `harmonize restore --manifest` maps predictions back with (LPS mm).
+    public var sourceGeometry: Geometry?
+    public var sourcePixelType: PixelType?
+    public var outputGeometry: Geometry?
   }
 
   public static let mainName = "harmonize-manifest.jsonl"

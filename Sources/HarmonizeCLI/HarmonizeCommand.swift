@@ -10,7 +10,7 @@ struct HarmonizeCommand: ParsableCommand {
     abstract: "Resample 3D medical images and harmonize datasets for segmentation training.",
     discussion: ExitStatus.table,
     version: "0.1.0",
-    subcommands: [Info.self, Resample.self, Reorient.self, Fingerprint.self, Check.self, Batch.self]
+    subcommands: [Info.self, Resample.self, Reorient.self, Fingerprint.self, Check.self, Batch.self, Restore.self, Plan.self]
   )
 
   /// Runs the command and exits with the code from DESIGN.md's table: ArgumentParser's own 64 for validation

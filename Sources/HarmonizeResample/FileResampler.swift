@@ -17,6 +17,8 @@ public enum FileResampler {
   /// What a finished resample did.
   public struct Report: Sendable {
     public var input: ImageHeader
+    /// The input's header as stored, before any reorientation: the geometry `restore` maps back onto.
+    public var source: ImageHeader
     public var plan: GridPlan
     /// Wall-clock seconds for read, resample and write.
     public var seconds: (read: Double, resample: Double, write: Double)
@@ -34,6 +36,7 @@ public enum FileResampler {
     let clock = ContinuousClock()
     let t0 = clock.now
     var header = try ImageFile.readHeader(at: input)
+    let source = header
     let reorientation = try orientation.map { try Reorientation.plan(header.geometry, to: $0) }
     if let reorientation { header.geometry = Reorientation.geometry(header.geometry, reorientation) }
     let plan = try GridPlanner.plan(header, request)
@@ -55,6 +58,6 @@ public enum FileResampler {
     try ImageFile.write(result, to: output, options: writeOptions)
     let t3 = clock.now
     func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
-    return Report(input: header, plan: plan, seconds: (seconds(t1 - t0), seconds(t2 - t1), seconds(t3 - t2)))
+    return Report(input: header, source: source, plan: plan, seconds: (seconds(t1 - t0), seconds(t2 - t1), seconds(t3 - t2)))
   }
 }

@@ -37,6 +37,8 @@ extension HarmonizeCommand {
     @Option(help: "A `harmonize fingerprint` file; --orient like-training takes its most common orientation.")
     var fingerprint: String?
     @Option(help: "Worker threads; default: all cores.") var threads: Int?
+    @Flag(help: "Do not write OUTPUT.harmonize.json (the source geometry and parameters, for harmonize restore).")
+    var noSidecar = false
 
     func validate() throws {
       if (spacing == nil) == (like == nil) { throw ValidationError("Give exactly one of --spacing and --like.") }
@@ -75,6 +77,12 @@ extension HarmonizeCommand {
           input: input, output: output, request: request(target: target), orientation: orientation,
           writeOptions: WriteOptions(compressionLevel: compression.level(for: output), threads: threads))
         for warning in report.plan.warnings { printError("warning: \(input): \(warning)") }
+        if !noSidecar {
+          try Sidecar(tool: "harmonize \(HarmonizeCommand.configuration.version)", source: input, sourceHeader: report.source,
+                      outputGeometry: report.plan.geometry,
+                      parameters: Sidecar.parameters(request(target: target), orientation: orientation))
+            .write(to: output + Sidecar.suffix)
+        }
         let g = report.plan.geometry
         print("\(output): \(g.size.map(String.init).joined(separator: " x ")) at \(g.spacing.map(formatNumber).joined(separator: " x ")) mm, "
               + "\(report.plan.pixelType), \(interpolation.rawValue) "

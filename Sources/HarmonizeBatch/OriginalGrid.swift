@@ -1,0 +1,62 @@
+import Foundation
+import HarmonizeCheck
+import HarmonizeResample
+import HarmonizeVolume
+
+/// Where `restore` finds a prediction's original grid: a sidecar file, a batch manifest, or the original image.
+public enum OriginalGrid {
+  /// A source of original grids.
+  public enum Source: Sendable {
+    /// One `.harmonize.json` sidecar (single-file form), or a folder of them (folder form).
+    case sidecar(String)
+    /// A batch manifest file, or an output folder holding `harmonize-manifest*.jsonl`.
+    case manifest(String)
+    /// The original image (single-file form), or a folder of originals (`CASE_0000` or `CASE` files).
+    case original(String)
+  }
+
+  /// The original geometry (LPS mm) of the case a prediction file is named after (`CASE{ending}`, nnU-Net's
+  /// prediction naming), or of the single original/sidecar given.
+  /// - Throws: `ImageFileError` naming what could not be found or read.
+  public static func geometry(forPrediction prediction: String, from source: Source) throws(ImageFileError) -> Geometry {
+    let name = (prediction as NSString).lastPathComponent
+    let id = CaseScanner.ending(of: name).map { String(name.dropLast($0.count)) } ?? name
+    switch source {
+    case .sidecar(let path):
+      if !isFolder(path) { return try Sidecar.load(path).sourceGeometry }
+      let names = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter { $0.hasSuffix(Sidecar.suffix) }
+      guard let match = best(names.map { String($0.dropLast(Sidecar.suffix.count)) }, id: id) else {
+        throw ImageFileError(path: path, reason: .invalidArgument("no sidecar for case \(id) (\(id)_0000.*\(Sidecar.suffix) or \(id).*\(Sidecar.suffix))"))
+      }
+      return try Sidecar.load((path as NSString).appendingPathComponent(match + Sidecar.suffix)).sourceGeometry
+    case .manifest(let path):
+      let folder = isFolder(path) ? path : (path as NSString).deletingLastPathComponent
+      let entries = Manifest.read(folder: folder).values.filter { $0.status == "done" && $0.sourceGeometry != nil }
+      let byName = Dictionary(entries.map { (($0.output as NSString).lastPathComponent, $0) }, uniquingKeysWith: { a, b in
+        a.output.contains("imagesTs") ? a : b
+      })
+      guard let match = best(Array(byName.keys), id: id), let geometry = byName[match]?.sourceGeometry else {
+        throw ImageFileError(path: path, reason: .invalidArgument("no manifest entry for case \(id)"))
+      }
+      return geometry
+    case .original(let path):
+      if !isFolder(path) { return try ImageFile.readHeader(at: path).geometry }
+      let names = CaseScanner.imageFiles(in: path).map { ($0 as NSString).lastPathComponent }
+      guard let match = best(names, id: id) else {
+        throw ImageFileError(path: path, reason: .invalidArgument("no original for case \(id) (\(id)_0000.* or \(id).*)"))
+      }
+      return try ImageFile.readHeader(at: (path as NSString).appendingPathComponent(match)).geometry
+    }
+  }
+
+  /// The name for case `id`: `id_0000.ext` (the first channel) before `id.ext`.
+  static func best(_ names: [String], id: String) -> String? {
+    func stem(_ n: String) -> String { CaseScanner.ending(of: n).map { String(n.dropLast($0.count)) } ?? n }
+    return names.sorted().first { stem($0) == id + "_0000" } ?? names.sorted().first { stem($0) == id }
+  }
+
+  static func isFolder(_ path: String) -> Bool {
+    var d: ObjCBool = false
+    return FileManager.default.fileExists(atPath: path, isDirectory: &d) && d.boolValue
+  }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import HarmonizeVolume
+
+/// Maps a segmentation predicted on a resampled grid back onto the original scan's grid.
+public enum Restorer {
+  /// What a restore did.
+  public struct Report: Sendable {
+    public var geometry: Geometry
+    /// Label values of the prediction and of the restored map (a subset of the former).
+    public var predictionLabels: [Int]
+    public var restoredLabels: [Int]
+  }
+
+  /// Resamples `prediction` onto `original` (size, spacing, origin, direction) with `nearest` or `label`
+  /// interpolation, keeps the prediction's pixel type, writes `output` atomically, and reads it back to verify the
+  /// geometry (exact size; spacing, origin and direction to 1e-4 mm, NIfTI's float32 precision).
+  /// - Throws: `ImageFileError`, `ResampleError` (interpolation not label-safe, or the written geometry differs).
+  public static func restore(prediction: String, original: Geometry, output: String,
+                             interpolation: Interpolation = .label, threads: Int? = nil) throws -> Report {
+    guard interpolation == .nearest || interpolation == .label else {
+      throw ResampleError(.invalidRequest("restore maps segmentations: use nearest or label, not \(interpolation.rawValue)"))
+    }
+    try ImageFile.checkWritable(output)
+    let volume = try ImageFile.read(at: prediction)
+    guard volume.pixelType.isInteger else {
+      throw ResampleError(.invalidRequest("\(prediction) holds \(volume.pixelType.rawValue) values: a segmentation has integer labels"))
+    }
+    var target = original
+    if volume.geometry.dimension != original.dimension {
+      throw ResampleError(.invalidRequest("the prediction has \(volume.geometry.dimension) axes, the original \(original.dimension)"))
+    }
+    target.size = original.size
+    let request = ResampleRequest(target: .like(target), interpolation: interpolation, threads: threads)
+    let plan = try GridPlanner.plan(volume.header(), request)
+    let result = try Resampler.resample(volume, to: plan, request: request)
+    try ImageFile.write(result, to: output)
+    let written = try ImageFile.readHeader(at: output).geometry
+    let tolerance = 1e-4
+    let same = written.size == original.size
+      && zip(written.spacing, original.spacing).allSatisfy { abs($0 - $1) <= tolerance * max(1, abs($1)) }
+      && zip(written.origin, original.origin).allSatisfy { abs($0 - $1) <= tolerance * max(1, abs($1)) }
+      && zip(written.direction, original.direction).allSatisfy { abs($0 - $1) <= tolerance }
+    guard same else {
+      try? FileManager.default.removeItem(atPath: output)
+      throw ResampleError(.invalidRequest("the written file's geometry differs from the original's: \(formatList(written.size)) at \(formatList(written.spacing)) mm"))
+    }
+    return Report(geometry: written, predictionLabels: distinct(volume), restoredLabels: distinct(result))
+  }
+
+  static func distinct(_ v: Volume) -> [Int] {
+    var seen = Set<Int>()
+    var last = Double.nan
+    for i in 0..<v.valueCount {
+      let x = v.value(at: i)
+      if x == last { continue }
+      last = x
+      seen.insert(Int(x))
+    }
+    return seen.sorted()
+  }
+}
