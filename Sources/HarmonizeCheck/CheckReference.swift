@@ -83,6 +83,9 @@ public struct CheckReference: Sendable {
                           folds: folds > 0 ? folds : nil, problems: [])
   }
 
+  /// True for nnU-Net references (a dataset.json, or a model folder): nnU-Net's naming and file ending apply.
+  public var isNNUNet: Bool { dataset != nil || fingerprint.kind != "folder" }
+
   /// Channel names, in channel order.
   public var channelNames: [String] { dataset?.channelNames ?? fingerprint.channelNames }
   /// nnU-Net's `file_ending`, when known.

@@ -188,4 +188,21 @@ struct CheckerTests {
     #expect(report.findings("broken").contains { $0.check == "read" && $0.severity == .error })
     #expect(report.findings("good").isEmpty)
   }
+
+  /// A plain folder of images as reference: no nnU-Net naming rules, the geometry checks still apply.
+  @Test func plainFolderReferenceSkipsNNUNetNaming() throws {
+    let training = TemporaryFolder("plain-training")
+    for k in 0..<3 {
+      try ImageFile.write(DatasetFixture.image(size: [24, 20, 10], spacing: [0.8, 0.8, 2.5]), to: training.file("scan\(k).nii"))
+    }
+    let reference = try CheckReference.load(training.path, tool: "test")
+    #expect(reference.fingerprint.kind == "folder" && !reference.isNNUNet)
+    let inputs = TemporaryFolder("plain-inputs")
+    try ImageFile.write(DatasetFixture.image(size: [24, 20, 10], spacing: [0.8, 0.8, 2.5]), to: inputs.file("new.nii.gz"))
+    try ImageFile.write(DatasetFixture.image(size: [24, 20, 10], spacing: [0.8, 0.8, 2.5], direction: [0, 0, 1, 1, 0, 0, 0, 1, 0]),
+                        to: inputs.file("sideways.nii.gz"))
+    let report = try Checker.check([inputs.path], against: reference, options: CheckOptions(memory: 1e11))
+    #expect(report.findings("new").isEmpty, "\(report.findings("new"))")
+    #expect(report.findings("sideways").contains { $0.check == "orientation" && $0.severity == .error })
+  }
 }

@@ -98,7 +98,7 @@ extension HarmonizeCommand {
           labelInterpolation: labelInterpolation, format: format.map { "." + $0.trimmingCharacters(in: CharacterSet(charactersIn: ".")) },
           orientation: orientation, labelGlobs: labels, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
           memoryLimit: Int(memoryLimit?.bytes ?? 0.8 * available), shard: try Shard.parse(shard ?? "0/1"), force: force,
-          defaultValue: defaultValue, compressionLevel: compression.level(for: ".nii.gz"))
+          defaultValue: defaultValue, compressionLevel: compression.level(for: "x" + (format.map { "." + $0 } ?? ".nii.gz")))
       } catch {
         printError("error: \(error)")
         throw ExitStatus.usage.exitCode

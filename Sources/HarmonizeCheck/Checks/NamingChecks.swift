@@ -4,6 +4,8 @@ import HarmonizeVolume
 extension CaseContext {
   /// Channel files per case against `channel_names`, and the file ending against `file_ending`.
   mutating func checkNaming() {
+    // A plain folder of images as reference: nnU-Net's naming rules do not apply.
+    guard reference.isNNUNet else { return }
     let names = reference.channelNames
     let expected = Array(0..<names.count)
     let found = files.channelIndices
