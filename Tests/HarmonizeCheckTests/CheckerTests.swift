@@ -103,6 +103,14 @@ struct CheckerTests {
     #expect(try f.check().findings("flat").contains { $0.check == "dimension" && $0.severity == .error })
   }
 
+  @Test func sizeOutsideTheTrainingRangeIsANote() throws {
+    let f = try CheckFixture()
+    try f.writeCase("big", size: [48, 20, 10])
+    let finding = try #require(try f.check().findings("big").first { $0.check == "size" })
+    #expect(finding.severity == .note)
+    #expect(finding.measured == "(48, 20, 10)" && finding.expected == "(24–24, 20–20, 10–10)")
+  }
+
   @Test func pixelTypeChangeWarns() throws {
     let f = try CheckFixture()
     try f.writeCase("float", pixelType: .f32)
