@@ -110,9 +110,9 @@ public enum BatchRunner {
         input: source, output: destination, request: request, orientation: options.orientation,
         writeOptions: WriteOptions(compressionLevel: options.compressionLevel, threads: threads)) { volume, request in
           guard case .undecided = job.kind, volume.pixelType.isInteger else { return }
-          let values = VoxelScan.labels(volume).values
-          if values.count <= FileKind.maxLabelValues {
-            decided.kind = .label(rule: "integer with \(values.count) distinct values")
+          let (few, count) = VoxelScan.hasFewIntegerValues(volume, limit: FileKind.maxLabelValues)
+          if few {
+            decided.kind = .label(rule: "integer with \(count) distinct values")
             request.interpolation = options.labelInterpolation
             request.defaultValue = 0
           }

@@ -110,6 +110,44 @@ public enum VoxelScan {
                         foregroundMask: mask)
   }
 
+  /// Whether an image holds at most `limit` distinct values, all integers: stops at the first value over the limit,
+  /// so a CT with thousands of values costs a few rows, not a pass over the volume.
+  public static func hasFewIntegerValues(_ volume: Volume, limit: Int) -> (few: Bool, count: Int) {
+    var seen = Set<Double>()
+    var last = Double.nan
+    var over = false
+    forEachValueWhile(volume) { v in
+      if v == last { return true }
+      last = v
+      guard v.isFinite, v == v.rounded() else { over = true; return false }
+      seen.insert(v)
+      if seen.count > limit { over = true; return false }
+      return true
+    }
+    return (!over, seen.count)
+  }
+
+  /// Like `forEachValue`, stopping when `body` returns false.
+  static func forEachValueWhile(_ volume: Volume, _ body: (Double) -> Bool) {
+    func each<T: StoredPixel>(_ t: T.Type) {
+      volume.withUnsafeBufferPointer(as: T.self) { b in
+        for n in 0..<b.count where !body(b[n].doubleValue) { return }
+      }
+    }
+    switch volume.pixelType {
+    case .u8: each(UInt8.self)
+    case .i8: each(Int8.self)
+    case .u16: each(UInt16.self)
+    case .i16: each(Int16.self)
+    case .u32: each(UInt32.self)
+    case .i32: each(Int32.self)
+    case .u64: each(UInt64.self)
+    case .i64: each(Int64.self)
+    case .f32: each(Float.self)
+    case .f64: each(Double.self)
+    }
+  }
+
   /// Calls `body(position, value)` for every stored value in buffer order, converting to Double.
   static func forEachValue(_ volume: Volume, _ body: (Int, Double) -> Void) {
     switch volume.pixelType {
