@@ -38,41 +38,81 @@ public enum VoxelScan {
   /// Scans every value of `volume`. Spatial axes are the first (up to) three; components and a fourth axis are
   /// pooled. `mask` (one byte per spatial voxel, 1 = foreground) selects the foreground sample.
   public static func scan(_ volume: Volume, sampleLimit: Int, mask: [UInt8]? = nil, foregroundLimit: Int = 0) -> VoxelSummary {
-    let g = volume.geometry
-    let spatial = Array(g.size.prefix(3))
-    let spatialCount = spatial.reduce(1, *)
-    let perVoxel = volume.valueCount / max(1, spatialCount) // components × time points, interleaved per voxel
+    switch volume.pixelType {
+    case .u8: return scan(volume, UInt8.self, sampleLimit, mask, foregroundLimit)
+    case .i8: return scan(volume, Int8.self, sampleLimit, mask, foregroundLimit)
+    case .u16: return scan(volume, UInt16.self, sampleLimit, mask, foregroundLimit)
+    case .i16: return scan(volume, Int16.self, sampleLimit, mask, foregroundLimit)
+    case .u32: return scan(volume, UInt32.self, sampleLimit, mask, foregroundLimit)
+    case .i32: return scan(volume, Int32.self, sampleLimit, mask, foregroundLimit)
+    case .u64: return scan(volume, UInt64.self, sampleLimit, mask, foregroundLimit)
+    case .i64: return scan(volume, Int64.self, sampleLimit, mask, foregroundLimit)
+    case .f32: return scan(volume, Float.self, sampleLimit, mask, foregroundLimit)
+    case .f64: return scan(volume, Double.self, sampleLimit, mask, foregroundLimit)
+    }
+  }
+
+  /// Row by row (a row = one x line of one spatial plane and time point, components interleaved): the non-zero
+  /// box from each row's first and last non-zero value, no per-voxel index arithmetic.
+  private static func scan<T: StoredPixel>(_ volume: Volume, _: T.Type, _ sampleLimit: Int, _ mask: [UInt8]?,
+                                           _ foregroundLimit: Int) -> VoxelSummary {
+    let spatial = Array(volume.geometry.size.prefix(3))
+    let nx = spatial[0], ny = spatial.count > 1 ? spatial[1] : 1, nz = spatial.count > 2 ? spatial[2] : 1
+    let components = volume.components
+    let rowValues = nx * components
+    let planeRows = ny * nz
     var summary = VoxelSummary()
     let stride = max(1, volume.valueCount / max(1, sampleLimit))
-    let usableMask = mask.flatMap { $0.count == spatialCount ? $0 : nil }
+    let usableMask = mask.flatMap { $0.count == nx * ny * nz ? $0 : nil }
     var foregroundStride = 1
     if let usableMask, foregroundLimit > 0 {
-      let count = usableMask.reduce(0) { $0 + Int($1) } * perVoxel
+      let count = usableMask.reduce(0) { $0 + Int($1) } * (volume.valueCount / max(1, nx * ny * nz))
       foregroundStride = max(1, count / foregroundLimit)
     }
-    var (lx, ly, lz) = (Int.max, Int.max, Int.max)
-    var (ux, uy, uz) = (-1, -1, -1)
-    let nx = spatial[0], ny = spatial.count > 1 ? spatial[1] : 1
     var foregroundSeen = 0
-    // A fourth axis is stored after the spatial ones (ITK order), components innermost.
-    let components = volume.components
-    forEachValue(volume) { n, v in
-      if v.isNaN { summary.nanCount += 1; return }
-      if v.isInfinite { summary.infinityCount += 1; return }
-      if n % stride == 0 { summary.sample.append(v) }
-      let voxel = (n / components) % spatialCount
-      if let usableMask, foregroundLimit > 0, usableMask[voxel] != 0 {
-        if foregroundSeen % foregroundStride == 0 { summary.foreground.append(v) }
-        foregroundSeen += 1
-      }
-      if v != 0 {
-        let i = voxel % nx, j = (voxel / nx) % ny, k = voxel / (nx * ny)
-        if i < lx { lx = i }
-        if i > ux { ux = i }
-        if j < ly { ly = j }
-        if j > uy { uy = j }
-        if k < lz { lz = k }
-        if k > uz { uz = k }
+    var (lx, ly, lz, ux, uy, uz) = (Int.max, Int.max, Int.max, -1, -1, -1)
+    let checkFinite = !volume.pixelType.isInteger
+    volume.withUnsafeBufferPointer(as: T.self) { buffer in
+      let rows = buffer.count / max(1, rowValues)
+      var nextSample = 0
+      for r in 0..<rows {
+        let base = r * rowValues
+        let spatialRow = r % planeRows
+        let j = spatialRow % ny, k = spatialRow / ny
+        var first = -1, last = -1
+        for n in 0..<rowValues {
+          let v = buffer[base + n].doubleValue
+          if checkFinite && !v.isFinite {
+            if v.isNaN { summary.nanCount += 1 } else { summary.infinityCount += 1 }
+            continue
+          }
+          if v != 0 {
+            if first < 0 { first = n }
+            last = n
+          }
+        }
+        while nextSample < base + rowValues {
+          let v = buffer[nextSample].doubleValue
+          if v.isFinite { summary.sample.append(v) }
+          nextSample += stride
+        }
+        if first >= 0 {
+          lx = min(lx, first / components)
+          ux = max(ux, last / components)
+          ly = min(ly, j); uy = max(uy, j)
+          lz = min(lz, k); uz = max(uz, k)
+        }
+        if let usableMask, foregroundLimit > 0 {
+          let maskRow = spatialRow * nx
+          for i in 0..<nx where usableMask[maskRow + i] != 0 {
+            for c in 0..<components {
+              let v = buffer[base + i * components + c].doubleValue
+              guard v.isFinite else { continue }
+              if foregroundSeen % foregroundStride == 0 { summary.foreground.append(v) }
+              foregroundSeen += 1
+            }
+          }
+        }
       }
     }
     if ux >= 0 {
