@@ -28,7 +28,10 @@ public struct BatchOptions: Sendable {
   public var force: Bool
   /// Value outside the input's field of view, for images (labels always get 0).
   public var defaultValue: Double
+  /// Deflate level of `.nii.gz` outputs (libdeflate, 1-12); nil: by pixel type.
   public var compressionLevel: Int?
+  /// Deflate level of compressed NRRD and MetaImage outputs (ITK's zlib, 1-9); nil: ITK's default.
+  public var otherCompressionLevel: Int?
 
   public init(spacing: [Double], grid: GridPreset = .center, maxSize: [Int]? = nil, maxVoxels: Int? = nil,
               interpolation: Interpolation = .linear, labelInterpolation: Interpolation = .nearest, format: String? = nil,

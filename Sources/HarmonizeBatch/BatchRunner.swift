@@ -108,7 +108,9 @@ public enum BatchRunner {
       let request = BatchPlanner.request(options, kind: job.kind, target: target, threads: threads)
       let report = try FileResampler.resample(
         input: source, output: destination, request: request, orientation: options.orientation,
-        writeOptions: WriteOptions(compressionLevel: options.compressionLevel, threads: threads)) { volume, request in
+        writeOptions: WriteOptions(compressionLevel: destination.lowercased().hasSuffix(".nii.gz") ? options.compressionLevel
+                                                                                                 : options.otherCompressionLevel,
+                                   threads: threads)) { volume, request in
           guard case .undecided = job.kind, volume.pixelType.isInteger else { return }
           let (few, count) = VoxelScan.hasFewIntegerValues(volume, limit: FileKind.maxLabelValues)
           if few {

@@ -91,14 +91,15 @@ extension HarmonizeCommand {
         if orient == TrainingOrientation.keyword { orientation = try TrainingOrientation.code(fromFingerprint: likeFingerprint) }
       }
       let available = Double(availableMemory())
-      let options: BatchOptions
+      var options: BatchOptions
       do {
         options = BatchOptions(
           spacing: target, grid: grid, maxSize: maxSize?.values, maxVoxels: maxVoxels, interpolation: interpolation,
           labelInterpolation: labelInterpolation, format: format.map { "." + $0.trimmingCharacters(in: CharacterSet(charactersIn: ".")) },
           orientation: orientation, labelGlobs: labels, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
           memoryLimit: Int(memoryLimit?.bytes ?? 0.8 * available), shard: try Shard.parse(shard ?? "0/1"), force: force,
-          defaultValue: defaultValue, compressionLevel: compression.level(for: "x" + (format.map { "." + $0 } ?? ".nii.gz")))
+          defaultValue: defaultValue, compressionLevel: compression.level(for: "x.nii.gz"))
+        options.otherCompressionLevel = compression.level(for: "x.nrrd")
       } catch {
         printError("error: \(error)")
         throw ExitStatus.usage.exitCode
