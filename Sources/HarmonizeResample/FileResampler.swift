@@ -22,6 +22,40 @@ public enum FileResampler {
     public var plan: GridPlan
     /// Wall-clock seconds for read, resample and write.
     public var seconds: (read: Double, resample: Double, write: Double)
+    /// The output was computed and written in slabs of whole planes, never held whole.
+    public var streamed: Bool
+  }
+
+  /// Whether outputs are produced in slabs: `.automatic` streams when the output pixels exceed
+  /// `streamingThreshold` and the case allows it (a single-component `.nii.gz` output, no B-spline, a 3D input).
+  public enum Streaming: Sendable, Equatable {
+    case automatic
+    case never
+    /// Always when the case allows it, with slabs of about this many bytes (tests use small slabs).
+    case always(slabBytes: Int)
+  }
+
+  /// Outputs above this many bytes stream under `.automatic`.
+  public static let streamingThreshold = 256 << 20
+  /// Bytes per slab under `.automatic`.
+  public static let slabBytes = 32 << 20
+
+  /// Whether a case can be streamed: single-component `.nii.gz` output, not B-spline, no fourth axis.
+  public static func canStream(output: String, plan: GridPlan, interpolation: Interpolation) -> Bool {
+    let header = ImageHeader(format: "", geometry: plan.geometry, pixelType: plan.pixelType, components: plan.components)
+    return ImageFile.canStream(header, to: output) && interpolation != .bspline
+      && (plan.geometry.dimension == 3 || (plan.geometry.dimension == 4 && plan.geometry.size[3] == 1))
+  }
+
+  /// The slab size in bytes a case streams with, or nil when it is written whole.
+  public static func streamingSlabBytes(output: String, plan: GridPlan, interpolation: Interpolation,
+                                        streaming: Streaming = .automatic) -> Int? {
+    guard canStream(output: output, plan: plan, interpolation: interpolation) else { return nil }
+    switch streaming {
+    case .never: return nil
+    case .always(let bytes): return bytes
+    case .automatic: return (plan.outputBytes ?? Int.max) > streamingThreshold ? slabBytes : nil
+    }
   }
 
   /// Reads `input`, reorients it losslessly to `orientation` (RAS+ letters) when given, resamples it as `request`
@@ -29,7 +63,7 @@ public enum FileResampler {
   /// runner picks label interpolation for an integer image with few distinct values); the grid stays as planned.
   /// - Throws: `ImageFileError` (read or write) or `ResampleError` (request); no output file is left on failure.
   public static func resample(input: String, output: String, request: ResampleRequest, orientation: String? = nil,
-                              writeOptions: WriteOptions = WriteOptions(),
+                              writeOptions: WriteOptions = WriteOptions(), streaming: Streaming = .automatic,
                               adjust: ((Volume, inout ResampleRequest) -> Void)? = nil) throws -> Report {
     var request = request
     try ImageFile.checkWritable(output)
@@ -40,10 +74,11 @@ public enum FileResampler {
     let reorientation = try orientation.map { try Reorientation.plan(header.geometry, to: $0) }
     if let reorientation { header.geometry = Reorientation.geometry(header.geometry, reorientation) }
     let plan = try GridPlanner.plan(header, request)
-    // Refuse a grid that cannot fit before reading anything: input, output and (B-spline) coefficients.
+    // Refuse a grid that cannot fit before reading anything: input, output (or one slab) and B-spline coefficients.
     let memory = Int(clamping: ProcessInfo.processInfo.physicalMemory)
     let coefficients = request.interpolation == .bspline ? (header.geometry.voxelCount ?? Int.max) * 8 : 0
-    let (needed, overflow) = (header.pixelByteCount ?? Int.max).addingReportingOverflow(plan.outputBytes ?? Int.max)
+    let slabBytes = streamingSlabBytes(output: output, plan: plan, interpolation: request.interpolation, streaming: streaming)
+    let (needed, overflow) = (header.pixelByteCount ?? Int.max).addingReportingOverflow(slabBytes ?? plan.outputBytes ?? Int.max)
     if overflow || needed > memory - coefficients {
       throw ResampleError(.tooLarge("the output grid \(plan.geometry.size.map(String.init).joined(separator: " x ")) needs "
         + "\(plan.outputBytes.map(formatBytes) ?? "more than 64 bits can count"), more than this machine's \(formatBytes(memory)) "
@@ -53,11 +88,46 @@ public enum FileResampler {
     adjust?(volume, &request)
     if let reorientation, !reorientation.isIdentity { volume = try Reorientation.apply(reorientation, to: volume) }
     let t1 = clock.now
+    func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
+    if let slabBytes, request.interpolation != .bspline {
+      let (resampleSeconds, writeSeconds) = try writeSlabs(volume, plan: plan, request: request, output: output,
+                                                          slabBytes: slabBytes, writeOptions: writeOptions)
+      return Report(input: header, source: source, plan: plan, seconds: (seconds(t1 - t0), resampleSeconds, writeSeconds), streamed: true)
+    }
     let result = try Resampler.resample(volume, to: plan, request: request)
     let t2 = clock.now
     try ImageFile.write(result, to: output, options: writeOptions)
     let t3 = clock.now
+    return Report(input: header, source: source, plan: plan, seconds: (seconds(t1 - t0), seconds(t2 - t1), seconds(t3 - t2)),
+                  streamed: false)
+  }
+
+  /// Computes and writes the output slab by slab (whole k-planes): one slab buffer instead of the whole output.
+  static func writeSlabs(_ volume: Volume, plan: GridPlan, request: ResampleRequest, output: String, slabBytes: Int,
+                         writeOptions: WriteOptions) throws -> (resample: Double, write: Double) {
+    let header = ImageHeader(format: "", geometry: plan.geometry, pixelType: plan.pixelType, components: plan.components)
+    let planeBytes = plan.geometry.size[0] * plan.geometry.size[1] * plan.components * plan.pixelType.byteCount
+    let depth = plan.geometry.size[2]
+    let planesPerSlab = max(1, min(depth, slabBytes / max(1, planeBytes)))
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: planesPerSlab * planeBytes, alignment: 64)
+    defer { buffer.deallocate() }
+    let clock = ContinuousClock()
+    var resampling = Duration.zero, writing = Duration.zero
+    try ImageFile.writeStreaming(header: header, to: output, options: writeOptions) { append in
+      var k = 0
+      while k < depth {
+        let slices = k..<min(depth, k + planesPerSlab)
+        let slab = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<(slices.count * planeBytes)])
+        let t0 = clock.now
+        try Resampler.resample(volume, to: plan, request: request, slices: slices, into: slab)
+        let t1 = clock.now
+        try append(UnsafeRawBufferPointer(slab))
+        writing += clock.now - t1
+        resampling += t1 - t0
+        k = slices.upperBound
+      }
+    }
     func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
-    return Report(input: header, source: source, plan: plan, seconds: (seconds(t1 - t0), seconds(t2 - t1), seconds(t3 - t2)))
+    return (seconds(resampling), seconds(writing))
   }
 }

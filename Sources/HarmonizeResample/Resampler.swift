@@ -35,6 +35,29 @@ public enum Resampler {
     }
     return output
   }
+
+  /// Computes output k-planes `slices` of `plan` into `slab` (whole planes, the first at offset 0): the same
+  /// values as those planes of `resample(_:to:request:)`, for writing an output larger than memory in slabs.
+  /// Not for B-spline (its coefficients span the volume) or 4D inputs.
+  public static func resample(_ volume: Volume, to plan: GridPlan, request: ResampleRequest, slices: Range<Int>,
+                              into slab: UnsafeMutableRawBufferPointer) throws(ResampleError) {
+    let map = CoordinateMap(input: volume.geometry, output: plan.geometry, sampling: plan.sampling, exactITK: request.sitkCompatible)
+    var job = Job(input: volume, map: map, request: request)
+    guard request.interpolation != .bspline, job.timePoints == 1, slices.lowerBound >= 0, slices.upperBound <= map.outputSize.z,
+          slab.count == slices.count * map.outputSize.x * map.outputSize.y * volume.components * plan.pixelType.byteCount else {
+      throw ResampleError(.invalidRequest("a slab needs linear, nearest or label interpolation, a 3D input and a buffer of whole planes"))
+    }
+    job.slices = slices
+    do {
+      try volume.withUnsafeBytes { (inBytes: UnsafeRawBufferPointer) throws in
+        try dispatch(volume.pixelType, plan.pixelType, JobRunner(job: job, input: inBytes, output: slab))
+      }
+    } catch let error as ResampleError {
+      throw error
+    } catch {
+      throw ResampleError(.tooLarge("\(error)"))
+    }
+  }
 }
 
 /// Everything a resample needs except the buffers' types. Immutable once made, so the worker threads share it.
@@ -49,6 +72,8 @@ struct Job: @unchecked Sendable {
   /// ITK's half-open inside test (SimpleITK mode and the sitk grid), else closed.
   let halfOpen: Bool
   let threads: Int
+  /// The output k-planes to compute; the output buffer starts at the first of them (a slab when streaming).
+  var slices: Range<Int>
 
   init(input volume: Volume, map: CoordinateMap, request: ResampleRequest) {
     input = Space3(volume.geometry)
@@ -60,6 +85,7 @@ struct Job: @unchecked Sendable {
     outputValuesPerTimePoint = map.outputSize.x * map.outputSize.y * map.outputSize.z * volume.components
     halfOpen = request.sitkCompatible || request.grid == .sitk
     threads = max(1, request.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+    slices = 0..<map.outputSize.z
   }
 
   /// Buffer strides of the input's x, y and z axes, in values.
@@ -71,7 +97,7 @@ struct Job: @unchecked Sendable {
 
   /// Runs `body` over output rows `r = k · height + j`, split into contiguous chunks over the threads.
   func forEachRowChunk(_ body: @Sendable (Range<Int>) -> Void) {
-    forEachChunk(of: map.outputSize.y * map.outputSize.z, threads: threads, chunksPerThread: 8, body)
+    forEachChunk(of: map.outputSize.y * slices.count, threads: threads, chunksPerThread: 8, body)
   }
 }
 
@@ -124,7 +150,7 @@ func fillRows<In: ResamplePixel, Out: ResamplePixel, K: RowKernel>(
       var ys = xs
       var zs = xs
       for r in rows {
-        let (j, k) = (r % height, r / height)
+        let (j, k) = (r % height, job.slices.lowerBound + r / height)
         let rowOutput = output + r * width * components
         if let (tx, ty, tz) = tables {
           tx.withUnsafeBufferPointer { px in

@@ -19,13 +19,13 @@ enum SeparableLabel {
     let xs = cx.map { job.sample($0, axis: 0) }
     let ys = cy.map { job.sample($0, axis: 1) }
     let zs = cz.map { job.sample($0, axis: 2) }
-    let (wo, ho, dout) = (cx.count, cy.count, cz.count)
+    let (wo, ho) = (cx.count, cy.count)
     let size = job.input.size
     let defaultValue = Out.cast(job.request.defaultValue, job.request.integerCast)
     let cast = job.request.integerCast
     let shared = Shared(value: (input, output, xs, ys, zs))
     for t in 0..<job.timePoints {
-      forEachChunk(of: dout, threads: job.threads, chunksPerThread: 4) { slices in
+      forEachChunk(of: job.slices.count, threads: job.threads, chunksPerThread: 4) { slices in
         let (source, target, xs, ys, zs) = shared.value
         let volumeIn = source + t * job.inputValuesPerTimePoint
         let volumeOut = target + t * job.outputValuesPerTimePoint
@@ -33,8 +33,9 @@ enum SeparableLabel {
         defer { cache.release() }
         xs.withUnsafeBufferPointer { px in
           ys.withUnsafeBufferPointer { py in
-            for k in slices {
-              let slice = volumeOut + k * wo * ho
+            for local in slices {
+              let k = job.slices.lowerBound + local
+              let slice = volumeOut + local * wo * ho
               let sz = zs[k]
               guard sz.inside else {
                 slice.update(repeating: defaultValue, count: wo * ho)

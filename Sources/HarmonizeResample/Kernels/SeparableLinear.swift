@@ -65,19 +65,20 @@ enum SeparableLinear {
     let ys = Axis<Acc>(cy, size: size.y, halfOpen: job.halfOpen)
     let zs = Axis<Acc>(cz, size: size.z, halfOpen: job.halfOpen)
     defer { xs.release(); ys.release(); zs.release() }
-    let (wo, ho, dout) = (cx.count, cy.count, cz.count)
+    let (wo, ho) = (cx.count, cy.count)
     let defaultValue = Out.cast(job.request.defaultValue, job.request.integerCast)
     let cast = job.request.integerCast
     let shared = Shared(value: (input, output))
     for t in 0..<job.timePoints {
-      forEachChunk(of: dout, threads: job.threads, chunksPerThread: 4) { slices in
+      forEachChunk(of: job.slices.count, threads: job.threads, chunksPerThread: 4) { slices in
         let (source, target) = shared.value
         let volumeIn = source + t * job.inputValuesPerTimePoint
         let volumeOut = target + t * job.outputValuesPerTimePoint
         var cache = SliceCache<Acc>(planeSize: wo * ho, rowSize: size.x)
         defer { cache.release() }
-        for k in slices {
-          let slice = volumeOut + k * wo * ho
+        for local in slices {
+          let k = job.slices.lowerBound + local
+          let slice = volumeOut + local * wo * ho
           guard zs.inside[k] else {
             slice.update(repeating: defaultValue, count: wo * ho)
             continue
