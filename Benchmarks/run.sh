@@ -5,3 +5,5 @@ cd "$(dirname "$0")/.."
 bash scripts/install.sh --python
 swift build -c release --product harmonize
 .venv/bin/python Benchmarks/resample_bench.py "$@"
+# Peak memory of the large-volume workloads (W4 downsampling, W5 a 2 GiB upsampled output), SimpleITK side by side.
+if [ "${HARMONIZE_MEMORY_BENCH:-1}" = 1 ]; then .venv/bin/python Benchmarks/memory_bench.py; fi

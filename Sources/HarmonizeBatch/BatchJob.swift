@@ -15,8 +15,11 @@ public struct BatchJob: Sendable, Codable {
   public var inputSize: [Int]?
   public var inputSpacing: [Double]?
   public var outputGeometry: Geometry?
-  /// Estimated peak memory of converting this file, bytes (input + output pixels, slack, process share).
+  /// Estimated peak memory of converting this file, bytes (input + output pixels, or one output slab when the
+  /// output streams; slack; process share).
   public var estimatedMemory: Int
+  /// The output is written slab by slab (a large `.nii.gz`), so only a slab of it is ever in memory.
+  public var streams = false
   /// Why the file cannot be planned (unreadable header, refused grid), if so.
   public var planError: String?
   /// Where the grid comes from: "spacing", or "grid of imagesTr/case_0000.nii.gz" for a case's other files.

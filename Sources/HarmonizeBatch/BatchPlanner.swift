@@ -96,11 +96,14 @@ public enum BatchPlanner {
         job.inputSize = Array(header.geometry.size.prefix(n))
         job.inputSpacing = Array(header.geometry.spacing.prefix(n))
         let target: ResampleRequest.Target = shared.map { .like($0.geometry) } ?? .spacing(options.spacing)
-        let plan = try FileResampler.plan(header, request: request(options, kind: kind, target: target),
-                                          orientation: options.orientation)
+        let resampleRequest = request(options, kind: kind, target: target)
+        let plan = try FileResampler.plan(header, request: resampleRequest, orientation: options.orientation)
         job.outputGeometry = plan.geometry
         if shared == nil { shared = (plan.geometry, path) }
-        let pixels = Double(header.pixelByteCount ?? Int.max / 4) + Double(plan.outputBytes ?? Int.max / 4)
+        // A streamed output holds one slab, not the whole output (FileResampler decides the same way).
+        let slab = FileResampler.streamingSlabBytes(output: job.output, plan: plan, interpolation: resampleRequest.interpolation)
+        job.streams = slab != nil
+        let pixels = Double(header.pixelByteCount ?? Int.max / 4) + Double(slab ?? plan.outputBytes ?? Int.max / 4)
         job.estimatedMemory = Int(min(Double(Int.max / 2), pixels * memorySlack)) + memoryBase
       } catch {
         job.planError = "\(error)"

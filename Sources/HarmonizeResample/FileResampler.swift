@@ -77,12 +77,16 @@ public enum FileResampler {
     // Refuse a grid that cannot fit before reading anything: input, output (or one slab) and B-spline coefficients.
     let memory = Int(clamping: ProcessInfo.processInfo.physicalMemory)
     let coefficients = request.interpolation == .bspline ? (header.geometry.voxelCount ?? Int.max) * 8 : 0
-    let slabBytes = streamingSlabBytes(output: output, plan: plan, interpolation: request.interpolation, streaming: streaming)
+    var slabBytes = streamingSlabBytes(output: output, plan: plan, interpolation: request.interpolation, streaming: streaming)
+    // A streamed output must still fit on disk: its uncompressed size is the bound (deflate may not shrink it).
+    let freeDisk = freeBytes(inFolderOf: output)
+    if slabBytes != nil, (plan.outputBytes ?? Int.max) > freeDisk { slabBytes = nil }
     let (needed, overflow) = (header.pixelByteCount ?? Int.max).addingReportingOverflow(slabBytes ?? plan.outputBytes ?? Int.max)
     if overflow || needed > memory - coefficients {
       throw ResampleError(.tooLarge("the output grid \(plan.geometry.size.map(String.init).joined(separator: " x ")) needs "
         + "\(plan.outputBytes.map(formatBytes) ?? "more than 64 bits can count"), more than this machine's \(formatBytes(memory)) "
-        + "with the input; use --max-size or --max-voxels"))
+        + "with the input\(canStream(output: output, plan: plan, interpolation: request.interpolation) ? " (and more than the \(formatBytes(freeDisk)) free on disk to stream it)" : "")"
+        + "; use --max-size or --max-voxels"))
     }
     var volume = try ImageFile.read(at: input)
     adjust?(volume, &request)
@@ -129,5 +133,14 @@ public enum FileResampler {
     }
     func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
     return (seconds(resampling), seconds(writing))
+  }
+
+  /// Free bytes for an unprivileged writer on the filesystem of `path`'s folder (Int.max when unknown).
+  static func freeBytes(inFolderOf path: String) -> Int {
+    var info = statvfs()
+    let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+    guard statvfs(folder, &info) == 0 else { return Int.max }
+    let (bytes, overflow) = Int(info.f_bavail).multipliedReportingOverflow(by: Int(info.f_frsize))
+    return overflow ? Int.max : bytes
   }
 }

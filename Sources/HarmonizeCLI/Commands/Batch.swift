@@ -144,7 +144,8 @@ extension HarmonizeCommand {
           lines.append("  \(job.input) -> \(job.output)  [\(kind)]")
           lines.append("    \(job.inputSize.map { $0.map(String.init).joined(separator: " x ") } ?? "?") at \(job.inputSpacing.map { $0.map(formatNumber).joined(separator: " x ") } ?? "?") mm"
                        + " -> \(g.size.map(String.init).joined(separator: " x ")) at \(g.spacing.map(formatNumber).joined(separator: " x ")) mm"
-                       + " (\(job.gridSource)); \(formatBytes(job.inputBytes)) on disk, est. peak \(formatBytes(job.estimatedMemory))")
+                       + " (\(job.gridSource)); \(formatBytes(job.inputBytes)) on disk, est. peak \(formatBytes(job.estimatedMemory))"
+                       + (job.streams ? ", output streamed in slabs" : ""))
         }
       }
       let files = units.reduce(0) { $0 + $1.jobs.count }

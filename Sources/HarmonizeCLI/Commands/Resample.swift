@@ -87,6 +87,7 @@ extension HarmonizeCommand {
         print("\(output): \(g.size.map(String.init).joined(separator: " x ")) at \(g.spacing.map(formatNumber).joined(separator: " x ")) mm, "
               + "\(report.plan.pixelType), \(interpolation.rawValue) "
               + "(read \(format(report.seconds.read)) s, resample \(format(report.seconds.resample)) s, write \(format(report.seconds.write)) s, "
+              + (report.streamed ? "streamed in slabs, " : "")
               + "peak memory \(formatBytes(PeakMemory.residentBytes)))")
       }
     }
