@@ -62,22 +62,18 @@ public enum Fingerprinter {
             mask = summary.foregroundMask
           } catch { problems.append("\(error)") }
         }
-        var lower: [Int]?
-        var upper: [Int]?
+        var box = NonzeroBox()
         for (channel, path) in files.channels where channel < channelCount {
           do {
             let volume = try ImageFile.read(at: path)
             let scan = VoxelScan.scan(volume, sampleLimit: min(caseBudget, 1_000_000), mask: mask, foregroundLimit: caseBudget)
             whole[channel] += scan.sample
             foreground[channel] += scan.foreground
-            if let l = scan.nonzeroLower, let u = scan.nonzeroUpper {
-              lower = lower.map { zip($0, l).map { Swift.min($0, $1) } } ?? l
-              upper = upper.map { zip($0, u).map { Swift.max($0, $1) } } ?? u
-            }
+            box.include(scan)
           } catch { problems.append("\(error)") }
         }
         // nnU-Net crops to the union of the channels' non-zero regions; an all-zero case keeps its size.
-        if let lower, let upper { record.sizeAfterCrop = zip(lower, upper).map { $1 - $0 + 1 } } else { record.sizeAfterCrop = record.size }
+        record.sizeAfterCrop = box.size ?? record.size
       }
       records.append(record)
     }

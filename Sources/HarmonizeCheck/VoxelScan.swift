@@ -14,9 +14,25 @@ public struct VoxelSummary: Sendable {
   public var nonzeroLower: [Int]?
   public var nonzeroUpper: [Int]?
 
-  /// The size of the non-zero bounding box per spatial axis; all zeros when the image is empty.
-  public var nonzeroSize: [Int]? {
-    guard let lower = nonzeroLower, let upper = nonzeroUpper else { return nil }
+}
+
+/// The union of several channels' non-zero boxes: nnU-Net crops a case to the non-zero region of any channel.
+public struct NonzeroBox: Sendable {
+  var lower: [Int]?
+  var upper: [Int]?
+
+  public init() {}
+
+  /// Widens the box to hold a channel's non-zero region (an all-zero channel changes nothing).
+  public mutating func include(_ summary: VoxelSummary) {
+    guard let l = summary.nonzeroLower, let u = summary.nonzeroUpper else { return }
+    lower = lower.map { zip($0, l).map { Swift.min($0, $1) } } ?? l
+    upper = upper.map { zip($0, u).map { Swift.max($0, $1) } } ?? u
+  }
+
+  /// Size per spatial axis (ITK order); nil when every channel was all zero.
+  public var size: [Int]? {
+    guard let lower, let upper else { return nil }
     return zip(lower, upper).map { $1 - $0 + 1 }
   }
 }

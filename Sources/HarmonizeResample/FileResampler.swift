@@ -47,10 +47,12 @@ public enum FileResampler {
       && (plan.geometry.dimension == 3 || (plan.geometry.dimension == 4 && plan.geometry.size[3] == 1))
   }
 
-  /// The slab size in bytes a case streams with, or nil when it is written whole.
+  /// The slab size in bytes a case streams with, or nil when it is written whole. A streamed output must still fit
+  /// on disk: its uncompressed size is the bound (deflate may not shrink it).
   public static func streamingSlabBytes(output: String, plan: GridPlan, interpolation: Interpolation,
                                         streaming: Streaming = .automatic) -> Int? {
-    guard canStream(output: output, plan: plan, interpolation: interpolation) else { return nil }
+    guard canStream(output: output, plan: plan, interpolation: interpolation),
+          (plan.outputBytes ?? Int.max) <= freeBytes(inFolderOf: output) else { return nil }
     switch streaming {
     case .never: return nil
     case .always(let bytes): return bytes
@@ -77,15 +79,12 @@ public enum FileResampler {
     // Refuse a grid that cannot fit before reading anything: input, output (or one slab) and B-spline coefficients.
     let memory = Int(clamping: ProcessInfo.processInfo.physicalMemory)
     let coefficients = request.interpolation == .bspline ? (header.geometry.voxelCount ?? Int.max) * 8 : 0
-    var slabBytes = streamingSlabBytes(output: output, plan: plan, interpolation: request.interpolation, streaming: streaming)
-    // A streamed output must still fit on disk: its uncompressed size is the bound (deflate may not shrink it).
-    let freeDisk = freeBytes(inFolderOf: output)
-    if slabBytes != nil, (plan.outputBytes ?? Int.max) > freeDisk { slabBytes = nil }
+    let slabBytes = streamingSlabBytes(output: output, plan: plan, interpolation: request.interpolation, streaming: streaming)
     let (needed, overflow) = (header.pixelByteCount ?? Int.max).addingReportingOverflow(slabBytes ?? plan.outputBytes ?? Int.max)
     if overflow || needed > memory - coefficients {
       throw ResampleError(.tooLarge("the output grid \(plan.geometry.size.map(String.init).joined(separator: " x ")) needs "
         + "\(plan.outputBytes.map(formatBytes) ?? "more than 64 bits can count"), more than this machine's \(formatBytes(memory)) "
-        + "with the input\(canStream(output: output, plan: plan, interpolation: request.interpolation) ? " (and more than the \(formatBytes(freeDisk)) free on disk to stream it)" : "")"
+        + "with the input\(canStream(output: output, plan: plan, interpolation: request.interpolation) ? " (and more than the \(formatBytes(freeBytes(inFolderOf: output))) free on disk to stream it)" : "")"
         + "; use --max-size or --max-voxels"))
     }
     var volume = try ImageFile.read(at: input)

@@ -22,17 +22,11 @@ public enum Resampler {
     }
     let map = CoordinateMap(input: volume.geometry, output: plan.geometry, sampling: plan.sampling, exactITK: request.sitkCompatible)
     let job = Job(input: volume, map: map, request: request)
-    do {
-      try output.withUnsafeMutableBytes { (outBytes: UnsafeMutableRawBufferPointer) throws in
-        try volume.withUnsafeBytes { (inBytes: UnsafeRawBufferPointer) throws in
-          try dispatch(volume.pixelType, plan.pixelType, JobRunner(job: job, input: inBytes, output: outBytes))
-        }
-      }
-    } catch let error as ResampleError {
-      throw error
-    } catch {
-      throw ResampleError(.tooLarge("\(error)"))
+    var failure: ResampleError?
+    output.withUnsafeMutableBytes { (outBytes: UnsafeMutableRawBufferPointer) in
+      do throws(ResampleError) { try run(job, volume, plan, into: outBytes) } catch { failure = error }
     }
+    if let failure { throw failure }
     return output
   }
 
@@ -48,9 +42,16 @@ public enum Resampler {
       throw ResampleError(.invalidRequest("a slab needs linear, nearest or label interpolation, a 3D input and a buffer of whole planes"))
     }
     job.slices = slices
+    try run(job, volume, plan, into: slab)
+  }
+
+  /// Runs `job` over `volume`'s pixels into `output` with the kernel for the pixel types; every failure becomes a
+  /// `ResampleError`.
+  private static func run(_ job: Job, _ volume: Volume, _ plan: GridPlan,
+                          into output: UnsafeMutableRawBufferPointer) throws(ResampleError) {
     do {
       try volume.withUnsafeBytes { (inBytes: UnsafeRawBufferPointer) throws in
-        try dispatch(volume.pixelType, plan.pixelType, JobRunner(job: job, input: inBytes, output: slab))
+        try dispatch(volume.pixelType, plan.pixelType, JobRunner(job: job, input: inBytes, output: output))
       }
     } catch let error as ResampleError {
       throw error

@@ -5,8 +5,7 @@ extension CaseContext {
   /// Voxels of each channel: NaN and Inf, intensities against the training statistics, and the non-zero box
   /// (nnU-Net's crop) for the memory estimate.
   mutating func checkPixels() {
-    var lower: [Int]?
-    var upper: [Int]?
+    var box = NonzeroBox()
     for channel in files.channelIndices where headers[channel] != nil {
       let path = files.channels[channel]!
       let name = (path as NSString).lastPathComponent
@@ -23,13 +22,10 @@ extension CaseContext {
                     measured: "\(scan.nanCount) NaN, \(scan.infinityCount) Inf", expected: "finite values",
                     fix: "replace the non-finite voxels (e.g. with the background value) before prediction"))
       }
-      if let l = scan.nonzeroLower, let u = scan.nonzeroUpper {
-        lower = lower.map { zip($0, l).map { Swift.min($0, $1) } } ?? l
-        upper = upper.map { zip($0, u).map { Swift.max($0, $1) } } ?? u
-      }
+      box.include(scan)
       if let stats = IntensityStatistics(sample: scan.sample) { checkIntensity(channel: channel, name: name, stats) }
     }
-    if let lower, let upper { nonzeroSize = zip(lower, upper).map { $1 - $0 + 1 } }
+    nonzeroSize = box.size
   }
 
   /// A channel's intensities against training. With whole-image training statistics (a harmonize fingerprint):
