@@ -69,6 +69,27 @@ citk_status citk_read_pixels(const char *path, const citk_header *expected, void
 citk_status citk_read_pixels_with_slack(const char *path, const citk_header *expected, void *buffer, size_t buffer_bytes,
                                         size_t slack_bytes, char *message, size_t message_capacity);
 
+/** A forward-only reader of a plain NIfTI-1 file's pixel bytes (slab streaming). */
+typedef struct citk_stream_reader citk_stream_reader;
+
+/** Opens `path` for reading its pixels forward in pieces without holding or mapping the file: a single-file NIfTI-1
+ *  (`.nii`, or `.nii.gz` of one or many gzip members), scalar, unscaled, of `expected`'s pixel type and sizes. On
+ *  CITK_OK, `*out` is the reader, or NULL when the file needs ITK's conversions (NIfTI-2, scaling, vector intent,
+ *  another stored type): the caller then reads it whole. Close a reader with citk_stream_close. */
+citk_status citk_stream_open(const char *path, const citk_header *expected, citk_stream_reader **out, char *message,
+                             size_t message_capacity);
+
+/** Reads the next `bytes` pixel bytes into `buffer`, in this machine's byte order. A file that ends early or whose
+ *  compressed data is invalid fails with CITK_ERR_CORRUPT. */
+citk_status citk_stream_read(citk_stream_reader *reader, void *buffer, size_t bytes, char *message, size_t message_capacity);
+
+/** After the last pixel byte: inflates the rest of a `.nii.gz` so that every member's CRC and length are checked;
+ *  more pixel data than declared, or anything after the last member that is not a gzip member, is CITK_ERR_CORRUPT. */
+citk_status citk_stream_finish(citk_stream_reader *reader, char *message, size_t message_capacity);
+
+/** Frees a reader (NULL is allowed). */
+void citk_stream_close(citk_stream_reader *reader);
+
 /** Writes `buffer` (header->pixel_bytes bytes, components interleaved, axis 0 fastest) to exactly `path`.
  *  The format follows the file name's ending. `compression_level` 0 means no compression, 1..9
  *  a deflate level where the format compresses (".nii.gz", NRRD, MetaImage), -1 the format's default.

@@ -15,11 +15,13 @@ public struct BatchJob: Sendable, Codable {
   public var inputSize: [Int]?
   public var inputSpacing: [Double]?
   public var outputGeometry: Geometry?
-  /// Estimated peak memory of converting this file, bytes (input + output pixels, or one output slab when the
-  /// output streams; slack; process share).
+  /// Estimated peak memory of converting this file, bytes (input pixels or a window of its planes when it streams,
+  /// output pixels or one slab when it streams; slack; process share).
   public var estimatedMemory: Int
   /// The output is written slab by slab (a large `.nii.gz`), so only a slab of it is ever in memory.
   public var streams = false
+  /// The input is read a window of z-planes at a time (a large single-file NIfTI on an axis-aligned grid).
+  public var streamsInput = false
   /// Why the file cannot be planned (unreadable header, refused grid), if so.
   public var planError: String?
   /// Where the grid comes from: "spacing", or "grid of imagesTr/case_0000.nii.gz" for a case's other files.

@@ -100,11 +100,14 @@ public enum BatchPlanner {
         let plan = try FileResampler.plan(header, request: resampleRequest, orientation: options.orientation)
         job.outputGeometry = plan.geometry
         if shared == nil { shared = (plan.geometry, path) }
-        // A streamed output holds one slab, not the whole output (FileResampler decides the same way).
-        let slab = FileResampler.streamingSlabBytes(output: job.output, plan: plan, interpolation: resampleRequest.interpolation)
-        job.streams = slab != nil
-        let pixels = Double(header.pixelByteCount ?? Int.max / 4) + Double(slab ?? plan.outputBytes ?? Int.max / 4)
-        job.estimatedMemory = Int(min(Double(Int.max / 2), pixels * memorySlack)) + memoryBase
+        // A streamed input holds a window of planes and a streamed output one slab (FileResampler follows this layout).
+        let reoriented = try options.orientation.map { !(try Reorientation.plan(header.geometry, to: $0).isIdentity) } ?? false
+        let layout = FileResampler.layout(
+          inputPath: full, header: header, reoriented: reoriented, output: job.output,
+          plan: plan, request: resampleRequest, decidesAfterReading: BatchRunner.decidesKindFromPixels(kind, header.pixelType))
+        job.streams = layout.streamsOutput
+        job.streamsInput = layout.streamsInput
+        job.estimatedMemory = Int(min(Double(Int.max / 2), Double(layout.memoryBytes) * memorySlack)) + memoryBase
       } catch {
         job.planError = "\(error)"
       }

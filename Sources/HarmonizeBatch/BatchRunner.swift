@@ -110,15 +110,16 @@ public enum BatchRunner {
         input: source, output: destination, request: request, orientation: options.orientation,
         writeOptions: WriteOptions(compressionLevel: destination.lowercased().hasSuffix(".nii.gz") ? options.compressionLevel
                                                                                                  : options.otherCompressionLevel,
-                                   threads: threads)) { volume, request in
-          guard case .undecided = job.kind, volume.pixelType.isInteger else { return }
+                                   threads: threads),
+        adjust: !Self.decidesKindFromPixels(job.kind, nil) || job.streamsInput ? nil : { volume, request in
+          guard volume.pixelType.isInteger else { return }
           let (few, count) = VoxelScan.hasFewIntegerValues(volume, limit: FileKind.maxLabelValues)
           if few {
             decided.kind = .label(rule: "integer with \(count) distinct values")
             request.interpolation = options.labelInterpolation
             request.defaultValue = 0
           }
-        }
+        })
       entry.status = "done"
       entry.sourceGeometry = report.source.geometry
       entry.sourcePixelType = report.source.pixelType
@@ -131,6 +132,13 @@ public enum BatchRunner {
     entry.seconds = Date().timeIntervalSince(start)
     entry.finished = ISO8601DateFormatter().string(from: Date())
     return entry
+  }
+
+  /// Whether a file's kind is decided from its pixels (an undecided integer image: a label map when it has few
+  /// values), which needs the whole input in memory. `pixelType` nil: not known yet.
+  static func decidesKindFromPixels(_ kind: FileKind, _ pixelType: PixelType?) -> Bool {
+    guard case .undecided = kind else { return false }
+    return pixelType?.isInteger ?? true
   }
 
   /// Removes `.harmonize-tmp-*` folders a killed run left behind.

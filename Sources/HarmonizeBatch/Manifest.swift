@@ -80,7 +80,7 @@ final class ManifestWriter: @unchecked Sendable {
   }()
 
   init(path: String) throws(BatchError) {
-    if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+    if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
     guard let handle = FileHandle(forWritingAtPath: path) else { throw BatchError(path, "cannot open the manifest for writing") }
     handle.seekToEndOfFile()
     // A previous run killed mid-line leaves no newline: start on a fresh line.

@@ -24,6 +24,10 @@ public enum FileResampler {
     public var seconds: (read: Double, resample: Double, write: Double)
     /// The output was computed and written in slabs of whole planes, never held whole.
     public var streamed: Bool
+    /// The input was read a window of z-planes at a time, never held whole.
+    public var inputStreamed: Bool
+    /// How the pixels were held and why a side was not streamed (`StreamingLayout.notes`).
+    public var notes: [String]
   }
 
   /// Whether outputs are produced in slabs: `.automatic` streams when the output pixels exceed
@@ -47,22 +51,13 @@ public enum FileResampler {
       && (plan.geometry.dimension == 3 || (plan.geometry.dimension == 4 && plan.geometry.size[3] == 1))
   }
 
-  /// The slab size in bytes a case streams with, or nil when it is written whole. A streamed output must still fit
-  /// on disk: its uncompressed size is the bound (deflate may not shrink it).
-  public static func streamingSlabBytes(output: String, plan: GridPlan, interpolation: Interpolation,
-                                        streaming: Streaming = .automatic) -> Int? {
-    guard canStream(output: output, plan: plan, interpolation: interpolation),
-          (plan.outputBytes ?? Int.max) <= freeBytes(inFolderOf: output) else { return nil }
-    switch streaming {
-    case .never: return nil
-    case .always(let bytes): return bytes
-    case .automatic: return (plan.outputBytes ?? Int.max) > streamingThreshold ? slabBytes : nil
-    }
-  }
-
   /// Reads `input`, reorients it losslessly to `orientation` (RAS+ letters) when given, resamples it as `request`
   /// says, and writes `output` atomically. `adjust` may change the request once the pixels are read (the batch
   /// runner picks label interpolation for an integer image with few distinct values); the grid stays as planned.
+  ///
+  /// Large cases stream (see `layout`): the input is read a window of z-planes at a time and the output computed and
+  /// written in slabs, with the same voxels as the whole-volume path. The input's last CRC is checked before the
+  /// output is renamed into place.
   /// - Throws: `ImageFileError` (read or write) or `ResampleError` (request); no output file is left on failure.
   public static func resample(input: String, output: String, request: ResampleRequest, orientation: String? = nil,
                               writeOptions: WriteOptions = WriteOptions(), streaming: Streaming = .automatic,
@@ -76,62 +71,63 @@ public enum FileResampler {
     let reorientation = try orientation.map { try Reorientation.plan(header.geometry, to: $0) }
     if let reorientation { header.geometry = Reorientation.geometry(header.geometry, reorientation) }
     let plan = try GridPlanner.plan(header, request)
-    // Refuse a grid that cannot fit before reading anything: input, output (or one slab) and B-spline coefficients.
+    let layout = self.layout(inputPath: input, header: header, reoriented: !(reorientation?.isIdentity ?? true), output: output,
+                             plan: plan, request: request, streaming: streaming, decidesAfterReading: adjust != nil)
+    // Refuse a grid that cannot fit before reading anything: input (or its window), output (or one slab) and B-spline
+    // coefficients.
     let memory = Int(clamping: ProcessInfo.processInfo.physicalMemory)
     let coefficients = request.interpolation == .bspline ? (header.geometry.voxelCount ?? Int.max) * 8 : 0
-    let slabBytes = streamingSlabBytes(output: output, plan: plan, interpolation: request.interpolation, streaming: streaming)
-    let (needed, overflow) = (header.pixelByteCount ?? Int.max).addingReportingOverflow(slabBytes ?? plan.outputBytes ?? Int.max)
-    if overflow || needed > memory - coefficients {
+    if layout.memoryBytes > memory - coefficients {
       throw ResampleError(.tooLarge("the output grid \(plan.geometry.size.map(String.init).joined(separator: " x ")) needs "
         + "\(plan.outputBytes.map(formatBytes) ?? "more than 64 bits can count"), more than this machine's \(formatBytes(memory)) "
         + "with the input\(canStream(output: output, plan: plan, interpolation: request.interpolation) ? " (and more than the \(formatBytes(freeBytes(inFolderOf: output))) free on disk to stream it)" : "")"
         + "; use --max-size or --max-voxels"))
     }
-    var volume = try ImageFile.read(at: input)
-    adjust?(volume, &request)
-    if let reorientation, !reorientation.isIdentity { volume = try Reorientation.apply(reorientation, to: volume) }
-    let t1 = clock.now
-    func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
-    if let slabBytes, request.interpolation != .bspline {
-      let (resampleSeconds, writeSeconds) = try writeSlabs(volume, plan: plan, request: request, output: output,
-                                                          slabBytes: slabBytes, writeOptions: writeOptions)
-      return Report(input: header, source: source, plan: plan, seconds: (seconds(t1 - t0), resampleSeconds, writeSeconds), streamed: true)
-    }
-    let result = try Resampler.resample(volume, to: plan, request: request)
-    let t2 = clock.now
-    try ImageFile.write(result, to: output, options: writeOptions)
-    let t3 = clock.now
-    return Report(input: header, source: source, plan: plan, seconds: (seconds(t1 - t0), seconds(t2 - t1), seconds(t3 - t2)),
-                  streamed: false)
-  }
-
-  /// Computes and writes the output slab by slab (whole k-planes): one slab buffer instead of the whole output.
-  static func writeSlabs(_ volume: Volume, plan: GridPlan, request: ResampleRequest, output: String, slabBytes: Int,
-                         writeOptions: WriteOptions) throws -> (resample: Double, write: Double) {
-    let header = ImageHeader(format: "", geometry: plan.geometry, pixelType: plan.pixelType, components: plan.components)
-    let planeBytes = plan.geometry.size[0] * plan.geometry.size[1] * plan.components * plan.pixelType.byteCount
-    let depth = plan.geometry.size[2]
-    let planesPerSlab = max(1, min(depth, slabBytes / max(1, planeBytes)))
-    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: planesPerSlab * planeBytes, alignment: 64)
-    defer { buffer.deallocate() }
-    let clock = ContinuousClock()
-    var resampling = Duration.zero, writing = Duration.zero
-    try ImageFile.writeStreaming(header: header, to: output, options: writeOptions) { append in
-      var k = 0
-      while k < depth {
-        let slices = k..<min(depth, k + planesPerSlab)
-        let slab = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<(slices.count * planeBytes)])
-        let t0 = clock.now
-        try Resampler.resample(volume, to: plan, request: request, slices: slices, into: slab)
-        let t1 = clock.now
-        try append(UnsafeRawBufferPointer(slab))
-        writing += clock.now - t1
-        resampling += t1 - t0
-        k = slices.upperBound
+    var notes = layout.notes
+    var window: PlaneWindow?
+    var volume: Volume?
+    if layout.streamsInput {
+      if let reader = try PlaneReader.open(at: input, header: source) {
+        window = PlaneWindow(reader: reader, capacity: layout.windowPlanes)
+      } else {
+        notes.append("input read whole after all: the file needs ITK's conversions")
       }
     }
-    func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
-    return (seconds(resampling), seconds(writing))
+    if window == nil {
+      var whole = try ImageFile.read(at: input)
+      adjust?(whole, &request)
+      if let reorientation, !reorientation.isIdentity { whole = try Reorientation.apply(reorientation, to: whole) }
+      volume = whole
+    }
+    let t1 = clock.now
+    let readSeconds = seconds(t1 - t0)
+    if !layout.streamsOutput && window == nil, let volume {
+      let result = try Resampler.resample(volume, to: plan, request: request)
+      let t2 = clock.now
+      try ImageFile.write(result, to: output, options: writeOptions)
+      return Report(input: header, source: source, plan: plan, seconds: (readSeconds, seconds(t2 - t1), seconds(clock.now - t2)),
+                    streamed: false, inputStreamed: false, notes: notes)
+    }
+    let slabber = Slabber(header: header, plan: plan, request: request, layout: layout, volume: volume, window: window)
+    if layout.streamsOutput {
+      try ImageFile.writeStreaming(header: slabber.outputHeader, to: output, options: writeOptions) { append in
+        try slabber.run { _, slab in
+          let t = clock.now
+          try append(slab)
+          slabber.writeSeconds += seconds(clock.now - t)
+        }
+      }
+    } else {
+      // Input streamed, output whole: slabs are computed straight into the output volume.
+      let result = try slabber.runIntoVolume()
+      let t = clock.now
+      try ImageFile.write(result, to: output, options: writeOptions)
+      slabber.writeSeconds += seconds(clock.now - t)
+    }
+    let inputSeconds = window?.readSeconds ?? 0
+    return Report(input: header, source: source, plan: plan,
+                  seconds: (readSeconds + inputSeconds, slabber.computeSeconds - inputSeconds, slabber.writeSeconds),
+                  streamed: layout.streamsOutput, inputStreamed: window != nil, notes: notes)
   }
 
   /// Free bytes for an unprivileged writer on the filesystem of `path`'s folder (Int.max when unknown).

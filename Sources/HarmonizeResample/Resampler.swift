@@ -21,10 +21,12 @@ public enum Resampler {
       throw ResampleError(.tooLarge("output grid \(formatList(plan.geometry.size)): \(error)"))
     }
     let map = CoordinateMap(input: volume.geometry, output: plan.geometry, sampling: plan.sampling, exactITK: request.sitkCompatible)
-    let job = Job(input: volume, map: map, request: request)
+    let job = Job(geometry: volume.geometry, components: volume.components, map: map, request: request)
     var failure: ResampleError?
     output.withUnsafeMutableBytes { (outBytes: UnsafeMutableRawBufferPointer) in
-      do throws(ResampleError) { try run(job, volume, plan, into: outBytes) } catch { failure = error }
+      volume.withUnsafeBytes { (inBytes: UnsafeRawBufferPointer) in
+        do throws(ResampleError) { try run(job, inBytes, volume.pixelType, plan, into: outBytes) } catch { failure = error }
+      }
     }
     if let failure { throw failure }
     return output
@@ -35,24 +37,46 @@ public enum Resampler {
   /// Not for B-spline (its coefficients span the volume) or 4D inputs.
   public static func resample(_ volume: Volume, to plan: GridPlan, request: ResampleRequest, slices: Range<Int>,
                               into slab: UnsafeMutableRawBufferPointer) throws(ResampleError) {
-    let map = CoordinateMap(input: volume.geometry, output: plan.geometry, sampling: plan.sampling, exactITK: request.sitkCompatible)
-    var job = Job(input: volume, map: map, request: request)
-    guard request.interpolation != .bspline, job.timePoints == 1, slices.lowerBound >= 0, slices.upperBound <= map.outputSize.z,
-          slab.count == slices.count * map.outputSize.x * map.outputSize.y * volume.components * plan.pixelType.byteCount else {
-      throw ResampleError(.invalidRequest("a slab needs linear, nearest or label interpolation, a 3D input and a buffer of whole planes"))
+    var failure: ResampleError?
+    volume.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+      do throws(ResampleError) {
+        try resample(window: bytes, planes: 0..<Space3(volume.geometry).size.z, of: volume.header(), to: plan, request: request,
+                     slices: slices, into: slab)
+      } catch { failure = error }
     }
-    job.slices = slices
-    try run(job, volume, plan, into: slab)
+    if let failure { throw failure }
   }
 
-  /// Runs `job` over `volume`'s pixels into `output` with the kernel for the pixel types; every failure becomes a
-  /// `ResampleError`.
-  private static func run(_ job: Job, _ volume: Volume, _ plan: GridPlan,
+  /// As `resample(_:to:request:slices:into:)`, from only the input z-planes `planes` of an image with header `input`
+  /// (`window` holds them, plane `planes.lowerBound` first): input streaming. `planes` must contain
+  /// `InputPlanes.needed(for: slices)`; the values are those of the whole-volume path, bit for bit.
+  public static func resample(window: UnsafeRawBufferPointer, planes: Range<Int>, of input: ImageHeader, to plan: GridPlan,
+                              request: ResampleRequest, slices: Range<Int>,
+                              into slab: UnsafeMutableRawBufferPointer) throws(ResampleError) {
+    let map = CoordinateMap(input: input.geometry, output: plan.geometry, sampling: plan.sampling, exactITK: request.sitkCompatible)
+    var job = Job(geometry: input.geometry, components: input.components, map: map, request: request)
+    let planeBytes = job.input.size.x * job.input.size.y * input.components * input.pixelType.byteCount
+    guard request.interpolation != .bspline, job.timePoints == 1, slices.lowerBound >= 0, slices.upperBound <= map.outputSize.z,
+          slab.count == slices.count * map.outputSize.x * map.outputSize.y * input.components * plan.pixelType.byteCount else {
+      throw ResampleError(.invalidRequest("a slab needs linear, nearest or label interpolation, a 3D input and a buffer of whole planes"))
+    }
+    guard planes.lowerBound >= 0, planes.upperBound <= job.input.size.z, window.count >= planes.count * planeBytes,
+          let base = window.baseAddress ?? (planes.isEmpty ? UnsafeRawPointer(bitPattern: 64) : nil) else {
+      throw ResampleError(.invalidRequest("the input window does not hold the planes it names"))
+    }
+    job.slices = slices
+    // Kernels index the whole volume; the window stands in for it, shifted so that plane z sits at z · planeBytes.
+    // Only planes inside `planes` are touched (InputPlanes computes them with the kernels' own AxisSample).
+    let volume = UnsafeRawBufferPointer(start: base - planes.lowerBound * planeBytes, count: job.input.size.z * planeBytes)
+    try run(job, volume, input.pixelType, plan, into: slab)
+  }
+
+  /// Runs `job` over `input` (pixels of type `inputType`) into `output` with the kernel for the pixel types; every
+  /// failure becomes a `ResampleError`.
+  private static func run(_ job: Job, _ input: UnsafeRawBufferPointer, _ inputType: PixelType, _ plan: GridPlan,
                           into output: UnsafeMutableRawBufferPointer) throws(ResampleError) {
     do {
-      try volume.withUnsafeBytes { (inBytes: UnsafeRawBufferPointer) throws in
-        try dispatch(volume.pixelType, plan.pixelType, JobRunner(job: job, input: inBytes, output: output))
-      }
+      try dispatch(inputType, plan.pixelType, JobRunner(job: job, input: input, output: output))
     } catch let error as ResampleError {
       throw error
     } catch {
@@ -76,14 +100,14 @@ struct Job: @unchecked Sendable {
   /// The output k-planes to compute; the output buffer starts at the first of them (a slab when streaming).
   var slices: Range<Int>
 
-  init(input volume: Volume, map: CoordinateMap, request: ResampleRequest) {
-    input = Space3(volume.geometry)
-    timePoints = volume.geometry.dimension == 4 ? volume.geometry.size[3] : 1
-    components = volume.components
+  init(geometry: Geometry, components: Int, map: CoordinateMap, request: ResampleRequest) {
+    input = Space3(geometry)
+    timePoints = geometry.dimension == 4 ? geometry.size[3] : 1
+    self.components = components
     self.map = map
     self.request = request
-    inputValuesPerTimePoint = input.size.x * input.size.y * input.size.z * volume.components
-    outputValuesPerTimePoint = map.outputSize.x * map.outputSize.y * map.outputSize.z * volume.components
+    inputValuesPerTimePoint = input.size.x * input.size.y * input.size.z * components
+    outputValuesPerTimePoint = map.outputSize.x * map.outputSize.y * map.outputSize.z * components
     halfOpen = request.sitkCompatible || request.grid == .sitk
     threads = max(1, request.threads ?? ProcessInfo.processInfo.activeProcessorCount)
     slices = 0..<map.outputSize.z

@@ -27,9 +27,10 @@ extension ImageFile {
         let stream = try NiftiGzipStream(path: temporaryPath, header: header, level: level,
                                          threads: options.threads ?? ProcessInfo.processInfo.activeProcessorCount)
         do {
-          try produce { bytes in try stream.append(bytes) }
-        } catch let error as ImageFileError {
-          throw ImageFileError(path: path, reason: error.reason)
+          // Errors of the output name the destination; errors of the producer (a corrupt input) pass through as they are.
+          try produce { bytes in
+            do throws(ImageFileError) { try stream.append(bytes) } catch { throw ImageFileError(path: path, reason: error.reason) }
+          }
         } catch {
           producerError = error
           throw ImageFileError(path: path, reason: .internal("stopped"))

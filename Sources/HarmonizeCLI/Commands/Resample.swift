@@ -37,6 +37,8 @@ extension HarmonizeCommand {
     @Option(help: "A `harmonize fingerprint` file; --orient like-training takes its most common orientation.")
     var fingerprint: String?
     @Option(help: "Worker threads; default: all cores.") var threads: Int?
+    @Flag(help: "Say on stderr how the pixels were held: input read whole or in windows of planes, output written whole or in slabs, and why.")
+    var verbose = false
     @Flag(help: "Do not write OUTPUT.harmonize.json (the source geometry and parameters, for harmonize restore).")
     var noSidecar = false
 
@@ -77,6 +79,7 @@ extension HarmonizeCommand {
           input: input, output: output, request: request(target: target), orientation: orientation,
           writeOptions: WriteOptions(compressionLevel: compression.level(for: output), threads: threads))
         for warning in report.plan.warnings { printError("warning: \(input): \(warning)") }
+        if verbose { for note in report.notes { printError("\(input): \(note)") } }
         if !noSidecar {
           try Sidecar(tool: "harmonize \(HarmonizeCommand.configuration.version)", source: input, sourceHeader: report.source,
                       outputGeometry: report.plan.geometry,
@@ -87,6 +90,7 @@ extension HarmonizeCommand {
         print("\(output): \(g.size.map(String.init).joined(separator: " x ")) at \(g.spacing.map(formatNumber).joined(separator: " x ")) mm, "
               + "\(report.plan.pixelType), \(interpolation.rawValue) "
               + "(read \(format(report.seconds.read)) s, resample \(format(report.seconds.resample)) s, write \(format(report.seconds.write)) s, "
+              + (report.inputStreamed ? "input read in windows of planes, " : "")
               + (report.streamed ? "streamed in slabs, " : "")
               + "peak memory \(formatBytes(PeakMemory.residentBytes)))")
       }

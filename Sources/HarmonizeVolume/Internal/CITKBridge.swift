@@ -42,7 +42,7 @@ enum CITKBridge {
 
   // MARK: - Conversion
 
-  private static func call(_ body: (UnsafeMutablePointer<CChar>, Int) -> citk_status) -> Result<Void, ImageFileError.Reason> {
+  static func call(_ body: (UnsafeMutablePointer<CChar>, Int) -> citk_status) -> Result<Void, ImageFileError.Reason> {
     withUnsafeTemporaryAllocation(of: CChar.self, capacity: messageCapacity) { buffer in
       buffer.initialize(repeating: 0)
       let status = body(buffer.baseAddress!, messageCapacity)
@@ -115,7 +115,7 @@ enum CITKBridge {
     return .success((header, raw.pixel_bytes))
   }
 
-  private static func makeRaw(_ header: ImageHeader) -> citk_header {
+  static func makeRaw(_ header: ImageHeader) -> citk_header {
     var raw = citk_header()
     let g = header.geometry
     let n = g.dimension
