@@ -34,7 +34,7 @@ let package = Package(
       sources: ["src"],
       publicHeadersPath: "include",
       cxxSettings: [.unsafeFlags(["-isystem", itkInclude])],
-      linkerSettings: itkLibraries + [.linkedLibrary("z"), .linkedLibrary("deflate"), .linkedLibrary("stdc++")]
+      linkerSettings: itkLibraries + [.linkedLibrary("z"), .linkedLibrary("deflate"), .linkedLibrary("isal"), .linkedLibrary("stdc++")]
     ),
     .target(name: "HarmonizeVolume", dependencies: ["CITK"]),
     .target(name: "HarmonizeResample", dependencies: ["HarmonizeVolume"]),

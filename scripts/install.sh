@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what Harmonize needs on Debian 12 and is missing: ITK 5.2 ImageIO, zlib, libdeflate, and (with --python) a Python
+# Installs what Harmonize needs on Debian 12 and is missing: ITK 5.2 ImageIO, zlib, libdeflate, ISA-L (igzip), and (with --python) a Python
 # virtual environment at .venv with SimpleITK and nibabel for the conformance tests. Idempotent: it runs
 # `apt-get update` only when a package is missing, and touches the venv only when an import fails.
 set -euo pipefail
@@ -10,7 +10,7 @@ want_python=0
 
 as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 
-packages=(libinsighttoolkit5-dev zlib1g-dev libdeflate-dev)
+packages=(libinsighttoolkit5-dev zlib1g-dev libdeflate-dev libisal-dev)
 if (( want_python )); then
   command -v python3 >/dev/null || packages+=(python3)
   # Debian strips ensurepip from python3; without python3-venv, `python3 -m venv` fails to create a venv.

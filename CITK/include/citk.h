@@ -108,8 +108,8 @@ citk_status citk_nifti_header(const citk_header *header, const char *scratch_pat
 /** Largest gzip member `citk_gzip_member` can produce from `in_bytes` bytes. */
 size_t citk_gzip_bound(size_t in_bytes);
 
-/** Compresses `in` into one complete gzip member (header, deflate data, CRC-32, size) with libdeflate at `level`
- *  (1..12). Members concatenate into a valid multi-member gzip stream. Returns the member's size, or 0 if `out`
+/** Compresses `in` into one complete gzip member (header, deflate data, CRC-32, size) at `level` (1..12): level 1 with
+ *  ISA-L's igzip (the fastest), 2..12 with libdeflate. Members concatenate into a valid multi-member gzip stream. Returns the member's size, or 0 if `out`
  *  is too small or the level is invalid. Thread-safe: callers run several at once. */
 size_t citk_gzip_member(const void *in, size_t in_bytes, int level, void *out, size_t out_capacity);
 

@@ -41,7 +41,8 @@ enum CompressionArgument: ExpressibleByArgument, Equatable {
     }
   }
 
-  /// The level for an output file: `.nii.gz` uses libdeflate (1...12), NRRD and MetaImage ITK's zlib (1...9).
+  /// The level for an output file: `.nii.gz` uses ISA-L igzip at 1 and libdeflate at 2...12, NRRD and MetaImage ITK's
+  /// zlib (1...9).
   func level(for path: String) -> Int? {
     let libdeflate = path.lowercased().hasSuffix(".nii.gz")
     switch self {
