@@ -42,7 +42,7 @@ public enum ImageFile {
       throw ImageFileError(path: path, reason: .tooLarge(
         "needs \(formatBytes(bytes)) of memory for its pixels, more than the limit of \(formatBytes(limit))"))
     }
-    if let short = OnDiskData.uncompressedShortfall(
+    if let short = OnDiskData.storedShortfall(
       headerPath: path, format: header.format, pixelBytes: bytes, values: bytes / header.pixelType.byteCount) {
       throw ImageFileError(path: path, reason: .corrupt(
         "truncated: the pixel data needs \(short.needed) bytes on disk but the file has \(short.actual)"))
@@ -74,7 +74,11 @@ public enum ImageFile {
         throw ImageFileError(path: path, reason: .invalidArgument("compression level must be 1 to 12 for .nii.gz, not \(level)"))
       }
       try AtomicWrite.replacing(path) { (temporaryPath: String) throws(ImageFileError) in
-        try NiftiGzipWriter.write(volume, to: temporaryPath, level: level, threads: options.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        do throws(ImageFileError) {
+          try NiftiGzipWriter.write(volume, to: temporaryPath, level: level, threads: options.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        } catch {
+          throw ImageFileError(path: path, reason: error.reason)
+        }
       }
       return
     }
@@ -82,7 +86,8 @@ public enum ImageFile {
     try AtomicWrite.replacing(path) { (temporaryPath: String) throws(ImageFileError) in
       try volume.withUnsafeBytes { bytes in
         CITKBridge.write(path: temporaryPath, header: volume.header(), bytes: bytes, compressionLevel: level)
-      }.mapError { ImageFileError(path: path, reason: $0) }.get()
+      }.mapError { ImageFileError(path: path, reason: WriteVerification.withDiskFullHint($0, temporaryPath)) }.get()
+      try WriteVerification.verify(temporaryPath: temporaryPath, finalPath: path, header: volume.header())
     }
   }
 }

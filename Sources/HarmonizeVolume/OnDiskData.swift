@@ -56,14 +56,15 @@ enum OnDiskData {
 }
 
 extension OnDiskData {
-  /// For pixel data stored uncompressed, the file size it needs (data offset + pixel bytes) and the size it
-  /// has; nil where the data is compressed or its layout is not known here (NRRD checks its own).
+  /// The file size pixel data needs (data offset + stored bytes: the pixel bytes, or a compressed MetaImage's declared
+  /// CompressedDataSize) and the size it has, when it has less; nil where the layout is not known here (NRRD and
+  /// gzip streams check their own).
   ///
   /// Why: ITK 5.2's NIfTI and MetaImage readers return a silently short volume when an uncompressed file is
   /// truncated; the rest of the buffer is whatever memory held. We refuse such files before reading.
   /// `voxels` counts voxels × components: for NIfTI the stored bytes follow the file's own `bitpix`, which differs
   /// from the in-memory type when ITK applies `scl_slope` (int16 on disk, float32 in memory).
-  static func uncompressedShortfall(headerPath: String, format: String, pixelBytes: Int, values: Int) -> (needed: Int, actual: Int)? {
+  static func storedShortfall(headerPath: String, format: String, pixelBytes: Int, values: Int) -> (needed: Int, actual: Int)? {
     let lower = headerPath.lowercased()
     if format == "NIfTI" {
       let dataPath: String
@@ -81,8 +82,10 @@ extension OnDiskData {
       return size < start + stored ? (start + stored, size) : nil
     }
     if format == "MetaImage", lower.hasSuffix(".mha") || lower.hasSuffix(".mhd") {
-      guard let layout = metaImageLayout(headerPath), !layout.compressed, let size = fileSize(layout.dataPath) else { return nil }
-      return size < layout.offset + pixelBytes ? (layout.offset + pixelBytes, size) : nil
+      guard let layout = metaImageLayout(headerPath), let size = fileSize(layout.dataPath) else { return nil }
+      // Compressed data declares its length (CompressedDataSize); ITK's reader inflates what is there without checking.
+      guard let stored = layout.compressed ? layout.compressedBytes : pixelBytes else { return nil }
+      return size < layout.offset + stored ? (layout.offset + stored, size) : nil
     }
     return nil
   }
@@ -117,11 +120,12 @@ extension OnDiskData {
 
   /// Where a MetaImage's pixels are: the data file, the byte offset of the pixels in it, and whether they are
   /// compressed. nil for lists, patterns and explicit header sizes.
-  static func metaImageLayout(_ path: String) -> (dataPath: String, offset: Int, compressed: Bool)? {
+  static func metaImageLayout(_ path: String) -> (dataPath: String, offset: Int, compressed: Bool, compressedBytes: Int?)? {
     guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
     defer { try? handle.close() }
     guard let head = try? handle.read(upToCount: 64 * 1024) else { return nil }
     var compressed = false
+    var compressedBytes: Int?
     var position = 0
     for lineBytes in head.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
       position += lineBytes.count + 1
@@ -131,12 +135,13 @@ extension OnDiskData {
       let key = parts[0].trimmingCharacters(in: .whitespaces).lowercased()
       let value = parts[1].trimmingCharacters(in: .whitespaces)
       if key == "compresseddata" { compressed = value.lowercased() == "true" }
+      if key == "compresseddatasize" { compressedBytes = Int(value) }
       if key == "headersize" { return nil }
       if key == "elementdatafile" {
-        if value == "LOCAL" { return (path, position, compressed) }
+        if value == "LOCAL" { return (path, position, compressed, compressedBytes) }
         if value.hasPrefix("LIST") || value.contains("%") || value.contains(" ") { return nil }
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
-        return (value.hasPrefix("/") ? value : folder.appendingPathComponent(value).path, 0, compressed)
+        return (value.hasPrefix("/") ? value : folder.appendingPathComponent(value).path, 0, compressed, compressedBytes)
       }
     }
     return nil

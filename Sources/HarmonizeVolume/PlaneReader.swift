@@ -41,7 +41,7 @@ public final class PlaneReader {
   /// - Throws: `ImageFileError` naming the path when it cannot be opened, its header changed, or it is truncated.
   public static func open(at path: String, header: ImageHeader) throws(ImageFileError) -> PlaneReader? {
     guard mightStream(header, path: path), let bytes = header.pixelByteCount else { return nil }
-    if let short = OnDiskData.uncompressedShortfall(headerPath: path, format: header.format, pixelBytes: bytes,
+    if let short = OnDiskData.storedShortfall(headerPath: path, format: header.format, pixelBytes: bytes,
                                                     values: bytes / header.pixelType.byteCount) {
       throw ImageFileError(path: path, reason: .corrupt(
         "truncated: the pixel data needs \(short.needed) bytes on disk but the file has \(short.actual)"))

@@ -106,6 +106,18 @@ struct BadInputTests {
     }
   }
 
+  /// ITK's MetaImage reader inflates whatever part of a compressed file is there; its CompressedDataSize tells.
+  @Test func truncatedCompressedMetaImageIsNotReadShort() throws {
+    let folder = TemporaryFolder("short-mha")
+    let path = folder.file("short.mha")
+    try ImageFile.write(SyntheticVolume.make(size: [40, 40, 40], pixelType: .i16), to: path, options: WriteOptions(compressionLevel: 6))
+    _ = try ImageFile.read(at: path)
+    let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+    try bytes.dropLast(bytes.count / 4).write(to: URL(fileURLWithPath: path))
+    let error = failure { _ = try ImageFile.read(at: path) }
+    #expect(error?.description.hasPrefix("\(path): truncated: the pixel data needs") == true, "\(String(describing: error))")
+  }
+
   @Test func randomBytesWithNiftiName() throws {
     let folder = TemporaryFolder("random")
     let path = folder.file("noise.nii")

@@ -1,0 +1,69 @@
+import Foundation
+
+/// Checks a file ITK has just written before it is renamed into place.
+///
+/// Why: ITK 5.2's NIfTI and MetaImage writers ignore failed writes, so on a full disk they report success for a cut
+/// file (NRRD's writer notices). Every written file is flushed with `fsync` (which also reports errors the kernel
+/// deferred), and the result is read back: the pixel bytes of an uncompressed file must all be there; a compressed
+/// file is read whole, which checks its stream to the end.
+enum WriteVerification {
+  /// - Throws: `ImageFileError` naming `finalPath`: the flush failed, or the file is short or unreadable.
+  static func verify(temporaryPath: String, finalPath: String, header: ImageHeader) throws(ImageFileError) {
+    let folder = (temporaryPath as NSString).deletingLastPathComponent
+    for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] {
+      let fd = open(folder + "/" + name, O_RDONLY)
+      guard fd >= 0 else { continue }
+      defer { close(fd) }
+      if fsync(fd) != 0 && errno != EINVAL {
+        throw ImageFileError(path: finalPath, reason: .io("write failed: \(String(cString: strerror(errno)))"))
+      }
+    }
+    let bytes = header.pixelByteCount ?? 0
+    let values = bytes / max(header.pixelType.byteCount, 1)
+    if let short = OnDiskData.storedShortfall(headerPath: temporaryPath, format: formatOf(temporaryPath), pixelBytes: bytes,
+                                                    values: values) {
+      throw ImageFileError(path: finalPath, reason: .io(
+        "write failed: only \(short.actual) of \(short.needed) bytes reached the disk\(diskFull(folder) ? " (No space left on device)" : "")"))
+    }
+    do throws(ImageFileError) {
+      let written = try ImageFile.readHeader(at: temporaryPath)
+      guard written.geometry.size == header.geometry.size, written.components == header.components else {
+        throw ImageFileError(path: temporaryPath, reason: .corrupt("the written header does not match the image"))
+      }
+      if isCompressed(temporaryPath) { _ = try ImageFile.read(at: temporaryPath) }
+    } catch {
+      throw ImageFileError(path: finalPath, reason: .io(
+        "write failed: the written file does not read back (\(error.detail))\(diskFull(folder) ? " (No space left on device)" : "")"))
+    }
+  }
+
+  /// A failed write's reason, with "(No space left on device)" added when the disk of `path` is full and the writer
+  /// did not say so (NRRD's "fwrite wrote only ...").
+  static func withDiskFullHint(_ reason: ImageFileError.Reason, _ path: String) -> ImageFileError.Reason {
+    guard case .io(let text) = reason, !text.lowercased().contains("no space"),
+          diskFull((path as NSString).deletingLastPathComponent) else { return reason }
+    return .io(text + " (No space left on device)")
+  }
+
+  /// The format name `storedShortfall` expects, from the file name.
+  private static func formatOf(_ path: String) -> String {
+    let lower = path.lowercased()
+    if lower.hasSuffix(".nii") || lower.hasSuffix(".hdr") { return "NIfTI" }
+    if lower.hasSuffix(".mha") || lower.hasSuffix(".mhd") { return "MetaImage" }
+    return ""
+  }
+
+  /// Whether pixel data may be deflated: gzip-named files, NRRD (its encoding line says) and compressed MetaImage.
+  private static func isCompressed(_ path: String) -> Bool {
+    let lower = path.lowercased()
+    if lower.hasSuffix(".gz") { return true }
+    if lower.hasSuffix(".mha") || lower.hasSuffix(".mhd") { return OnDiskData.metaImageLayout(path)?.compressed ?? true }
+    return !(lower.hasSuffix(".nii") || lower.hasSuffix(".hdr"))
+  }
+
+  /// Whether the filesystem of `folder` has (almost) no space left for unprivileged writers.
+  private static func diskFull(_ folder: String) -> Bool {
+    var info = statvfs()
+    return statvfs(folder, &info) == 0 && Int(info.f_bavail) * Int(info.f_frsize) < 64 * 1024
+  }
+}
