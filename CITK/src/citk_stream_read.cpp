@@ -1,13 +1,14 @@
 // Forward-only reading of a plain NIfTI-1 file's pixel bytes in pieces, for slab streaming: the input is never held
-// whole, never mapped, and only a 1 MiB read buffer and zlib's 32 KiB window are kept besides the caller's buffer.
-// The same rules as the whole-file reader: a cut member, a wrong CRC or length, more or less pixel data than the header
+// whole, never mapped, and only a 1 MiB read buffer and the inflater's state are kept besides the caller's buffer.
+// Inflate is ISA-L's igzip, streaming, about 2x zlib's speed (reference/compression.md: 237 against 90-140 MB/s).
+// The same rules as the whole-file reader: a cut member, a wrong CRC, more or less pixel data than the header
 // declares, and anything but gzip members after the last member are errors (zlib's gzread ignores trailing garbage,
 // so this reader drives inflate itself, member by member).
 #include "citk_guard.hpp"
 #include "citk_nifti1.hpp"
 #include "citk_pixel.hpp"
 
-#include <zlib.h>
+#include <isa-l/igzip_lib.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -23,8 +24,7 @@ struct citk_stream_reader {
   uint64_t file_size = 0;
   uint64_t file_consumed = 0; // bytes read from the file into `input`
   bool compressed = false;
-  z_stream z{};
-  bool z_ready = false;
+  inflate_state z{};
   bool member_open = false;   // inside a gzip member: inflate has not reached its end
   std::vector<unsigned char> input = std::vector<unsigned char>(1 << 20);
   const unsigned char *next = nullptr; // unread bytes of `input` (the uncompressed path's cursor)
@@ -34,7 +34,6 @@ struct citk_stream_reader {
   size_t swap_width = 0;      // component bytes to reverse, 0 when stored in this machine's order
 
   ~citk_stream_reader() {
-    if (z_ready) inflateEnd(&z);
     if (fd >= 0) close(fd);
   }
 };
@@ -69,7 +68,7 @@ bool refill(citk_stream_reader &r) {
     r.next = r.input.data();
     r.available = static_cast<size_t>(got);
     r.z.next_in = r.input.data();
-    r.z.avail_in = static_cast<uInt>(got);
+    r.z.avail_in = static_cast<uint32_t>(got);
     return got > 0;
   }
 }
@@ -90,7 +89,7 @@ bool begin_member(citk_stream_reader &r) {
     if (got < 0) throw Failure{CITK_ERR_IO, std::string("cannot read: ") + std::strerror(errno)};
     r.file_consumed += static_cast<uint64_t>(got);
     r.z.next_in = r.input.data();
-    r.z.avail_in = static_cast<uInt>(1 + got);
+    r.z.avail_in = static_cast<uint32_t>(1 + got);
   }
   if (r.z.avail_in < 2 || r.z.next_in[0] != 0x1f || r.z.next_in[1] != 0x8b) {
     const uint64_t position = r.file_size - unread(r);
@@ -98,7 +97,9 @@ bool begin_member(citk_stream_reader &r) {
         ? "trailing data after the gzip stream (" + std::to_string(unread(r)) + " bytes)"
         : "corrupt compressed data: not a gzip member at byte " + std::to_string(position)};
   }
-  if (inflateReset(&r.z) != Z_OK) throw Failure{CITK_ERR_INTERNAL, "zlib cannot restart"};
+  // Reset keeps next_in/avail_in; it clears the gzip flag, which makes the member's header and CRC checked.
+  isal_inflate_reset(&r.z);
+  r.z.crc_flag = ISAL_GZIP;
   r.member_open = true;
   return true;
 }
@@ -109,15 +110,19 @@ size_t inflate_some(citk_stream_reader &r, unsigned char *out, size_t count) {
   while (produced < count) {
     if (!r.member_open && !begin_member(r)) break;
     r.z.next_out = out + produced;
-    r.z.avail_out = static_cast<uInt>(std::min<size_t>(count - produced, 1u << 30));
-    const uInt before = r.z.avail_out;
-    const int code = inflate(&r.z, Z_NO_FLUSH);
+    r.z.avail_out = static_cast<uint32_t>(std::min<size_t>(count - produced, 1u << 30));
+    const uint32_t before = r.z.avail_out;
+    const int code = isal_inflate(&r.z);
     produced += before - r.z.avail_out;
-    if (code == Z_STREAM_END) {
+    if (code < 0) {
+      const char *reason = code == ISAL_INCORRECT_CHECKSUM ? "incorrect data check"
+                           : code == ISAL_INVALID_WRAPPER || code == ISAL_UNSUPPORTED_METHOD ? "invalid gzip header"
+                                                                                             : "invalid deflate data";
+      throw Failure{CITK_ERR_CORRUPT, std::string("corrupt compressed data (") + reason + ") near byte " +
+                                          std::to_string(r.file_size - unread(r))};
+    }
+    if (r.z.block_state == ISAL_BLOCK_FINISH) {
       r.member_open = false;
-    } else if (code != Z_OK && code != Z_BUF_ERROR) {
-      throw Failure{CITK_ERR_CORRUPT, std::string("corrupt compressed data (") + (r.z.msg ? r.z.msg : "invalid deflate data") +
-                                          ") near byte " + std::to_string(r.file_size - unread(r))};
     } else if (r.z.avail_in == 0 && produced < count && !refill(r)) {
       // inflate has used every byte and wants more, but the file has ended inside the member.
       throw Failure{CITK_ERR_CORRUPT, "truncated: the gzip stream ends inside a member"};
@@ -154,10 +159,9 @@ void open_reader(citk_stream_reader &r, const char *path, const citk_header &exp
   if (!refill(r)) throw Failure{CITK_ERR_CORRUPT, "empty file"};
   r.compressed = r.available >= 2 && r.input[0] == 0x1f && r.input[1] == 0x8b;
   if (r.compressed) {
-    if (inflateInit2(&r.z, 16 + MAX_WBITS) != Z_OK) throw Failure{CITK_ERR_TOO_LARGE, "cannot allocate a decompressor"};
-    r.z_ready = true;
+    isal_inflate_init(&r.z);
     r.z.next_in = r.input.data();
-    r.z.avail_in = static_cast<uInt>(r.available);
+    r.z.avail_in = static_cast<uint32_t>(r.available);
   }
   unsigned char raw[348];
   if (get(r, raw, sizeof raw) != sizeof raw) throw Failure{CITK_ERR_CORRUPT, "truncated: shorter than a NIfTI-1 header"};
