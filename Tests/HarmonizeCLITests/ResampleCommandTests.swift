@@ -26,6 +26,21 @@ struct ResampleCommandTests {
     #expect(resample.defaultValue == -1024)
   }
 
+  /// `--verbose` says on stderr how each side was held and why it did not stream; without it, nothing of the sort.
+  @Test func verboseSaysWhyNothingStreamed() throws {
+    let folder = TemporaryFolder("cli-resample-verbose")
+    let input = try inputFile(folder)
+    let verbose = try run(TestEnvironment.harmonizeBinary, ["resample", input, folder.file("out.nii.gz"), "--spacing", "0.5", "--verbose"])
+    #expect(verbose.status == 0, "\(verbose.stderr)")
+    #expect(verbose.stderr.contains("\(input): input read whole: 960 B is within the 256 MiB streaming threshold"), "\(verbose.stderr)")
+    #expect(verbose.stderr.contains("\(input): output written whole:"), "\(verbose.stderr)")
+    let nrrd = try run(TestEnvironment.harmonizeBinary, ["resample", input, folder.file("out.nrrd"), "--spacing", "0.5", "--orient", "RAS", "--verbose"])
+    #expect(nrrd.status == 0, "\(nrrd.stderr)")
+    #expect(nrrd.stderr.contains("output written whole: slabs need a single-component .nii.gz output"), "\(nrrd.stderr)")
+    let quiet = try run(TestEnvironment.harmonizeBinary, ["resample", input, folder.file("out2.nii.gz"), "--spacing", "0.5"])
+    #expect(quiet.status == 0 && !quiet.stderr.contains("read whole"), "\(quiet.stderr)")
+  }
+
   @Test func resamplesAndReportsTheGrid() throws {
     let folder = TemporaryFolder("cli-resample-ok")
     let result = try run(TestEnvironment.harmonizeBinary, ["resample", try inputFile(folder), folder.file("out.nrrd"), "--spacing", "0.5", "--max-size", "12"])
