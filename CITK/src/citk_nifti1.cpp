@@ -1,4 +1,7 @@
 #include "citk_nifti1.hpp"
+#include "citk_guard.hpp"
+
+#include <string>
 
 #include <algorithm>
 #include <cstddef>
@@ -38,4 +41,29 @@ bool parse_nifti1(const unsigned char (&bytes)[348], Nifti1Header &out) {
   return true;
 }
 
+citk_pixel_type pixel_type_of_datatype(int16_t datatype) {
+  switch (datatype) {
+  case 2: return CITK_U8;
+  case 4: return CITK_I16;
+  case 8: return CITK_I32;
+  case 16: return CITK_F32;
+  case 64: return CITK_F64;
+  case 256: return CITK_I8;
+  case 512: return CITK_U16;
+  case 768: return CITK_U32;
+  case 1024: return CITK_I64;
+  case 1280: return CITK_U64;
+  default: return CITK_UNKNOWN;
+  }
+}
+
+bool stores_pixels_as_is(const Nifti1Header &layout, const citk_header &expected) {
+  const bool scaled = layout.scl_slope != 0 && (layout.scl_slope != 1 || layout.scl_inter != 0);
+  const bool vector = layout.dim[0] >= 5 && layout.dim[5] > 1;
+  if (scaled || vector || expected.components != 1 || pixel_type_of_datatype(layout.datatype) != expected.pixel_type) return false;
+  if (!(layout.vox_offset >= 348) || layout.vox_offset > 1e12f) {
+    throw Failure{CITK_ERR_CORRUPT, "NIfTI vox_offset must be at least 348, not " + std::to_string(layout.vox_offset)};
+  }
+  return true;
+}
 } // namespace citk

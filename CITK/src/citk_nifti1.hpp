@@ -2,6 +2,8 @@
 #ifndef CITK_NIFTI1_HPP
 #define CITK_NIFTI1_HPP
 
+#include "citk.h"
+
 #include <cstdint>
 
 namespace citk {
@@ -19,6 +21,13 @@ struct Nifti1Header {
 /// Decodes the first 348 bytes of a file; false when they are not a NIfTI-1 header (sizeof_hdr is 348 in neither
 /// byte order: NIfTI-2 or another format, left to ITK).
 bool parse_nifti1(const unsigned char (&bytes)[348], Nifti1Header &out);
+
+/// Whether the file's stored bytes are `expected`'s pixels as they are: one unscaled component of the same type (no
+/// scl_slope, no vector intent, a datatype ITK does not convert). Throws CORRUPT for a vox_offset below 348 or absurd.
+bool stores_pixels_as_is(const Nifti1Header &layout, const citk_header &expected);
+
+/// CITK's pixel type for a NIfTI-1 datatype code; CITK_UNKNOWN for RGB, complex and other codes ITK converts.
+citk_pixel_type pixel_type_of_datatype(int16_t datatype);
 
 } // namespace citk
 

@@ -26,22 +26,6 @@ bool read_layout(gzFile file, citk::Nifti1Header &out) {
   return citk::parse_nifti1(header, out);
 }
 
-citk_pixel_type type_of_datatype(int16_t datatype) {
-  switch (datatype) {
-  case 2: return CITK_U8;
-  case 4: return CITK_I16;
-  case 8: return CITK_I32;
-  case 16: return CITK_F32;
-  case 64: return CITK_F64;
-  case 256: return CITK_I8;
-  case 512: return CITK_U16;
-  case 768: return CITK_U32;
-  case 1024: return CITK_I64;
-  case 1280: return CITK_U64;
-  default: return CITK_UNKNOWN;
-  }
-}
-
 GzHandle open(const char *path) {
   GzHandle file(gzopen(path, "rb"));
   if (!file) throw citk::Failure{CITK_ERR_IO, "cannot open for reading"};
@@ -115,14 +99,7 @@ bool read_plain_nifti_pixels(const char *path, const citk_header &expected, void
   GzHandle file = open(path);
   citk::Nifti1Header layout;
   if (!read_layout(file.get(), layout)) return false;
-  const bool scaled = layout.scl_slope != 0 && (layout.scl_slope != 1 || layout.scl_inter != 0);
-  const bool vector = layout.dim[0] >= 5 && layout.dim[5] > 1;
-  if (scaled || vector || expected.components != 1 || type_of_datatype(layout.datatype) != expected.pixel_type) {
-    return false;
-  }
-  if (!(layout.vox_offset >= 348) || layout.vox_offset > 1e12f) {
-    throw Failure{CITK_ERR_CORRUPT, "NIfTI vox_offset must be at least 348, not " + std::to_string(layout.vox_offset)};
-  }
+  if (!citk::stores_pixels_as_is(layout, expected)) return false;
   if (gzdirect(file.get()) == 0) {
     // Compressed: libdeflate, member by member, over the whole mapped file.
     file.reset();

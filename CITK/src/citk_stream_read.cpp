@@ -42,22 +42,6 @@ namespace {
 
 using citk::Failure;
 
-citk_pixel_type type_of_datatype(int16_t datatype) {
-  switch (datatype) {
-  case 2: return CITK_U8;
-  case 4: return CITK_I16;
-  case 8: return CITK_I32;
-  case 16: return CITK_F32;
-  case 64: return CITK_F64;
-  case 256: return CITK_I8;
-  case 512: return CITK_U16;
-  case 768: return CITK_U32;
-  case 1024: return CITK_I64;
-  case 1280: return CITK_U64;
-  default: return CITK_UNKNOWN;
-  }
-}
-
 /// Reads the next piece of the file into the input buffer; false at the end of the file.
 bool refill(citk_stream_reader &r) {
   for (;;) {
@@ -168,15 +152,10 @@ void open_reader(citk_stream_reader &r, const char *path, const citk_header &exp
   citk::Nifti1Header layout;
   supported = false;
   if (!citk::parse_nifti1(raw, layout)) return; // NIfTI-2 or another format: the caller reads it whole through ITK
-  const bool scaled = layout.scl_slope != 0 && (layout.scl_slope != 1 || layout.scl_inter != 0);
-  const bool vector = layout.dim[0] >= 5 && layout.dim[5] > 1;
-  if (scaled || vector || expected.components != 1 || type_of_datatype(layout.datatype) != expected.pixel_type) return;
+  if (!citk::stores_pixels_as_is(layout, expected)) return;
   for (uint32_t axis = 0; axis < expected.dimension; ++axis) {
     const uint64_t size = axis + 1 <= static_cast<uint32_t>(std::max<int16_t>(layout.dim[0], 0)) ? static_cast<uint64_t>(layout.dim[axis + 1]) : 1;
     if (size != expected.size[axis]) throw Failure{CITK_ERR_CORRUPT, "the file changed while it was being read"};
-  }
-  if (!(layout.vox_offset >= 348) || layout.vox_offset > 1e12f) {
-    throw Failure{CITK_ERR_CORRUPT, "NIfTI vox_offset must be at least 348, not " + std::to_string(layout.vox_offset)};
   }
   // Extensions up to vox_offset, skipped in pieces (a corrupt offset must not make us allocate what it claims).
   unsigned char skip[4096];
