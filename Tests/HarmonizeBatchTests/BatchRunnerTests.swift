@@ -99,6 +99,24 @@ struct BatchRunnerTests {
     #expect(again.failed == 2 && again.skipped == 11 && again.converted == 0)
   }
 
+  /// A case over the streaming threshold is reserved a window and a slab, not its volumes; the same case under
+  /// reorientation (which needs the whole input) is reserved the whole input.
+  @Test func largeInputsAreReservedAWindow() throws {
+    let input = TemporaryFolder("batch-large")
+    try FileManager.default.createDirectory(atPath: input.file("imagesTr"), withIntermediateDirectories: true)
+    // 512 x 512 x 600 int16: 300 MiB, over the 256 MiB threshold; zeros, so it is quick to make.
+    let volume = try Volume(geometry: Geometry(size: [512, 512, 600], spacing: [0.25, 0.25, 0.25]), pixelType: .i16)
+    try ImageFile.write(volume, to: input.file("imagesTr/big_0000.nii"))
+    let streamed = try #require(BatchPlanner.plan(inputFolder: input.path, options: options(0.5)).jobs.first)
+    #expect(streamed.streamsInput && !streamed.streams)
+    // About 136 MiB: a 32 MiB window, the 37.5 MiB output, slack and the process; the input alone is 300 MiB.
+    #expect(streamed.estimatedMemory < volume.byteCount / 2, "\(formatBytes(streamed.estimatedMemory))")
+    var reorienting = options(0.5)
+    reorienting.orientation = "RAS"
+    let whole = try #require(BatchPlanner.plan(inputFolder: input.path, options: reorienting).jobs.first)
+    #expect(!whole.streamsInput && whole.estimatedMemory > volume.byteCount)
+  }
+
   @Test func memoryBudgetBoundsWhatRunsAtOnce() throws {
     let input = try Self.dataset()
     let plan = try BatchPlanner.plan(inputFolder: input.path, options: options())

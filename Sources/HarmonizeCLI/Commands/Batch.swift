@@ -145,6 +145,7 @@ extension HarmonizeCommand {
           lines.append("    \(job.inputSize.map { $0.map(String.init).joined(separator: " x ") } ?? "?") at \(job.inputSpacing.map { $0.map(formatNumber).joined(separator: " x ") } ?? "?") mm"
                        + " -> \(g.size.map(String.init).joined(separator: " x ")) at \(g.spacing.map(formatNumber).joined(separator: " x ")) mm"
                        + " (\(job.gridSource)); \(formatBytes(job.inputBytes)) on disk, est. peak \(formatBytes(job.estimatedMemory))"
+                       + (job.streamsInput ? ", input read in windows of planes" : "")
                        + (job.streams ? ", output streamed in slabs" : ""))
         }
       }
