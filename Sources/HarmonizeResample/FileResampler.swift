@@ -30,8 +30,8 @@ public enum FileResampler {
     public var notes: [String]
   }
 
-  /// Whether outputs are produced in slabs: `.automatic` streams when the output pixels exceed
-  /// `streamingThreshold` and the case allows it (a single-component `.nii.gz` output, no B-spline, a 3D input).
+  /// Whether pixels stream: `.automatic` streams the output when its pixels exceed `outputStreamingThreshold` and the
+  /// input when its pixels exceed `inputStreamingThreshold`, where the case allows it (`layout` says when).
   public enum Streaming: Sendable, Equatable {
     case automatic
     case never
@@ -39,8 +39,12 @@ public enum FileResampler {
     case always(slabBytes: Int)
   }
 
-  /// Outputs above this many bytes stream under `.automatic`.
-  public static let streamingThreshold = 256 << 20
+  /// Outputs above this many bytes stream under `.automatic`. Lower would cost speed: at 64 MiB, W1's 183 MiB output
+  /// resampled in 0.19 s instead of 0.07 s (slab edges and per-slab thread start-up), for 234 MiB peak instead of 371.
+  public static let outputStreamingThreshold = 256 << 20
+  /// Inputs above this many bytes stream under `.automatic`. Lower would cost speed: a whole single-member `.nii.gz`
+  /// inflates with libdeflate at about 1.6x the streaming inflater's rate.
+  public static let inputStreamingThreshold = 256 << 20
   /// Bytes per slab under `.automatic`.
   public static let slabBytes = 32 << 20
 

@@ -45,8 +45,8 @@ extension FileResampler {
       notes.append("output written whole: slabs need a single-component .nii.gz output, a 3D grid and no B-spline")
     } else if outputBytes > freeBytes(inFolderOf: output) {
       notes.append("output written whole: its \(formatBytes(outputBytes)) would not fit in the \(formatBytes(freeBytes(inFolderOf: output))) free on disk")
-    } else if streaming == .automatic && outputBytes <= streamingThreshold {
-      notes.append("output written whole: \(formatBytes(outputBytes)) is within the \(formatBytes(streamingThreshold)) streaming threshold")
+    } else if streaming == .automatic && outputBytes <= outputStreamingThreshold {
+      notes.append("output written whole: \(formatBytes(outputBytes)) is within the \(formatBytes(outputStreamingThreshold)) streaming threshold")
     } else {
       outputStreams = true
     }
@@ -55,8 +55,8 @@ extension FileResampler {
     var planes: InputPlanes?
     if streaming == .never {
       notes.append("input read whole: streaming is off")
-    } else if streaming == .automatic && inputBytes <= streamingThreshold {
-      notes.append("input read whole: \(formatBytes(inputBytes)) is within the \(formatBytes(streamingThreshold)) streaming threshold")
+    } else if streaming == .automatic && inputBytes <= inputStreamingThreshold {
+      notes.append("input read whole: \(formatBytes(inputBytes)) is within the \(formatBytes(inputStreamingThreshold)) streaming threshold")
     } else if reoriented {
       notes.append("input read whole: reorientation needs the whole volume")
     } else if decidesAfterReading {
