@@ -81,7 +81,7 @@ struct PlaneReaderTests {
   }
 
   /// Damage of every kind: the error names the file and says what is wrong, at a read or at `finish`.
-  @Test(arguments: ["cut", "crc", "garbage", "member cut", "deflate"])
+  @Test(arguments: ["cut", "crc", "length", "garbage", "member cut", "deflate"])
   func damageIsAnError(_ damage: String) throws {
     let folder = TemporaryFolder("damage")
     let path = folder.file("damaged.nii.gz")
@@ -94,6 +94,7 @@ struct PlaneReaderTests {
     switch damage {
     case "cut": bytes.removeLast(bytes.count / 3); expected = "truncated"
     case "crc": bytes[bytes.count - 6] ^= 0xff; expected = "corrupt compressed data (incorrect data check)"
+    case "length": bytes[bytes.count - 3] ^= 0x01; expected = "corrupt compressed data" // the gzip trailer's ISIZE
     case "garbage": bytes += [1, 2, 3, 4, 5, 6, 7]; expected = "trailing data after the gzip stream (7 bytes)"
     case "member cut": bytes.removeSubrange((starts[5] - 40)..<starts[5]); expected = "corrupt compressed data"
     default: for i in (starts[3] + 30)..<(starts[3] + 60) { bytes[i] = 0xff }; expected = "corrupt compressed data"
