@@ -47,6 +47,7 @@ public enum Restorer {
     return Report(geometry: written, predictionLabels: distinct(volume), restoredLabels: distinct(result))
   }
 
+  /// The distinct values of an integer volume, sorted (a u64 value beyond Int's range counts as Int.max).
   static func distinct(_ v: Volume) -> [Int] {
     var seen = Set<Int>()
     var last = Double.nan
@@ -54,7 +55,7 @@ public enum Restorer {
       let x = v.value(at: i)
       if x == last { continue }
       last = x
-      seen.insert(Int(x))
+      seen.insert(Int(exactly: x) ?? Int.max)
     }
     return seen.sorted()
   }
