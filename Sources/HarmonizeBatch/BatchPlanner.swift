@@ -101,9 +101,8 @@ public enum BatchPlanner {
         job.outputGeometry = plan.geometry
         if shared == nil { shared = (plan.geometry, path) }
         // A streamed input holds a window of planes and a streamed output one slab (FileResampler follows this layout).
-        let reoriented = try options.orientation.map { !(try Reorientation.plan(header.geometry, to: $0).isIdentity) } ?? false
         let layout = FileResampler.layout(
-          inputPath: full, header: header, reoriented: reoriented, output: job.output,
+          inputPath: full, header: header, orientation: options.orientation, output: job.output,
           plan: plan, request: resampleRequest, decidesAfterReading: BatchRunner.decidesKindFromPixels(kind, header.pixelType))
         job.streams = layout.streamsOutput
         job.streamsInput = layout.streamsInput

@@ -50,8 +50,7 @@ public enum FileResampler {
 
   /// Whether a case can be streamed: single-component `.nii.gz` output, not B-spline, no fourth axis.
   public static func canStream(output: String, plan: GridPlan, interpolation: Interpolation) -> Bool {
-    let header = ImageHeader(format: "", geometry: plan.geometry, pixelType: plan.pixelType, components: plan.components)
-    return ImageFile.canStream(header, to: output) && interpolation != .bspline
+    return ImageFile.canStream(plan.header, to: output) && interpolation != .bspline
       && (plan.geometry.dimension == 3 || (plan.geometry.dimension == 4 && plan.geometry.size[3] == 1))
   }
 
@@ -75,7 +74,7 @@ public enum FileResampler {
     let reorientation = try orientation.map { try Reorientation.plan(header.geometry, to: $0) }
     if let reorientation { header.geometry = Reorientation.geometry(header.geometry, reorientation) }
     let plan = try GridPlanner.plan(header, request)
-    let layout = self.layout(inputPath: input, header: header, reoriented: !(reorientation?.isIdentity ?? true), output: output,
+    let layout = self.layout(inputPath: input, header: source, orientation: orientation, output: output,
                              plan: plan, request: request, streaming: streaming, decidesAfterReading: adjust != nil)
     // Refuse a grid that cannot fit before reading anything: input (or its window), output (or one slab) and B-spline
     // coefficients.
@@ -112,9 +111,10 @@ public enum FileResampler {
       return Report(input: header, source: source, plan: plan, seconds: (readSeconds, seconds(t2 - t1), seconds(clock.now - t2)),
                     streamed: false, inputStreamed: false, notes: notes)
     }
-    let slabber = Slabber(header: header, plan: plan, request: request, layout: layout, volume: volume, window: window)
+    // A window reads the stored file, so its planes are the stored header's (it only exists when no axes move).
+    let slabber = Slabber(header: source, plan: plan, request: request, layout: layout, volume: volume, window: window)
     if layout.streamsOutput {
-      try ImageFile.writeStreaming(header: slabber.outputHeader, to: output, options: writeOptions) { append in
+      try ImageFile.writeStreaming(header: plan.header, to: output, options: writeOptions) { append in
         try slabber.run { _, slab in
           let t = clock.now
           try append(slab)

@@ -25,8 +25,9 @@ public struct GridPlan: Sendable, Equatable {
   public var pixelType: PixelType
   public var components: Int
 
+  /// The output's header: this grid, pixel type and components.
+  public var header: ImageHeader { ImageHeader(format: "", geometry: geometry, pixelType: pixelType, components: components) }
+
   /// Bytes the output pixels take (nil if that overflows).
-  public var outputBytes: Int? {
-    ImageHeader(format: "", geometry: geometry, pixelType: pixelType, components: components).pixelByteCount
-  }
+  public var outputBytes: Int? { header.pixelByteCount }
 }

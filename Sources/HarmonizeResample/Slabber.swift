@@ -15,11 +15,6 @@ final class Slabber {
   var writeSeconds = 0.0
   let outputPlaneBytes: Int
 
-  /// The header of the output: `plan`'s grid and pixel type.
-  var outputHeader: ImageHeader {
-    ImageHeader(format: "", geometry: plan.geometry, pixelType: plan.pixelType, components: plan.components)
-  }
-
   /// Takes its input from `window` when given, else from `volume`.
   init(header: ImageHeader, plan: GridPlan, request: ResampleRequest, layout: StreamingLayout, volume: Volume?, window: PlaneWindow?) {
     inputHeader = header
@@ -28,8 +23,7 @@ final class Slabber {
     self.layout = layout
     self.volume = volume
     self.window = window
-    let size = plan.geometry.size
-    outputPlaneBytes = size[0] * (size.count > 1 ? size[1] : 1) * plan.components * plan.pixelType.byteCount
+    outputPlaneBytes = plan.header.planeByteCount
   }
 
   /// Computes every slab in order into one slab buffer and hands it to `emit`; then checks the input's end.

@@ -22,10 +22,10 @@ public struct StreamingLayout: Sendable {
 }
 
 extension FileResampler {
-  /// The layout for resampling `inputPath` (stored header `header`) onto `plan`; `reoriented` when a non-identity
-  /// reorientation comes first, `decidesAfterReading` when the request is adjusted from the pixels (both need the
-  /// whole input).
-  public static func layout(inputPath: String, header: ImageHeader, reoriented: Bool, output: String, plan: GridPlan,
+  /// The layout for resampling `inputPath` (stored header `header`) onto `plan`, after reorienting it to `orientation`
+  /// (RAS+ letters) when given; `decidesAfterReading` when the request is adjusted from the pixels. A reorientation
+  /// that changes the axes, and such an adjustment, both need the whole input.
+  public static func layout(inputPath: String, header: ImageHeader, orientation: String? = nil, output: String, plan: GridPlan,
                             request: ResampleRequest, streaming: Streaming = .automatic,
                             decidesAfterReading: Bool = false) -> StreamingLayout {
     let budget: Int
@@ -34,6 +34,8 @@ extension FileResampler {
     default: budget = slabBytes
     }
     var notes: [String] = []
+    // An invalid code has already been refused by whoever planned the grid; here it just means "not the stored axes".
+    let reoriented = orientation.map { code in (try? Reorientation.plan(header.geometry, to: code))?.isIdentity != true } ?? false
     let inputBytes = header.pixelByteCount ?? Int.max
     let outputBytes = plan.outputBytes ?? Int.max
 
@@ -69,11 +71,9 @@ extension FileResampler {
       notes.append("input read whole: the output grid is not axis-aligned with the input, or B-spline needs every plane")
     }
 
-    let size = plan.geometry.size
-    let outputPlaneBytes = size[0] * (size.count > 1 ? size[1] : 1) * plan.components * plan.pixelType.byteCount
-    let inputSize = header.geometry.size
-    let inputPlaneBytes = inputSize[0] * (inputSize.count > 1 ? inputSize[1] : 1) * header.components * header.pixelType.byteCount
-    let depth = size.count > 2 ? size[2] : 1
+    let outputPlaneBytes = plan.header.planeByteCount
+    let inputPlaneBytes = header.planeByteCount
+    let depth = plan.header.planeCount
     var slabs = [0..<depth]
     var window = 0
     if let planes {

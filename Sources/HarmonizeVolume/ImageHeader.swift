@@ -24,6 +24,14 @@ public struct ImageHeader: Hashable, Codable, Sendable {
     return o1 || o2 ? nil : total
   }
 
+  /// Planes along the slowest spatial axis (z; 1 for a 2D image): the unit slab streaming reads and writes in.
+  public var planeCount: Int { geometry.size.count > 2 ? geometry.size[2] : 1 }
+
+  /// Bytes of one z-plane: x · y · components · component bytes.
+  public var planeByteCount: Int {
+    geometry.size[0] * (geometry.size.count > 1 ? geometry.size[1] : 1) * components * pixelType.byteCount
+  }
+
   /// nibabel-style RAS+ axis codes of the spatial axes, e.g. "LPS" for an identity direction.
   public var axisCodes: String { Orientation.axisCodes(geometry) }
 }

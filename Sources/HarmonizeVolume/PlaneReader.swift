@@ -22,9 +22,8 @@ public final class PlaneReader {
     self.path = path
     self.header = header
     self.handle = handle
-    let size = header.geometry.size
-    planeBytes = size[0] * (size.count > 1 ? size[1] : 1) * header.pixelType.byteCount
-    planeCount = size.count > 2 ? size[2] : 1
+    planeBytes = header.planeByteCount
+    planeCount = header.planeCount
   }
 
   deinit { citk_stream_close(handle) }

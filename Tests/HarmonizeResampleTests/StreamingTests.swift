@@ -126,14 +126,14 @@ struct StreamingTests {
     let header = try ImageFile.readHeader(at: input)
     let request = ResampleRequest(target: .spacing([0.5]))
     let plan = try GridPlanner.plan(header, request)
-    let layout = FileResampler.layout(inputPath: input, header: header, reoriented: false, output: folder.file("o.nii.gz"),
+    let layout = FileResampler.layout(inputPath: input, header: header, output: folder.file("o.nii.gz"),
                                       plan: plan, request: request, streaming: .always(slabBytes: 64 * 64 * 2 * 10))
     #expect(layout.streamsInput && layout.streamsOutput)
     #expect(layout.windowPlanes <= 10 && layout.windowPlanes >= 2)
     #expect(layout.slabs.first?.lowerBound == 0 && layout.slabs.last?.upperBound == plan.geometry.size[2])
     #expect(zip(layout.slabs, layout.slabs.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound })
     #expect(layout.memoryBytes - (1 << 20) < header.pixelByteCount! / 4) // 1 MiB: the reader's buffer
-    let whole = FileResampler.layout(inputPath: input, header: header, reoriented: true, output: folder.file("o.nii.gz"),
+    let whole = FileResampler.layout(inputPath: input, header: header, orientation: "RAS", output: folder.file("o.nii.gz"),
                                      plan: plan, request: request, streaming: .always(slabBytes: 4096))
     #expect(!whole.streamsInput && whole.notes.contains("input read whole: reorientation needs the whole volume"))
   }
@@ -145,7 +145,7 @@ struct StreamingTests {
     bspline.interpolation = .bspline
     let plan = try GridPlanner.plan(header, linear)
     func layout(_ output: String, _ request: ResampleRequest, _ streaming: FileResampler.Streaming) -> StreamingLayout {
-      FileResampler.layout(inputPath: "/nonexistent.nii.gz", header: header, reoriented: false, output: output, plan: plan,
+      FileResampler.layout(inputPath: "/nonexistent.nii.gz", header: header, output: output, plan: plan,
                            request: request, streaming: streaming)
     }
     #expect(layout("x.nii.gz", linear, .always(slabBytes: 1)).outputSlabBytes == 8 * 8 * 2)
