@@ -113,6 +113,10 @@ size_t citk_gzip_bound(size_t in_bytes);
  *  is too small or the level is invalid. Thread-safe: callers run several at once. */
 size_t citk_gzip_member(const void *in, size_t in_bytes, int level, void *out, size_t out_capacity);
 
+/** What ITK and its libraries (MetaIO, nifticlib, NrrdIO) printed during this thread's last CITK call, as one line
+ *  cut to `capacity`; they never print to the terminal. Returns the full length (0: they printed nothing). */
+size_t citk_diagnostics(char *out, size_t capacity);
+
 /** Whether some registered ImageIO would write a file with this name (decided by its ending). */
 int citk_can_write(const char *path);
 

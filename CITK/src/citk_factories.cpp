@@ -28,6 +28,7 @@ void register_factories() {
     // line per problem instead, from the status and message CITK returns.
     itk::Object::GlobalWarningDisplayOff();
     nifti_set_debug_level(0);
+    capture_library_output();
     // Order matters where two IOs claim the same file: the first registered wins.
     itk::NiftiImageIOFactory::RegisterOneFactory();
     itk::NrrdImageIOFactory::RegisterOneFactory();

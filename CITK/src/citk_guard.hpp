@@ -28,10 +28,18 @@ void write_message(char *message, size_t capacity, const std::string &text) noex
 /// "[nrrd] function: trouble" messages only the last, which says what is wrong.
 std::string clean_itk_message(const std::string &description);
 
+/// Redirects std::cout, std::cerr, std::clog and ITK's OutputWindow into a per-thread buffer (once, at registration).
+void capture_library_output();
+/// Empties this thread's buffer of library output; every guarded call starts with it.
+void clear_diagnostics() noexcept;
+/// What ITK and its libraries printed on this thread since the last clear.
+const std::string &diagnostics() noexcept;
+
 /// Runs `body` and converts whatever it throws into a status and a message.
 /// `itk_status` is the status an itk::ExceptionObject maps to in this call (CORRUPT for reads, IO for writes).
 template <typename Body>
 citk_status guarded(char *message, size_t capacity, citk_status itk_status, Body &&body) noexcept {
+  clear_diagnostics();
   try {
     write_message(message, capacity, "");
     return body();

@@ -2,6 +2,7 @@
 #include "citk_guard.hpp"
 #include "citk_nifti_check.hpp"
 #include "citk_nifti_pixels.hpp"
+#include "citk_metaimage_check.hpp"
 #include "citk_pixel.hpp"
 
 #include <itkImageIOBase.h>
@@ -106,11 +107,15 @@ ImageIOBase::Pointer open_for_read(const char *path) {
     throw citk::Failure{CITK_ERR_IO, std::string("cannot access: ") + std::strerror(errno)};
   }
   if (S_ISDIR(info.st_mode)) throw citk::Failure{CITK_ERR_INVALID_ARGUMENT, "is a directory, not an image file"};
+  // A FIFO or a device would block or never end: only regular files (or links to them) are images.
+  if (!S_ISREG(info.st_mode)) throw citk::Failure{CITK_ERR_INVALID_ARGUMENT, "not a regular file (a FIFO, socket or device)"};
   if (access(path, R_OK) != 0) throw citk::Failure{CITK_ERR_IO, std::string("cannot read: ") + std::strerror(errno)};
   const std::string by_name = format_for_name(path);
   if (info.st_size == 0) {
     throw citk::Failure{CITK_ERR_CORRUPT, by_name.empty() ? "empty file" : "empty file, not a valid " + by_name + " image"};
   }
+  // Before ITK parses it: ITK repairs, misreads or aborts on corrupt NIfTI fields (citk_nifti_check.cpp).
+  if (by_name == "NIfTI") citk::check_nifti_header(path);
   auto io = itk::ImageIOFactory::CreateImageIO(path, itk::CommonEnums::IOFileMode::ReadMode);
   if (!io) {
     if (by_name.empty()) {
@@ -122,7 +127,6 @@ ImageIOBase::Pointer open_for_read(const char *path) {
     if (by_name == "NIfTI") citk::verify_nifti_stream(path);
     throw citk::Failure{CITK_ERR_CORRUPT, "not a valid " + by_name + " image: its header is not recognised"};
   }
-  if (format_name(*io) == "NIfTI") citk::check_nifti_header(path);
   io->SetFileName(path);
   return io;
 }
@@ -234,8 +238,16 @@ extern "C" citk_status citk_read_pixels_with_slack(const char *path, const citk_
     if (nifti && single_file && citk::read_plain_nifti_pixels(path, now, buffer, buffer_bytes, slack_bytes)) return CITK_OK;
     io->SetIORegion(whole_region(now));
     io->Read(buffer);
+    if (std::strcmp(now.format, "MetaImage") == 0) {
+      // MetaIO reports a missing slice, a missing data file or a failed inflate by printing, and returns success.
+      if (!citk::diagnostics().empty()) {
+        throw citk::Failure{CITK_ERR_CORRUPT, "MetaImage reader failed: " + citk::diagnostics()};
+      }
+      citk::verify_metaimage_compressed(path, now.pixel_bytes);
+    }
     if (nifti && single_file) {
-      // ITK converted the pixels (scaling, vector intent); check that the stream it read was whole.
+      // ITK converted the pixels (scaling, vector intent); check that the stream it read was whole and held all the
+      // data its header declares (ITK 5.2 fills a short stream's missing voxels with zeros).
       citk::verify_nifti_stream(path);
     }
     return CITK_OK;

@@ -22,6 +22,11 @@ template <typename T> T load(const unsigned char *bytes, size_t offset, bool swa
 
 namespace citk {
 
+int32_t nifti_sizeof_hdr(const unsigned char (&bytes)[348]) {
+  const int32_t little = load<int32_t>(bytes, 0, false), swapped = load<int32_t>(bytes, 0, true);
+  return (swapped == 348 || swapped == 540) ? swapped : little;
+}
+
 bool parse_nifti1(const unsigned char (&bytes)[348], Nifti1Header &out) {
   if (load<int32_t>(bytes, 0, false) == 348) {
     out.swap = false;
@@ -35,6 +40,15 @@ bool parse_nifti1(const unsigned char (&bytes)[348], Nifti1Header &out) {
     out.pixdim[i] = load<float>(bytes, 76 + 4 * i, out.swap);
   }
   out.datatype = load<int16_t>(bytes, 70, out.swap);
+  out.bitpix = load<int16_t>(bytes, 72, out.swap);
+  out.qform_code = load<int16_t>(bytes, 252, out.swap);
+  out.sform_code = load<int16_t>(bytes, 254, out.swap);
+  for (int i = 0; i < 3; ++i) {
+    out.quatern[i] = load<float>(bytes, 256 + 4 * i, out.swap);
+    out.qoffset[i] = load<float>(bytes, 268 + 4 * i, out.swap);
+  }
+  for (int i = 0; i < 12; ++i) out.srow[i] = load<float>(bytes, 280 + 4 * i, out.swap);
+  std::memcpy(out.magic, bytes + 344, 4);
   out.vox_offset = load<float>(bytes, 108, out.swap);
   out.scl_slope = load<float>(bytes, 112, out.swap);
   out.scl_inter = load<float>(bytes, 116, out.swap);
@@ -55,6 +69,29 @@ citk_pixel_type pixel_type_of_datatype(int16_t datatype) {
   case 1280: return CITK_U64;
   default: return CITK_UNKNOWN;
   }
+}
+
+int bits_of_datatype(int16_t datatype) {
+  switch (datatype) {
+  case 2: case 256: return 8;
+  case 4: case 512: return 16;
+  case 8: case 16: case 768: return 32;
+  case 64: case 1024: case 1280: case 32: return 64;
+  case 128: return 24;
+  case 2304: return 32;
+  case 1536: case 1792: return 128;
+  case 2048: return 256;
+  default: return 0;
+  }
+}
+
+uint64_t nifti_stored_bytes(const Nifti1Header &layout) {
+  unsigned __int128 total = static_cast<unsigned>(layout.bitpix > 0 ? layout.bitpix : 0);
+  for (int axis = 1; axis <= layout.dim[0] && axis <= 7; ++axis) {
+    total *= static_cast<unsigned>(layout.dim[axis] > 0 ? layout.dim[axis] : 0);
+    if (total > (static_cast<unsigned __int128>(UINT64_MAX) << 3)) return 0;
+  }
+  return static_cast<uint64_t>(total / 8);
 }
 
 bool stores_pixels_as_is(const Nifti1Header &layout, const citk_header &expected) {

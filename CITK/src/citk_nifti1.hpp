@@ -1,4 +1,4 @@
-// The raw NIfTI-1 header fields CITK reads itself, where ITK hides or mishandles them (spacing checks, direct reads).
+// The raw NIfTI-1 header fields CITK reads itself, where ITK hides or mishandles them (header checks, direct reads).
 #ifndef CITK_NIFTI1_HPP
 #define CITK_NIFTI1_HPP
 
@@ -12,15 +12,25 @@ struct Nifti1Header {
   bool swap = false;        // stored in the other byte order than this machine's
   int16_t dim[8] = {};      // dim[0] = number of axes, dim[1..] sizes
   int16_t datatype = 0;
-  float pixdim[8] = {};     // pixdim[1..] spacing
+  int16_t bitpix = 0;       // bits per voxel (all components of RGB types)
+  float pixdim[8] = {};     // pixdim[0] = qfac, pixdim[1..] spacing
   float vox_offset = 0;
   float scl_slope = 0;
   float scl_inter = 0;
+  int16_t qform_code = 0;
+  int16_t sform_code = 0;
+  float quatern[3] = {};    // quatern_b, c, d
+  float qoffset[3] = {};    // qoffset_x, y, z (RAS mm)
+  float srow[12] = {};      // srow_x, srow_y, srow_z (RAS mm)
+  char magic[4] = {};       // "n+1\0" single file, "ni1\0" header + data pair
 };
 
 /// Decodes the first 348 bytes of a file; false when they are not a NIfTI-1 header (sizeof_hdr is 348 in neither
 /// byte order: NIfTI-2 or another format, left to ITK).
 bool parse_nifti1(const unsigned char (&bytes)[348], Nifti1Header &out);
+
+/// sizeof_hdr as stored, in whichever byte order gives 348 or 540 (NIfTI-2); the little-endian reading otherwise.
+int32_t nifti_sizeof_hdr(const unsigned char (&bytes)[348]);
 
 /// Whether the file's stored bytes are `expected`'s pixels as they are: one unscaled component of the same type (no
 /// scl_slope, no vector intent, a datatype ITK does not convert). Throws CORRUPT for a vox_offset below 348 or absurd.
@@ -28,6 +38,12 @@ bool stores_pixels_as_is(const Nifti1Header &layout, const citk_header &expected
 
 /// CITK's pixel type for a NIfTI-1 datatype code; CITK_UNKNOWN for RGB, complex and other codes ITK converts.
 citk_pixel_type pixel_type_of_datatype(int16_t datatype);
+
+/// Bits per voxel a NIfTI-1 datatype code stores (RGB24: 24, complex64: 64, ...); 0 for codes NIfTI-1 does not define.
+int bits_of_datatype(int16_t datatype);
+
+/// Bytes the pixel data occupies on disk: product of dim[1..dim[0]] x bitpix / 8; 0 when it overflows 64 bits.
+uint64_t nifti_stored_bytes(const Nifti1Header &layout);
 
 } // namespace citk
 

@@ -4,8 +4,9 @@
 #include "citk_guard.hpp"
 
 namespace citk {
-/// Throws a CORRUPT Failure when a NIfTI-1 file's sizes are not ≥ 1 or its spatial pixdim is not finite and > 0; does nothing for files
-/// that are not NIfTI-1 (ITK reports those).
+/// Throws a Failure naming the field when a NIfTI-1 header is corrupt: sizeof_hdr, magic, dim, datatype against
+/// bitpix, spatial pixdim (finite, 1e-6 to 1e6 mm), quaternion and sform (finite, within 1e9 mm), vox_offset, and
+/// pixel data that cannot fit in the file. Does nothing for NIfTI-2 and ANALYZE headers (ITK reports those).
 void check_nifti_header(const char *path);
 } // namespace citk
 

@@ -62,19 +62,23 @@ void read_exactly(gzFile file, unsigned char *into, uint64_t count) {
 }
 
 /// Reads what follows to the end (NIfTI allows trailing extension data) so that zlib checks every gzip member's
-/// CRC and length; throws CORRUPT on a bad CRC, a cut member or trailing garbage.
-void drain_and_verify(gzFile file) {
+/// CRC and length; throws CORRUPT on a bad CRC, a cut member or trailing garbage. Returns the bytes it read.
+uint64_t drain_and_verify(gzFile file) {
   std::vector<unsigned char> scratch(1 << 16);
+  uint64_t total = 0;
   for (;;) {
     const int got = gzread(file, scratch.data(), static_cast<unsigned>(scratch.size()));
-    if (got > 0) continue;
+    if (got > 0) {
+      total += static_cast<uint64_t>(got);
+      continue;
+    }
     int code = Z_OK;
     const std::string reason = zlib_reason(file, &code);
     if (got < 0 && code != Z_BUF_ERROR) {
       throw citk::Failure{CITK_ERR_CORRUPT, "corrupt compressed data (" + reason + ")"};
     }
     if (code == Z_BUF_ERROR) throw citk::Failure{CITK_ERR_CORRUPT, "truncated compressed data: the gzip stream ends early"};
-    return;
+    return total;
   }
 }
 
@@ -115,7 +119,15 @@ bool read_plain_nifti_pixels(const char *path, const citk_header &expected, void
 
 void verify_nifti_stream(const char *path) {
   GzHandle file = open(path);
-  drain_and_verify(file.get());
+  citk::Nifti1Header layout;
+  const bool known = read_layout(file.get(), layout);
+  const uint64_t consumed = 348 + drain_and_verify(file.get());
+  if (!known || !(layout.vox_offset >= 348)) return;
+  const uint64_t needed = static_cast<uint64_t>(layout.vox_offset) + citk::nifti_stored_bytes(layout);
+  if (consumed < needed) {
+    throw citk::Failure{CITK_ERR_CORRUPT, "truncated: the pixel data needs " + std::to_string(needed) +
+                                              " bytes but the stream holds " + std::to_string(consumed)};
+  }
 }
 
 } // namespace citk

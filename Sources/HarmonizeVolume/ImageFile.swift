@@ -13,6 +13,7 @@ public enum ImageFile {
   ///   header (sizes that overflow, more pixel data than the file could hold), invalid geometry
   ///   (spacing not finite and > 0, non-finite origin, singular direction).
   public static func readHeader(at path: String) throws(ImageFileError) -> ImageHeader {
+    _ = try dataFiles(of: path)
     let (header, rawBytes) = try CITKBridge.readHeader(path: path).mapError { ImageFileError(path: path, reason: $0) }.get()
     let claim = "\(header.geometry.size.map(String.init).joined(separator: " × ")) voxels of \(header.components) × \(header.pixelType)"
     guard rawBytes != 0, let bytes = header.pixelByteCount, UInt64(bytes) == rawBytes else {
@@ -27,6 +28,13 @@ public enum ImageFile {
         "header claims \(claim) (\(formatBytes(bytes))) but \(limit.file) holds only \(formatBytes(limit.onDisk)): corrupt header or truncated file"))
     }
     return header
+  }
+
+  /// The files that hold `path`'s pixels: the file itself, or the data files a detached MetaImage or NRRD header
+  /// names (links followed), each checked to be a regular file.
+  /// - Throws: `ImageFileError` for a missing or non-regular data file or an absurd dimension count.
+  public static func dataFiles(of path: String) throws(ImageFileError) -> [String] {
+    do { return try DetachedData.files(headerPath: path) } catch { throw ImageFileError(path: path, reason: error) }
   }
 
   /// Reads a whole image.

@@ -124,7 +124,7 @@ struct BadInputTests {
     var generator = SystemRandomNumberGenerator()
     try Data((0..<4096).map { _ in UInt8.random(in: 0...255, using: &generator) }).write(to: URL(fileURLWithPath: path))
     let error = failure { _ = try ImageFile.read(at: path) }
-    #expect(error?.description == "\(path): not a valid NIfTI image: its header is not recognised")
+    #expect(error?.description.hasPrefix("\(path): not a NIfTI-1 header: sizeof_hdr is ") == true, "\(String(describing: error))")
   }
 
   @Test(arguments: [
@@ -155,7 +155,7 @@ struct BadInputTests {
     for axis in 1...3 { bytes[40 + 2 * axis] = 0xff; bytes[41 + 2 * axis] = 0x7f } // dim = 32767 each
     try Data(bytes).write(to: URL(fileURLWithPath: path))
     let error = failure { _ = try ImageFile.read(at: path, maxBytes: Int.max) }
-    #expect(error?.description.contains("header claims 32767 × 32767 × 32767 voxels of 1 × i16 (64 TiB)") == true, "\(String(describing: error))")
+    #expect(error?.description.contains("truncated: the pixel data needs 70362301923678 bytes on disk") == true, "\(String(describing: error))")
   }
 
   @Test(arguments: [Float(0), Float(-0.7), Float.nan])
