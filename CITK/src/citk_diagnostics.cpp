@@ -5,10 +5,15 @@
 // these streams are redirected once, for the whole process, into a buffer per thread: each CITK call starts with an
 // empty buffer, and the caller can read what the libraries said during its last call (citk_diagnostics). Swift
 // writes to file descriptors 1 and 2 directly, never through iostreams, so nothing of ours is captured.
+//
+// C's `stderr` stream is left alone: replacing it would also swallow the output of every other library in the
+// process (Swift Testing writes its results there). nifticlib is quieted with nifti_set_debug_level(0); the few
+// errors it prints regardless (NWAD on a failed write) still reach the terminal, before our own one-line error.
 #include "citk_guard.hpp"
 
 #include <itkOutputWindow.h>
 
+#include <cstdio>
 #include <cstring>
 #include <iostream>
 #include <streambuf>

@@ -18,6 +18,9 @@ public enum BatchPlanner {
     public var datasetFiles: [String]
     /// Files that are not images harmonize reads, left alone (relative paths).
     public var ignored: [String]
+    /// Entries that could not be taken (broken links, link loops, unreadable folders, names that are not UTF-8,
+    /// FIFOs with an image's name): each counts as a failed file.
+    public var problems: [BatchSummary.Failure]
     public var jobs: [BatchJob] { units.flatMap(\.jobs) }
   }
 
@@ -31,20 +34,21 @@ public enum BatchPlanner {
     var imagesByFolder: [String: [String]] = [:]
     var datasetFiles: [String] = []
     var ignored: [String] = []
-    guard let walker = FileManager.default.enumerator(atPath: inputFolder) else { throw BatchError(inputFolder, "cannot be listed") }
-    while let relative = walker.nextObject() as? String {
-      let name = (relative as NSString).lastPathComponent
-      if name.hasPrefix(".") {
-        walker.skipDescendants()
-        continue
+    let walk = FolderWalk(root: inputFolder)
+    var problems = walk.problems.map { BatchSummary.Failure(input: $0.path, error: $0.reason) }
+    for relative in walk.special {
+      if CaseScanner.ending(of: PathText.name(relative)) != nil {
+        problems.append(.init(input: relative, error: "not a regular file (a FIFO, socket or device)"))
+      } else {
+        ignored.append(relative)
       }
-      let full = (inputFolder as NSString).appendingPathComponent(relative)
-      var dir: ObjCBool = false
-      guard FileManager.default.fileExists(atPath: full, isDirectory: &dir), !dir.boolValue else { continue }
+    }
+    for relative in walk.files {
+      let name = PathText.name(relative)
       if name == "dataset.json" {
         datasetFiles.append(relative)
       } else if CaseScanner.ending(of: name) != nil {
-        imagesByFolder[(relative as NSString).deletingLastPathComponent, default: []].append(relative)
+        imagesByFolder[PathText.parent(relative), default: []].append(relative)
       } else {
         ignored.append(relative)
       }
@@ -60,15 +64,15 @@ public enum BatchPlanner {
     for key in units.keys.sorted() {
       planned.append(planUnit(key: key, members: units[key]!, inputFolder: inputFolder, options: options))
     }
-    return Plan(units: planned, datasetFiles: datasetFiles.sorted(), ignored: ignored.sorted())
+    return Plan(units: planned, datasetFiles: datasetFiles.sorted(), ignored: ignored.sorted(), problems: problems)
   }
 
   /// `Dataset/imagesTr` and `Dataset/labelsTr` both become `Dataset/*Tr`.
   static func unitKey(folder: String, id: String) -> String {
-    let parent = (folder as NSString).deletingLastPathComponent
-    let last = (folder as NSString).lastPathComponent
+    let parent = PathText.parent(folder)
+    let last = PathText.name(folder)
     for prefix in ["images", "labels"] where last.hasPrefix(prefix) {
-      return (parent as NSString).appendingPathComponent("*" + last.dropFirst(prefix.count)) + "/" + id
+      return PathText.join(parent, "*" + last.dropFirst(prefix.count)) + "/" + id
     }
     return folder + "/" + id
   }
@@ -83,15 +87,19 @@ public enum BatchPlanner {
     var shared: (geometry: Geometry, source: String)?
     var jobs: [BatchJob] = []
     for (path, kind) in ordered {
-      let full = (inputFolder as NSString).appendingPathComponent(path)
-      let attributes = (try? FileManager.default.attributesOfItem(atPath: full)) ?? [:]
+      let full = PathText.join(inputFolder, path)
+      let identity = FileIdentity(full)
       var job = BatchJob(input: path, output: outputPath(path, format: options.format), kind: kind,
-                         inputBytes: (attributes[.size] as? NSNumber)?.intValue ?? 0,
-                         inputModified: (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0,
+                         inputBytes: identity?.bytes ?? 0, inputModified: identity?.modified ?? 0,
                          inputSize: nil, inputSpacing: nil, outputGeometry: nil, estimatedMemory: memoryBase, planError: nil,
                          gridSource: shared.map { "grid of \($0.source)" } ?? "spacing")
       do {
         let header = try ImageFile.readHeader(at: full)
+        // A detached header (.mhd, .nhdr) names its data files; one that points out of the dataset (../../etc/passwd, an
+        // absolute path) is refused. The image file itself may be a link to anywhere (linked raw data is common).
+        if let outside = try ImageFile.dataFiles(of: full).first(where: { $0 != full && !FileIdentity.isInside($0, root: inputFolder) }) {
+          throw BatchError(path, "its data file '\(outside)' lies outside the input folder; batch reads only what is inside it")
+        }
         let n = min(header.geometry.dimension, 3)
         job.inputSize = Array(header.geometry.size.prefix(n))
         job.inputSpacing = Array(header.geometry.spacing.prefix(n))
@@ -127,7 +135,7 @@ public enum BatchPlanner {
 
   /// The output's relative path: the input's, with the ending replaced when `format` is given.
   static func outputPath(_ path: String, format: String?) -> String {
-    guard let format, let ending = CaseScanner.ending(of: (path as NSString).lastPathComponent) else { return path }
+    guard let format, let ending = CaseScanner.ending(of: PathText.name(path)) else { return path }
     return String(path.dropLast(ending.count)) + format
   }
 }

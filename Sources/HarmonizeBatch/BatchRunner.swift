@@ -27,6 +27,12 @@ public enum BatchRunner {
                                converted: 0, skipped: 0, failed: 0, failures: [], ranAlone: [], labelRules: [:],
                                inputBytes: 0, outputBytes: 0, seconds: 0, memoryLimit: options.memoryLimit,
                                peakReservedMemory: 0, dryRun: dryRun)
+    // Entries the walk could not take count as failed files, once (in shard 0 of an array).
+    if options.shard.index == 0 {
+      summary.files += plan.problems.count
+      summary.failed += plan.problems.count
+      summary.failures += plan.problems
+    }
     for job in jobs { if case .label(let rule) = job.kind { summary.labelRules[job.input] = rule } }
     summary.ranAlone = jobs.filter { $0.estimatedMemory > options.memoryLimit }.map(\.input)
     if dryRun { return (summary, units) }
@@ -34,22 +40,28 @@ public enum BatchRunner {
     do { try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true) } catch {
       throw BatchError(outputFolder, "cannot create the output folder: \(error.localizedDescription)")
     }
-    removeTemporaryFolders(under: output)
-    let done = options.force ? [:] : Manifest.read(folder: output)
+    TemporaryFolders.removeStale(under: output)
+    let lock = try BatchLock(folder: output, shard: options.shard)
+    defer { lock.release() }
+    let manifest = options.force ? (entries: [String: Manifest.Entry](), badLines: [String]()) : Manifest.readReporting(folder: output)
+    if !manifest.badLines.isEmpty {
+      summary.warnings = ["\(manifest.badLines.count) manifest line(s) could not be read and were skipped (\(manifest.badLines.prefix(5).joined(separator: ", ")))"]
+    }
+    // A case is the unit: when any of its files changed or is not done, all of them are redone, so that an image
+    // and its label never end on different grids.
     var todo: [BatchJob] = []
-    for job in jobs {
-      if let entry = done[job.output], entry.status == "done", entry.input == job.input,
-         entry.parameters == options.parameters(for: job.kind), entry.inputBytes == job.inputBytes,
-         entry.inputModified == job.inputModified,
-         FileManager.default.fileExists(atPath: (output as NSString).appendingPathComponent(job.output)) {
-        summary.skipped += 1
-        if let k = entry.kind, k.hasPrefix("label") { summary.labelRules[job.input] = String(k.dropFirst("label: ".count)) }
+    for unit in units {
+      if unit.jobs.allSatisfy({ isDone($0, manifest.entries[$0.output], output: output, options: options) }) {
+        for job in unit.jobs {
+          summary.skipped += 1
+          if let k = manifest.entries[job.output]?.kind, k.hasPrefix("label") { summary.labelRules[job.input] = String(k.dropFirst("label: ".count)) }
+        }
       } else {
-        todo.append(job)
+        todo += unit.jobs
       }
     }
     if options.shard.index == 0 { copyDatasetFiles(plan.datasetFiles, from: input, to: output, format: options.format, summary: &summary) }
-    let writer = try ManifestWriter(path: (output as NSString).appendingPathComponent(Manifest.name(for: options.shard)))
+    let writer = try ManifestWriter(path: PathText.join(output, Manifest.name(for: options.shard)))
     let budget = MemoryBudget(limit: options.memoryLimit)
     let progress = Progress(total: todo.count, totalBytes: todo.reduce(0) { $0 + $1.inputBytes }, enabled: showProgress)
     let queue = WorkQueue(todo.sorted { ($0.estimatedMemory, $1.input) > ($1.estimatedMemory, $0.input) })
@@ -88,21 +100,31 @@ public enum BatchRunner {
     return (summary, units)
   }
 
+  /// Whether a job is finished as recorded: done with the same input path and parameters, the input (its link target)
+  /// of the recorded size and modification time, and the output present with the recorded size (a truncated or
+  /// replaced output is redone).
+  static func isDone(_ job: BatchJob, _ entry: Manifest.Entry?, output: String, options: BatchOptions) -> Bool {
+    guard let entry, entry.status == "done", entry.input == job.input, entry.parameters == options.parameters(for: job.kind),
+          entry.inputBytes == job.inputBytes, entry.inputModified == job.inputModified,
+          let written = FileIdentity(PathText.join(output, job.output)) else { return false }
+    return entry.outputBytes == written.bytes
+  }
+
   /// Converts one file; never throws: a failure becomes a "failed" manifest entry naming the reason.
   static func convert(_ job: BatchJob, input: String, output: String, options: BatchOptions, threads: Int) -> Manifest.Entry {
     let start = Date()
     var entry = Manifest.Entry(input: job.input, output: job.output, parameters: options.parameters(for: job.kind),
                                inputBytes: job.inputBytes, inputModified: job.inputModified, status: "failed", error: nil,
                                kind: nil, outputBytes: nil, seconds: nil, finished: ISO8601DateFormatter().string(from: Date()))
-    let source = (input as NSString).appendingPathComponent(job.input)
-    let destination = (output as NSString).appendingPathComponent(job.output)
+    let source = PathText.join(input, job.input)
+    let destination = PathText.join(output, job.output)
     guard let geometry = job.outputGeometry, job.planError == nil else {
       entry.error = job.planError ?? "no output grid"
       return entry
     }
     let decided = KindBox(job.kind)
     do {
-      try FileManager.default.createDirectory(atPath: (destination as NSString).deletingLastPathComponent,
+      try FileManager.default.createDirectory(atPath: PathText.parent(destination),
                                               withIntermediateDirectories: true)
       let target: ResampleRequest.Target = job.gridSource == "spacing" ? .spacing(options.spacing) : .like(geometry)
       let request = BatchPlanner.request(options, kind: job.kind, target: target, threads: threads)
@@ -141,26 +163,13 @@ public enum BatchRunner {
     return pixelType?.isInteger ?? true
   }
 
-  /// Removes `.harmonize-tmp-*` folders a killed run left behind.
-  static func removeTemporaryFolders(under folder: String) {
-    guard let walker = FileManager.default.enumerator(atPath: folder) else { return }
-    var found: [String] = []
-    while let relative = walker.nextObject() as? String {
-      if (relative as NSString).lastPathComponent.hasPrefix(".harmonize-tmp-") {
-        found.append(relative)
-        walker.skipDescendants()
-      }
-    }
-    for relative in found { try? FileManager.default.removeItem(atPath: (folder as NSString).appendingPathComponent(relative)) }
-  }
-
   /// Copies each `dataset.json`, with `file_ending` replaced when the format changes (text edit: key order,
   /// which nnU-Net's region-based labels depend on, is kept).
   static func copyDatasetFiles(_ files: [String], from input: String, to output: String, format: String?,
                                summary: inout BatchSummary) {
     for relative in files {
-      let source = (input as NSString).appendingPathComponent(relative)
-      let destination = (output as NSString).appendingPathComponent(relative)
+      let source = PathText.join(input, relative)
+      let destination = PathText.join(output, relative)
       guard var text = try? String(contentsOfFile: source, encoding: .utf8) else {
         summary.failures.append(.init(input: relative, error: "cannot be read"))
         summary.failed += 1
@@ -170,7 +179,7 @@ public enum BatchRunner {
         text.replaceSubrange(range, with: "\"file_ending\": \"\(format)\"")
       }
       do {
-        try FileManager.default.createDirectory(atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: PathText.parent(destination), withIntermediateDirectories: true)
         try AtomicFile.write(Data(text.utf8), to: destination)
       } catch {
         summary.failures.append(.init(input: relative, error: "\(error)"))

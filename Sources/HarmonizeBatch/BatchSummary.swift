@@ -30,6 +30,8 @@ public struct BatchSummary: Codable, Sendable {
   public var dryRun: Bool
   /// Peak resident memory of the whole process (VmHWM), bytes, when the caller measured it.
   public var peakResidentMemory: Int?
+  /// What the user should know that is not a failed file: manifest lines that could not be read.
+  public var warnings: [String]?
 
   /// Closing lines: counts, then every failure.
   public var text: String {
@@ -38,6 +40,7 @@ public struct BatchSummary: Codable, Sendable {
                  + String(format: " in %.1f s; ", seconds) + "\(formatBytes(inputBytes)) in, \(formatBytes(outputBytes)) out; "
                  + "memory budget \(formatBytes(memoryLimit)), largest admitted \(formatBytes(peakReservedMemory))"
                  + (peakResidentMemory.map { ", peak memory \(formatBytes($0))" } ?? "")]
+    for warning in warnings ?? [] { lines.append("warning: \(warning)") }
     for name in ranAlone { lines.append("ran alone (estimate above the budget): \(name)") }
     for f in failures { lines.append("failed: \(f.input): \(f.error)") }
     return lines.joined(separator: "\n")

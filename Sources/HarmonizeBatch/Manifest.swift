@@ -36,19 +36,29 @@ public struct Manifest: Sendable {
   }
 
   /// The latest entry per output, from every manifest file in the folder.
-  public static func read(folder: String) -> [String: Entry] {
+  public static func read(folder: String) -> [String: Entry] { readReporting(folder: folder).entries }
+
+  /// The latest entry per output, and the lines that could not be read (file and line number). Each line is parsed
+  /// on its own: a line cut by a crash, invalid UTF-8 or a hand edit costs that line, never the whole manifest (a
+  /// single bad line used to make every later run redo everything).
+  public static func readReporting(folder: String) -> (entries: [String: Entry], badLines: [String]) {
     var latest: [String: Entry] = [:]
+    var bad: [String] = []
     let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
       .filter { $0.hasPrefix("harmonize-manifest") && $0.hasSuffix(".jsonl") }
       .sorted { ($0 == mainName ? 0 : 1, $0) < ($1 == mainName ? 0 : 1, $1) } // shards after the main file
+    let decoder = JSONDecoder()
     for name in names {
-      guard let text = try? String(contentsOfFile: (folder as NSString).appendingPathComponent(name), encoding: .utf8) else { continue }
-      for line in text.split(separator: "\n") {
-        guard let entry = try? JSONDecoder().decode(Entry.self, from: Data(line.utf8)) else { continue }
+      guard let data = FileManager.default.contents(atPath: PathText.join(folder, name)) else { continue }
+      for (number, line) in data.split(separator: UInt8(ascii: "\n")).enumerated() {
+        guard let entry = try? decoder.decode(Entry.self, from: Data(line)) else {
+          bad.append("\(name):\(number + 1)")
+          continue
+        }
         latest[entry.output] = entry
       }
     }
-    return latest
+    return (latest, bad)
   }
 
   /// Rewrites the main manifest with the latest entry per output from all manifest files and deletes the shard files.
@@ -60,10 +70,10 @@ public struct Manifest: Sendable {
     encoder.outputFormatting = [.sortedKeys]
     var text = ""
     for entry in entries { text += String(decoding: (try? encoder.encode(entry)) ?? Data(), as: UTF8.self) + "\n" }
-    try AtomicFile.write(Data(text.utf8), to: (folder as NSString).appendingPathComponent(mainName))
+    try AtomicFile.write(Data(text.utf8), to: PathText.join(folder, mainName))
     for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
     where name.hasPrefix("harmonize-manifest.shard-") && name.hasSuffix(".jsonl") {
-      try? FileManager.default.removeItem(atPath: (folder as NSString).appendingPathComponent(name))
+      try? FileManager.default.removeItem(atPath: PathText.join(folder, name))
     }
     return entries.count
   }
@@ -80,6 +90,10 @@ final class ManifestWriter: @unchecked Sendable {
   }()
 
   init(path: String) throws(BatchError) {
+    var info = stat()
+    if lstat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG {
+      throw BatchError(path, "the manifest is a symbolic link or not a regular file; harmonize appends only to its own file")
+    }
     if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
     guard let handle = FileHandle(forWritingAtPath: path) else { throw BatchError(path, "cannot open the manifest for writing") }
     handle.seekToEndOfFile()

@@ -19,7 +19,7 @@ public enum OriginalGrid {
   /// prediction naming), or of the single original/sidecar given.
   /// - Throws: `ImageFileError` naming what could not be found or read.
   public static func geometry(forPrediction prediction: String, from source: Source) throws(ImageFileError) -> Geometry {
-    let name = (prediction as NSString).lastPathComponent
+    let name = PathText.name(prediction)
     let id = CaseScanner.ending(of: name).map { String(name.dropLast($0.count)) } ?? name
     switch source {
     case .sidecar(let path):
@@ -28,11 +28,11 @@ public enum OriginalGrid {
       guard let match = best(names.map { String($0.dropLast(Sidecar.suffix.count)) }, id: id) else {
         throw ImageFileError(path: path, reason: .invalidArgument("no sidecar for case \(id) (\(id)_0000.*\(Sidecar.suffix) or \(id).*\(Sidecar.suffix))"))
       }
-      return try Sidecar.load((path as NSString).appendingPathComponent(match + Sidecar.suffix)).sourceGeometry
+      return try Sidecar.load(PathText.join(path, match + Sidecar.suffix)).sourceGeometry
     case .manifest(let path):
-      let folder = isFolder(path) ? path : (path as NSString).deletingLastPathComponent
+      let folder = isFolder(path) ? path : PathText.parent(path)
       let entries = Manifest.read(folder: folder).values.filter { $0.status == "done" && $0.sourceGeometry != nil }
-      let byName = Dictionary(entries.map { (($0.output as NSString).lastPathComponent, $0) }, uniquingKeysWith: { a, b in
+      let byName = Dictionary(entries.map { (PathText.name($0.output), $0) }, uniquingKeysWith: { a, b in
         a.output.contains("imagesTs") ? a : b
       })
       guard let match = best(Array(byName.keys), id: id), let geometry = byName[match]?.sourceGeometry else {
@@ -41,11 +41,11 @@ public enum OriginalGrid {
       return geometry
     case .original(let path):
       if !isFolder(path) { return try ImageFile.readHeader(at: path).geometry }
-      let names = CaseScanner.imageFiles(in: path).map { ($0 as NSString).lastPathComponent }
+      let names = CaseScanner.imageFiles(in: path).map { PathText.name($0) }
       guard let match = best(names, id: id) else {
         throw ImageFileError(path: path, reason: .invalidArgument("no original for case \(id) (\(id)_0000.* or \(id).*)"))
       }
-      return try ImageFile.readHeader(at: (path as NSString).appendingPathComponent(match)).geometry
+      return try ImageFile.readHeader(at: PathText.join(path, match)).geometry
     }
   }
 

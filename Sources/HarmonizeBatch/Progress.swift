@@ -50,7 +50,7 @@ final class Progress: @unchecked Sendable {
 
   private func clock(_ seconds: Double) -> String {
     let s = Int(seconds.rounded())
-    return String(format: "%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60)
+    return String(format: "%ld:%02ld:%02ld", s / 3600, (s / 60) % 60, s % 60)
   }
 
   private func emit(_ text: String, newline: Bool) {

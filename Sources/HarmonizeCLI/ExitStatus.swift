@@ -29,7 +29,7 @@ func printError(_ line: String) {
 /// an unreadable input or reference (2), a failed write of the output (1) and a refused request (2) print one line.
 func runFileCommand(input: String, output: String, _ body: () throws -> Void) throws {
   do {
-    try ImageFile.checkWritable(output)
+    try ImageFile.checkWritable(output, inputs: [input])
   } catch {
     printError("error: \(error)")
     throw ExitStatus.usage.exitCode

@@ -16,6 +16,7 @@ struct HarmonizeCommand: ParsableCommand {
   /// Runs the command and exits with the code from DESIGN.md's table: ArgumentParser's own 64 for validation
   /// errors becomes 2, help and version stay 0.
   static func main() {
+    TemporaryFolders.installSignalHandlers()
     do {
       var command = try parseAsRoot()
       try command.run()

@@ -1,4 +1,5 @@
 import Foundation
+import HarmonizeVolume
 
 /// The files of one case, grouped by nnU-Net's naming rule: `{CASE}_{XXXX}{file_ending}` for channel XXXX.
 public struct CaseFiles: Sendable, Equatable {
@@ -36,7 +37,7 @@ public enum CaseScanner {
   /// Image files directly inside a folder (not recursive, as nnU-Net's input folders), sorted by name.
   public static func imageFiles(in folder: String) -> [String] {
     let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-    return names.filter { !$0.hasPrefix(".") && ending(of: $0) != nil }.sorted().map { (folder as NSString).appendingPathComponent($0) }
+    return names.filter { !$0.hasPrefix(".") && ending(of: $0) != nil }.sorted().map { PathText.join(folder, $0) }
   }
 
   /// Groups image files into cases by nnU-Net's `_XXXX` channel suffix; a file without one is a single-channel
@@ -44,7 +45,7 @@ public enum CaseScanner {
   public static func group(_ files: [String]) -> [CaseFiles] {
     var cases: [String: CaseFiles] = [:]
     for path in files {
-      let name = (path as NSString).lastPathComponent
+      let name = PathText.name(path)
       guard let ending = ending(of: name) else { continue }
       let stem = String(name.dropLast(ending.count))
       let parts = splitChannel(stem)
@@ -63,7 +64,7 @@ public enum CaseScanner {
   public static func attachLabels(_ cases: inout [CaseFiles], from folder: String) {
     var byID: [String: String] = [:]
     for path in imageFiles(in: folder) {
-      let name = (path as NSString).lastPathComponent
+      let name = PathText.name(path)
       if let ending = ending(of: name) { byID[String(name.dropLast(ending.count))] = path }
     }
     for index in cases.indices { cases[index].label = byID[cases[index].id] }

@@ -1,4 +1,5 @@
 import Foundation
+import HarmonizeVolume
 
 /// Finds the prediction inputs of `harmonize check`: files, flat folders of files, or dataset folders.
 public enum CheckInputs {
@@ -22,10 +23,10 @@ public enum CheckInputs {
       }
       var images = path
       for (imagesName, labelsName) in [("imagesTs", "labelsTs"), ("imagesTr", "labelsTr")] {
-        let candidate = (path as NSString).appendingPathComponent(imagesName)
+        let candidate = PathText.join(path, imagesName)
         if fm.fileExists(atPath: candidate) {
           images = candidate
-          let labels = (path as NSString).appendingPathComponent(labelsName)
+          let labels = PathText.join(path, labelsName)
           if fm.fileExists(atPath: labels) { labelFolders.append(labels) }
           break
         }

@@ -1,4 +1,5 @@
 import Foundation
+import HarmonizeVolume
 
 /// What prediction inputs are checked against: a training fingerprint, and, for an nnU-Net model or
 /// preprocessed folder, its dataset.json and plans.
@@ -30,7 +31,7 @@ public struct CheckReference: Sendable {
         let fingerprint = try DatasetFingerprint.load(path)
         return CheckReference(path: path, fingerprint: fingerprint, dataset: nil, plans: nil, folds: nil, problems: [])
       }
-      if object["spacings"] != nil { return try loadModel((path as NSString).deletingLastPathComponent, given: path) }
+      if object["spacings"] != nil { return try loadModel(PathText.parent(path), given: path) }
       throw CheckReferenceError(path, "not a harmonize fingerprint or an nnU-Net dataset_fingerprint.json")
     }
     let names = Set((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [])
@@ -38,14 +39,14 @@ public struct CheckReference: Sendable {
       return try loadModel(path, given: path)
     }
     let result = try Fingerprinter.fingerprint(folder: path, readPixels: readPixels, tool: tool)
-    let dataset = names.contains("dataset.json") ? try DatasetJSON.load((path as NSString).appendingPathComponent("dataset.json")) : nil
+    let dataset = names.contains("dataset.json") ? try DatasetJSON.load(PathText.join(path, "dataset.json")) : nil
     return CheckReference(path: path, fingerprint: result.fingerprint, dataset: dataset, plans: nil, folds: nil,
                           problems: result.problems)
   }
 
   /// An nnU-Net model folder (`nnUNetTrainer__nnUNetPlans__3d_fullres`) or preprocessed folder.
   static func loadModel(_ folder: String, given: String) throws(CheckReferenceError) -> CheckReference {
-    func file(_ name: String) -> String { (folder as NSString).appendingPathComponent(name) }
+    func file(_ name: String) -> String { PathText.join(folder, name) }
     let fm = FileManager.default
     let plansPath = ["plans.json", "nnUNetPlans.json"].map(file).first { fm.fileExists(atPath: $0) }
     var missing: [String] = []

@@ -1,4 +1,5 @@
 import Foundation
+import HarmonizeResample
 import HarmonizeVolume
 
 /// A summary of a training set that prediction inputs are checked against: `harmonize fingerprint`'s JSON.
@@ -103,10 +104,32 @@ public struct DatasetFingerprint: Codable, Sendable, Equatable {
     }
     do {
       let data = FileManager.default.contents(atPath: path) ?? Data()
-      return try JSONDecoder.fingerprint.decode(DatasetFingerprint.self, from: data)
+      let fingerprint = try JSONDecoder.fingerprint.decode(DatasetFingerprint.self, from: data)
+      if let problem = fingerprint.problems.first { throw CheckReferenceError(path, "invalid fingerprint: \(problem)") }
+      return fingerprint
+    } catch let error as CheckReferenceError {
+      throw error
     } catch {
       throw CheckReferenceError(path, "malformed fingerprint: \(describe(error))")
     }
+  }
+
+  /// The numbers that cannot be true of a training set, each as a rule and the value: spacings (target and per case)
+  /// within `Geometry.spacingRange`, 2 or 3 per case; sizes from 1 to 2^31.
+  public var problems: [String] {
+    var found: [String] = []
+    if !targetSpacing.isEmpty && !((2...3).contains(targetSpacing.count) && targetSpacing.allSatisfy(Geometry.spacingRange.contains)) {
+      found.append("targetSpacing must be 2 or 3 numbers between 1e-06 and 1e+06 mm, not \(formatList(targetSpacing))")
+    }
+    for c in cases {
+      if !((2...3).contains(c.spacing.count) && c.spacing.allSatisfy(Geometry.spacingRange.contains)) {
+        found.append("case \(c.id): spacing must be 2 or 3 numbers between 1e-06 and 1e+06 mm, not \(formatList(c.spacing))")
+      }
+      for sizes in [c.size, c.sizeAfterCrop].compactMap({ $0 }) where !sizes.allSatisfy({ (0..<GridPlanner.maxAxisSize).contains($0) }) {
+        found.append("case \(c.id): sizes must be from 0 to 2^31, not \(formatList(sizes))")
+      }
+    }
+    return found
   }
 
   /// The fingerprint as pretty-printed JSON with sorted keys.
@@ -143,19 +166,5 @@ extension JSONDecoder {
     let decoder = JSONDecoder()
     decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
     return decoder
-  }
-}
-
-/// One line for a decoding error: the key path and what was wrong.
-func describe(_ error: Error) -> String {
-  guard let error = error as? DecodingError else { return "\(error)" }
-  func path(_ context: DecodingError.Context) -> String {
-    context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
-  }
-  switch error {
-  case .keyNotFound(let key, let context): return "missing \(path(context).isEmpty ? "" : path(context) + ".")\(key.stringValue)"
-  case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
-    return "\(path(context)): \(context.debugDescription)"
-  @unknown default: return "\(error)"
   }
 }

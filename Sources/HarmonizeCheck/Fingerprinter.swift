@@ -117,8 +117,8 @@ struct TrainingLayout {
     guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
       throw CheckReferenceError(folder, "not a folder")
     }
-    let datasetPath = (folder as NSString).appendingPathComponent("dataset.json")
-    let imagesTr = (folder as NSString).appendingPathComponent("imagesTr")
+    let datasetPath = PathText.join(folder, "dataset.json")
+    let imagesTr = PathText.join(folder, "imagesTr")
     if FileManager.default.fileExists(atPath: datasetPath) {
       let dataset = try DatasetJSON.load(datasetPath)
       guard FileManager.default.fileExists(atPath: imagesTr) else {
@@ -127,13 +127,13 @@ struct TrainingLayout {
       let all = CaseScanner.imageFiles(in: imagesTr)
       let kept = all.filter { $0.hasSuffix(dataset.fileEnding) }
       var cases = CaseScanner.group(kept)
-      CaseScanner.attachLabels(&cases, from: (folder as NSString).appendingPathComponent("labelsTr"))
+      CaseScanner.attachLabels(&cases, from: PathText.join(folder, "labelsTr"))
       guard !cases.isEmpty else { throw CheckReferenceError(imagesTr, "no \(dataset.fileEnding) images") }
       return TrainingLayout(dataset: dataset, cases: cases, ignored: all.filter { !$0.hasSuffix(dataset.fileEnding) })
     }
     let imagesFolder = FileManager.default.fileExists(atPath: imagesTr) ? imagesTr : folder
     var cases = CaseScanner.group(CaseScanner.imageFiles(in: imagesFolder))
-    if imagesFolder == imagesTr { CaseScanner.attachLabels(&cases, from: (folder as NSString).appendingPathComponent("labelsTr")) }
+    if imagesFolder == imagesTr { CaseScanner.attachLabels(&cases, from: PathText.join(folder, "labelsTr")) }
     guard !cases.isEmpty else { throw CheckReferenceError(folder, "no images (and no dataset.json)") }
     return TrainingLayout(dataset: nil, cases: cases, ignored: [])
   }

@@ -102,7 +102,7 @@ public struct SpacingPlan: Codable, Sendable {
     lines.append("spacing  largest case            total voxels  disk (raw)  capped  nnU-Net RAM, largest case (defaults)")
     for (i, r) in rows.enumerated() {
       let size = r.largestSize.map(String.init).joined(separator: "x")
-      lines.append(String(format: "%@ %-7@  %-22@  %12d  %10@  %6d  %@%@", i == suggested ? "*" : " ", formatNumber(r.spacing) as NSString,
+      lines.append(String(format: "%@ %-7@  %-22@  %12ld  %10@  %6ld  %@%@", i == suggested ? "*" : " ", formatNumber(r.spacing) as NSString,
                           "\(size) (\(r.largestCase))" as NSString, r.totalVoxels, formatBytes(r.bytes) as NSString, r.cappedCases,
                           formatBytes(Int(r.defaultWorkersMemory)) as NSString, (r.fits ? "" : " (over 80% of \(formatBytes(Int(memory))))") as NSString))
       for w in r.warnings { lines.append("           warning: \(w)") }

@@ -60,13 +60,16 @@ public enum FileResampler {
   ///
   /// Large cases stream (see `layout`): the input is read a window of z-planes at a time and the output computed and
   /// written in slabs, with the same voxels as the whole-volume path. The input's last CRC is checked before the
-  /// output is renamed into place.
+  /// output is renamed into place. With `sidecarTool` ("harmonize 0.1.0"), `OUTPUT.harmonize.json` is written with the
+  /// output, atomically together.
   /// - Throws: `ImageFileError` (read or write) or `ResampleError` (request); no output file is left on failure.
   public static func resample(input: String, output: String, request: ResampleRequest, orientation: String? = nil,
                               writeOptions: WriteOptions = WriteOptions(), streaming: Streaming = .automatic,
+                              sidecarTool: String? = nil,
                               adjust: ((Volume, inout ResampleRequest) -> Void)? = nil) throws -> Report {
     var request = request
-    try ImageFile.checkWritable(output)
+    var writeOptions = writeOptions
+    try ImageFile.checkWritable(output, inputs: [input])
     let clock = ContinuousClock()
     let t0 = clock.now
     var header = try ImageFile.readHeader(at: input)
@@ -74,6 +77,12 @@ public enum FileResampler {
     let reorientation = try orientation.map { try Reorientation.plan(header.geometry, to: $0) }
     if let reorientation { header.geometry = Reorientation.geometry(header.geometry, reorientation) }
     let plan = try GridPlanner.plan(header, request)
+    if let sidecarTool {
+      // The sidecar lands with the image or not at all (a companion of the atomic write).
+      let sidecar = Sidecar(tool: sidecarTool, source: input, sourceHeader: source, outputGeometry: plan.geometry,
+                            parameters: Sidecar.parameters(request, orientation: orientation))
+      writeOptions.companions[Sidecar.suffix] = sidecar.jsonData()
+    }
     let layout = self.layout(inputPath: input, header: source, orientation: orientation, output: output,
                              plan: plan, request: request, streaming: streaming, decidesAfterReading: adjust != nil)
     // Refuse a grid that cannot fit before reading anything: input (or its window), output (or one slab) and B-spline

@@ -14,8 +14,8 @@ public enum GridPlanner {
     switch request.target {
     case .like(let reference):
       let geometry = try likeGeometry(input: g, reference: reference)
-      return GridPlan(geometry: geometry, sampling: .physical, requestedSpacing: nil, capped: false, warnings: [],
-                      pixelType: outputType, components: input.components)
+      return try checkSize(GridPlan(geometry: geometry, sampling: .physical, requestedSpacing: nil, capped: false, warnings: [],
+                                    pixelType: outputType, components: input.components))
     case .spacing(let values):
       var target = values.count == 1 ? Array(repeating: values[0], count: n) : values
       if target.count == 3 && n == 2 { target = Array(target.prefix(2)) }
@@ -53,14 +53,32 @@ public enum GridPlanner {
         let scale = (0..<n).map { Double(g.size[$0]) / Double(sizes[$0]) }
         sampling = .arraySpace(scale: scale, offset: scale.map { 0.5 * $0 - 0.5 })
       }
-      return GridPlan(geometry: out, sampling: sampling, requestedSpacing: target, capped: capped, warnings: warnings,
-                      pixelType: outputType, components: input.components)
+      return try checkSize(GridPlan(geometry: out, sampling: sampling, requestedSpacing: target, capped: capped,
+                                    warnings: warnings, pixelType: outputType, components: input.components))
     }
   }
 
-  /// `round(n·s/t)` with round-half-to-even, as Python's `round` in the SimpleITK recipe and nnU-Net; at least 1.
+  /// `round(n·s/t)` with round-half-to-even, as Python's `round` in the SimpleITK recipe and nnU-Net; at least 1, and at
+  /// most `maxAxisSize` (a larger or non-finite quotient is clamped there, and `plan` refuses the grid as too large).
   public static func outputSize(_ n: Int, _ s: Double, _ t: Double) -> Int {
-    max(1, Int((Double(n) * s / t).rounded(.toNearestOrEven)))
+    let size = (Double(n) * s / t).rounded(.toNearestOrEven)
+    guard size.isFinite, size < Double(maxAxisSize) else { return maxAxisSize }
+    return max(1, Int(size))
+  }
+
+  /// Largest output size per axis the planner computes with (2^31); ITK's NIfTI-1 holds 32767, NRRD and MetaImage more.
+  public static let maxAxisSize = 1 << 31
+  /// Largest output the planner accepts, in bytes (1 PiB): every later product of sizes fits in 64 bits.
+  public static let maxOutputBytes = 1 << 50
+
+  /// Refuses an output grid whose pixels overflow or exceed `maxOutputBytes`, before anyone multiplies its sizes.
+  static func checkSize(_ plan: GridPlan) throws(ResampleError) -> GridPlan {
+    guard let bytes = plan.outputBytes, bytes <= maxOutputBytes,
+          plan.geometry.size.allSatisfy({ $0 < maxAxisSize }) else {
+      throw ResampleError(.tooLarge("the output grid \(plan.geometry.size.map(String.init).joined(separator: " x ")) "
+        + "at \(formatList(plan.geometry.spacing)) mm is too large to hold or write; use a coarser spacing, --max-size or --max-voxels"))
+    }
+    return plan
   }
 
   private static func roundForDisplay(_ x: Double) -> Double { (x * 1e6).rounded() / 1e6 }

@@ -40,6 +40,10 @@ public struct ResampleRequest: Sendable, Equatable {
     self.threads = threads
   }
 
+  /// Most worker threads a request may ask for: each costs a stack and a share of the work; more than a few per core
+  /// only adds overhead (100,000 threads took 816 MiB and 5.6 s for a 30-plane image).
+  public static let maxThreads = 256
+
   /// The integer cast this request implies.
   public var integerCast: IntegerCast { sitkCompatible ? .truncateAndClamp : .roundAndClamp }
 
@@ -50,6 +54,8 @@ public struct ResampleRequest: Sendable, Equatable {
       if spacing.isEmpty || spacing.count > 3 { found.append("spacing takes 1 to 3 values, not \(spacing.count)") }
       if spacing.contains(where: { !($0.isFinite && $0 > 0) }) {
         found.append("spacing must be finite and > 0, not \(formatList(spacing))")
+      } else if spacing.contains(where: { !Geometry.spacingRange.contains($0) }) {
+        found.append("spacing must be between 1e-06 and 1e+06 mm, not \(formatList(spacing))")
       }
     }
     if let maxSize, maxSize.isEmpty || maxSize.count > 3 || maxSize.contains(where: { $0 < 1 }) {
@@ -57,7 +63,9 @@ public struct ResampleRequest: Sendable, Equatable {
     }
     if let maxVoxels, maxVoxels < 1 { found.append("max voxels must be ≥ 1, not \(maxVoxels)") }
     if !defaultValue.isFinite { found.append("default value must be finite, not \(formatNumber(defaultValue))") }
-    if let threads, threads < 1 { found.append("threads must be ≥ 1, not \(threads)") }
+    if let threads, !(1...ResampleRequest.maxThreads).contains(threads) {
+      found.append("threads must be 1 to \(ResampleRequest.maxThreads), not \(threads)")
+    }
     if sitkCompatible && (interpolation == .label) {
       found.append("--sitk-compatible reproduces SimpleITK's linear, nearest and bspline; label has no SimpleITK twin")
     }

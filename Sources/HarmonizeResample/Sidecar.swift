@@ -68,14 +68,19 @@ public struct Sidecar: Codable, Sendable, Equatable {
       throw ImageFileError(path: path, reason: .corrupt("sidecar version \(v) is newer than this harmonize reads (\(currentVersion))"))
     }
     do { return try JSONDecoder().decode(Sidecar.self, from: data) } catch {
-      throw ImageFileError(path: path, reason: .corrupt("malformed sidecar: \(error)"))
+      throw ImageFileError(path: path, reason: .corrupt("malformed sidecar: \(describe(error))"))
     }
+  }
+
+  /// The sidecar as pretty-printed JSON with sorted keys.
+  public func jsonData() -> Data {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    return (try? encoder.encode(self)) ?? Data()
   }
 
   /// Writes the sidecar atomically.
   public func write(to path: String) throws(ImageFileError) {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    try AtomicFile.write((try? encoder.encode(self)) ?? Data(), to: path)
+    try AtomicFile.write(jsonData(), to: path)
   }
 }

@@ -4,26 +4,39 @@ import Foundation
 ///
 /// The writer writes into a fresh hidden folder inside the destination folder, under the final file name (so a
 /// detached header such as `.mhd` or `.nhdr` names its data file correctly). The files are then renamed into
-/// the destination, data files first and the named file last, and the hidden folder is removed. `rename` within
-/// one folder is atomic, so readers see the old file or the new one, never half of one. On any failure the
-/// hidden folder and everything in it are removed.
+/// the destination, data files and companions (a sidecar) first and the named file last, and the hidden folder is
+/// removed. `rename` within one folder is atomic, so readers see the old file or the new one, never half of one.
+/// On any failure, and on SIGINT or SIGTERM, the hidden folder and everything in it are removed (`TemporaryFolders`).
 enum AtomicWrite {
-  /// Prefix of the hidden folders; a crashed run can leave one behind, and batch runs clean them up.
-  static let temporaryPrefix = ".harmonize-tmp-"
-
-  /// `path` has passed `ImageFile.checkWritable` (its caller, `ImageFile.write`, checks it first).
-  static func replacing(_ path: String, write: (String) throws(ImageFileError) -> Void) throws(ImageFileError) {
-    let url = URL(fileURLWithPath: path)
-    let folder = url.deletingLastPathComponent().path
-    let name = url.lastPathComponent
-    var template = Array((folder + "/" + temporaryPrefix + "XXXXXX").utf8CString)
+  /// `path` has passed `ImageFile.checkWritable` (its caller checks it first). `companions` are small files written
+  /// beside the output under `path + suffix` (a sidecar): they land with it or not at all.
+  static func replacing(_ path: String, companions: [String: Data] = [:],
+                        write: (String) throws(ImageFileError) -> Void) throws(ImageFileError) {
+    let folder = PathText.parent(path).isEmpty ? "." : PathText.parent(path)
+    let name = PathText.name(path)
+    TemporaryFolders.removeStale(in: folder)
+    var template = Array((folder + "/" + TemporaryFolders.prefix + "XXXXXX").utf8CString)
     guard let made = mkdtemp(&template) else {
       throw ImageFileError(path: path, reason: .io("cannot create a temporary folder in '\(folder)': \(String(cString: strerror(errno)))"))
     }
     let temporaryFolder = String(cString: made)
-    defer { try? FileManager.default.removeItem(atPath: temporaryFolder) }
+    TemporaryFolders.register(temporaryFolder)
+    defer {
+      try? FileManager.default.removeItem(atPath: temporaryFolder)
+      TemporaryFolders.unregister(temporaryFolder)
+    }
+    guard FileManager.default.createFile(atPath: PathText.join(temporaryFolder, TemporaryFolders.marker),
+                                         contents: Data("\(getpid())\n".utf8)) else {
+      throw ImageFileError(path: path, reason: .io("cannot write in '\(folder)': \(String(cString: strerror(errno)))"))
+    }
     try write(temporaryFolder + "/" + name)
-    let written = ((try? FileManager.default.contentsOfDirectory(atPath: temporaryFolder)) ?? []).sorted()
+    for (suffix, data) in companions {
+      guard FileManager.default.createFile(atPath: temporaryFolder + "/" + name + suffix, contents: data) else {
+        throw ImageFileError(path: path, reason: .io("cannot write \(name + suffix): \(String(cString: strerror(errno)))"))
+      }
+    }
+    let written = ((try? FileManager.default.contentsOfDirectory(atPath: temporaryFolder)) ?? [])
+      .filter { $0 != TemporaryFolders.marker }.sorted()
     guard written.contains(name) else {
       throw ImageFileError(path: path, reason: .internal("the writer reported success but wrote no file"))
     }

@@ -47,10 +47,16 @@ public struct Geometry: Hashable, Codable, Sendable {
     return total
   }
 
+  /// Spatial spacing outside this range (mm) is not a real image: a corrupt header or a unit mix-up of 10^6.
+  public static let spacingRange = 1e-6...1e6
+  /// Positions further than this from the scanner's origin (mm, 1000 km) come from a corrupt header.
+  public static let maxPosition = 1e9
+
   /// The problems that make this geometry unusable, each as a rule and the offending value; empty when valid.
   ///
-  /// Rules: 2 to 4 axes; every array the same length; sizes ≥ 1; spacing finite and > 0; origin and direction
-  /// finite; direction columns of unit length within 1e-3 and the matrix not singular.
+  /// Rules: 2 to 4 axes; every array the same length; sizes ≥ 1; spacing finite and > 0, and within `spacingRange`
+  /// on the spatial axes (the first three); origin finite and within `maxPosition`; direction finite and the matrix
+  /// not singular. Every number that reaches the planners, the kernels or ITK has passed these.
   public var problems: [String] {
     var found: [String] = []
     let n = dimension
@@ -62,13 +68,34 @@ public struct Geometry: Hashable, Codable, Sendable {
     if spacing.contains(where: { !($0.isFinite && $0 > 0) }) {
       found.append("spacing must be finite and > 0, not \(formatList(spacing))")
     }
-    if origin.contains(where: { !$0.isFinite }) { found.append("origin must be finite, not \(formatList(origin))") }
+    else if spacing.prefix(3).contains(where: { !Geometry.spacingRange.contains($0) }) {
+      found.append("spacing must be between 1e-06 and 1e+06 mm, not \(formatList(spacing))")
+    }
+    if origin.contains(where: { !($0.isFinite && abs($0) <= Geometry.maxPosition) }) {
+      found.append("origin must be finite and within 1e9 mm, not \(formatList(origin))")
+    }
     if direction.contains(where: { !$0.isFinite }) {
       found.append("direction must be finite, not \(formatList(direction))")
     } else if abs(determinant(direction, n)) < 1e-6 {
       found.append("direction matrix is singular: \(formatList(direction))")
     }
     return found
+  }
+}
+
+extension Geometry {
+  private enum CodingKeys: String, CodingKey { case size, spacing, origin, direction }
+
+  /// Decodes a geometry from JSON (sidecars, manifests, fingerprints) and refuses one with `problems`: a number from
+  /// a file is checked before it reaches an Int, a planner or ITK.
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    self.init(size: try container.decode([Int].self, forKey: .size), spacing: try container.decode([Double].self, forKey: .spacing),
+              origin: try container.decode([Double].self, forKey: .origin),
+              direction: try container.decode([Double].self, forKey: .direction))
+    if let problem = problems.first {
+      throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "invalid geometry: \(problem)"))
+    }
   }
 }
 

@@ -23,7 +23,7 @@ extension ImageFile {
     }
     var producerError: Error?
     do {
-      try AtomicWrite.replacing(path) { (temporaryPath: String) throws(ImageFileError) in
+      try AtomicWrite.replacing(path, companions: options.companions) { (temporaryPath: String) throws(ImageFileError) in
         let stream = try NiftiGzipStream(path: temporaryPath, header: header, level: level,
                                          threads: options.threads ?? ProcessInfo.processInfo.activeProcessorCount)
         do {
@@ -36,6 +36,7 @@ extension ImageFile {
           throw ImageFileError(path: path, reason: .internal("stopped"))
         }
         try stream.finish()
+        try WriteVerification.checkHeader(temporaryPath: temporaryPath, finalPath: path, header: header)
       }
     } catch {
       throw producerError ?? error

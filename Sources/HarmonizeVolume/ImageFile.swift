@@ -81,17 +81,18 @@ public enum ImageFile {
       guard (1...12).contains(level) else {
         throw ImageFileError(path: path, reason: .invalidArgument("compression level must be 1 to 12 for .nii.gz, not \(level)"))
       }
-      try AtomicWrite.replacing(path) { (temporaryPath: String) throws(ImageFileError) in
+      try AtomicWrite.replacing(path, companions: options.companions) { (temporaryPath: String) throws(ImageFileError) in
         do throws(ImageFileError) {
           try NiftiGzipWriter.write(volume, to: temporaryPath, level: level, threads: options.threads ?? ProcessInfo.processInfo.activeProcessorCount)
         } catch {
           throw ImageFileError(path: path, reason: error.reason)
         }
+        try WriteVerification.checkHeader(temporaryPath: temporaryPath, finalPath: path, header: volume.header())
       }
       return
     }
     let level = options.compressionLevel ?? (path.lowercased().hasSuffix(".gz") ? -1 : 0)
-    try AtomicWrite.replacing(path) { (temporaryPath: String) throws(ImageFileError) in
+    try AtomicWrite.replacing(path, companions: options.companions) { (temporaryPath: String) throws(ImageFileError) in
       try volume.withUnsafeBytes { bytes in
         CITKBridge.write(path: temporaryPath, header: volume.header(), bytes: bytes, compressionLevel: level)
       }.mapError { ImageFileError(path: path, reason: WriteVerification.withDiskFullHint($0, temporaryPath)) }.get()
@@ -101,10 +102,11 @@ public enum ImageFile {
 }
 
 extension ImageFile {
-  /// Checks, before any work is done, that `path` can be written: a registered writer handles its ending, and its
-  /// folder exists, is a folder and is writable.
+  /// Checks, before any work is done, that `path` can be written: a registered writer handles its ending, its
+  /// folder exists, is a folder and is writable, and if it exists it is a regular file that is none of `inputs`
+  /// (nor their data files): the same file reached by another name, a link or a hard link counts (device and inode).
   /// - Throws: `ImageFileError` naming the path and which of these fails.
-  public static func checkWritable(_ path: String) throws(ImageFileError) {
+  public static func checkWritable(_ path: String, inputs: [String] = []) throws(ImageFileError) {
     guard CITKBridge.canWrite(path: path) else {
       throw ImageFileError(path: path, reason: .unsupportedFormat(
         "unsupported output file type: no writer for this name (use .nii, .nii.gz, .nrrd, .nhdr, .mha or .mhd)"))
@@ -118,6 +120,22 @@ extension ImageFile {
     guard access(folder, W_OK | X_OK) == 0 else {
       throw ImageFileError(path: path, reason: .io("cannot write: folder '\(folder)' is not writable"))
     }
+    var existing = stat()
+    guard stat(path, &existing) == 0 else { return }
+    // The rename would replace a device node or FIFO (as root, /dev/null) with a regular file.
+    guard (existing.st_mode & S_IFMT) == S_IFREG else {
+      throw ImageFileError(path: path, reason: .invalidArgument("cannot write: it exists and is not a regular file (a folder, FIFO or device)"))
+    }
+    for input in inputs {
+      let files = (try? dataFiles(of: input)) ?? [input]
+      for file in Set(files + [input]) {
+        var source = stat()
+        if stat(file, &source) == 0 && source.st_dev == existing.st_dev && source.st_ino == existing.st_ino {
+          throw ImageFileError(path: path, reason: .invalidArgument(
+            "the output is the input '\(input)'\(file == input ? "" : " (its data file)"): harmonize never writes its inputs; choose another output"))
+        }
+      }
+    }
   }
 }
 
@@ -129,9 +147,12 @@ public struct WriteOptions: Sendable, Equatable {
   public var compressionLevel: Int?
   /// Threads compressing `.nii.gz`; nil uses every core.
   public var threads: Int?
+  /// Small files that land beside the output with it or not at all, by suffix (`.harmonize.json`: a sidecar).
+  public var companions: [String: Data]
 
-  public init(compressionLevel: Int? = nil, threads: Int? = nil) {
+  public init(compressionLevel: Int? = nil, threads: Int? = nil, companions: [String: Data] = [:]) {
     self.compressionLevel = compressionLevel
     self.threads = threads
+    self.companions = companions
   }
 }

@@ -9,7 +9,7 @@ import Foundation
 enum WriteVerification {
   /// - Throws: `ImageFileError` naming `finalPath`: the flush failed, or the file is short or unreadable.
   static func verify(temporaryPath: String, finalPath: String, header: ImageHeader) throws(ImageFileError) {
-    let folder = (temporaryPath as NSString).deletingLastPathComponent
+    let folder = PathText.parent(temporaryPath)
     for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] {
       let fd = open(folder + "/" + name, O_RDONLY)
       guard fd >= 0 else { continue }
@@ -25,11 +25,8 @@ enum WriteVerification {
       throw ImageFileError(path: finalPath, reason: .io(
         "write failed: only \(short.actual) of \(short.needed) bytes reached the disk\(diskFull(folder) ? " (No space left on device)" : "")"))
     }
+    try checkHeader(temporaryPath: temporaryPath, finalPath: finalPath, header: header)
     do throws(ImageFileError) {
-      let written = try ImageFile.readHeader(at: temporaryPath)
-      guard written.geometry.size == header.geometry.size, written.components == header.components else {
-        throw ImageFileError(path: temporaryPath, reason: .corrupt("the written header does not match the image"))
-      }
       if isCompressed(temporaryPath) { _ = try ImageFile.read(at: temporaryPath) }
     } catch {
       throw ImageFileError(path: finalPath, reason: .io(
@@ -37,11 +34,38 @@ enum WriteVerification {
     }
   }
 
+  /// Reads the written header back and compares it with what was meant: same size, components and pixel type;
+  /// spacing and origin within 1e-4 relative (NIfTI stores float32), direction within 1e-4. A format that cannot
+  /// hold the geometry is an error before the rename, never a wrong file in place.
+  /// - Throws: `ImageFileError` naming `finalPath`.
+  static func checkHeader(temporaryPath: String, finalPath: String, header: ImageHeader) throws(ImageFileError) {
+    let written: ImageHeader
+    do {
+      written = try ImageFile.readHeader(at: temporaryPath)
+    } catch {
+      let folder = PathText.parent(temporaryPath)
+      throw ImageFileError(path: finalPath, reason: .io(
+        "write failed: the written file does not read back (\(error.detail))\(diskFull(folder) ? " (No space left on device)" : "")"))
+    }
+    let a = written.geometry, b = header.geometry
+    func close(_ x: [Double], _ y: [Double], relative: Bool) -> Bool {
+      x.count == y.count && zip(x, y).allSatisfy { abs($0 - $1) <= 1e-4 * (relative ? max(1, abs($1)) : 1) }
+    }
+    guard a.size == b.size, written.components == header.components else {
+      throw ImageFileError(path: finalPath, reason: .io("write failed: the written header does not match the image"))
+    }
+    guard close(a.spacing, b.spacing, relative: true), close(a.origin, b.origin, relative: true),
+          close(a.direction, b.direction, relative: false) else {
+      throw ImageFileError(path: finalPath, reason: .invalidArgument(
+        "this format cannot store the geometry: written \(formatList(a.spacing)) mm at \(formatList(a.origin)), meant \(formatList(b.spacing)) mm at \(formatList(b.origin))"))
+    }
+  }
+
   /// A failed write's reason, with "(No space left on device)" added when the disk of `path` is full and the writer
   /// did not say so (NRRD's "fwrite wrote only ...").
   static func withDiskFullHint(_ reason: ImageFileError.Reason, _ path: String) -> ImageFileError.Reason {
     guard case .io(let text) = reason, !text.lowercased().contains("no space"),
-          diskFull((path as NSString).deletingLastPathComponent) else { return reason }
+          diskFull(PathText.parent(path)) else { return reason }
     return .io(text + " (No space left on device)")
   }
 

@@ -77,15 +77,10 @@ extension HarmonizeCommand {
         }
         let report = try FileResampler.resample(
           input: input, output: output, request: request(target: target), orientation: orientation,
-          writeOptions: WriteOptions(compressionLevel: compression.level(for: output), threads: threads))
+          writeOptions: WriteOptions(compressionLevel: compression.level(for: output), threads: threads),
+          sidecarTool: noSidecar ? nil : "harmonize \(HarmonizeCommand.configuration.version)")
         for warning in report.plan.warnings { printError("warning: \(input): \(warning)") }
         if verbose { for note in report.notes { printError("\(input): \(note)") } }
-        if !noSidecar {
-          try Sidecar(tool: "harmonize \(HarmonizeCommand.configuration.version)", source: input, sourceHeader: report.source,
-                      outputGeometry: report.plan.geometry,
-                      parameters: Sidecar.parameters(request(target: target), orientation: orientation))
-            .write(to: output + Sidecar.suffix)
-        }
         let g = report.plan.geometry
         print("\(output): \(g.size.map(String.init).joined(separator: " x ")) at \(g.spacing.map(formatNumber).joined(separator: " x ")) mm, "
               + "\(report.plan.pixelType), \(interpolation.rawValue) "

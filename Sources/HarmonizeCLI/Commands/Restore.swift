@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HarmonizeVolume
 import Harmonize
 
 extension HarmonizeCommand {
@@ -53,7 +54,7 @@ extension HarmonizeCommand {
       let files = CaseScanner.imageFiles(in: prediction)
       for file in files {
         do {
-          try restore(file, to: (output as NSString).appendingPathComponent((file as NSString).lastPathComponent), source: source)
+          try restore(file, to: PathText.join(output, PathText.name(file)), source: source)
         } catch let error as ResampleError {
           printError("error: \(file): \(error)")
           failed += 1

@@ -9,7 +9,7 @@ extension CaseContext {
     let g = first.geometry
     for channel in files.channelIndices.dropFirst() {
       guard let other = headers[channel]?.geometry else { continue }
-      let name = (files.channels[channel]! as NSString).lastPathComponent
+      let name = PathText.name(files.channels[channel]!)
       if other.size != g.size || !close(other.spacing, g.spacing, 1e-5) {
         add(Finding(.error, "channel-geometry",
                     "\(name) differs from channel 0 in size or spacing: nnU-Net's reader raises \"Not all input images have the same shape/spacing\"",
@@ -43,7 +43,7 @@ extension CaseContext {
     for channel in files.channelIndices {
       guard let header = headers[channel], !trainedComponents.contains(String(header.components)) else { continue }
       add(Finding(.error, "components",
-                  "\((files.channels[channel]! as NSString).lastPathComponent) has \(header.components) components per voxel; the training images have \(trainedComponents.sorted().joined(separator: "/")): nnU-Net would see a different number of channels",
+                  "\(PathText.name(files.channels[channel]!)) has \(header.components) components per voxel; the training images have \(trainedComponents.sorted().joined(separator: "/")): nnU-Net would see a different number of channels",
                   measured: "\(header.components)", expected: trainedComponents.sorted().joined(separator: "/")))
     }
   }
@@ -113,9 +113,9 @@ extension CaseContext {
   /// One shell line that repairs every channel file into a sibling folder `folder` (kept apart so that nnU-Net
   /// does not see the old and the new file as two cases): `mkdir -p DIR && CMD in1 out1 && CMD in2 out2`.
   func commands(into folder: String, _ command: (String, String) -> String) -> String {
-    let parent = (files.paths[0] as NSString).deletingLastPathComponent
-    let target = (parent as NSString).appendingPathComponent(folder)
-    let steps = files.paths.map { command($0, (target as NSString).appendingPathComponent(($0 as NSString).lastPathComponent)) }
+    let parent = PathText.parent(files.paths[0])
+    let target = PathText.join(parent, folder)
+    let steps = files.paths.map { command($0, PathText.join(target, PathText.name($0))) }
     return (["mkdir -p \(quote(target))"] + steps).joined(separator: " && ")
   }
 }

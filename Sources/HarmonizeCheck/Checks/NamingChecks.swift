@@ -15,7 +15,7 @@ extension CaseContext {
     if !files.hasChannelSuffix {
       add(Finding(.error, "channels",
                   "the file name has no _XXXX channel suffix; nnU-Net takes the case name from the characters before the last 5 + ending and would mis-group it",
-                  measured: files.paths.map { ($0 as NSString).lastPathComponent }.joined(separator: ", "), expected: expectedText,
+                  measured: files.paths.map { PathText.name($0) }.joined(separator: ", "), expected: expectedText,
                   fix: "rename to \(files.id)_0000\(reference.fileEnding ?? files.fileEnding)"))
     } else if found.count > expected.count {
       add(Finding(.error, "channels",
@@ -46,7 +46,7 @@ extension CaseContext {
 
   /// The path with its image ending replaced.
   func replaceEnding(_ path: String, with ending: String) -> String {
-    guard let old = CaseScanner.ending(of: (path as NSString).lastPathComponent) else { return path + ending }
+    guard let old = CaseScanner.ending(of: PathText.name(path)) else { return path + ending }
     return String(path.dropLast(old.count)) + ending
   }
 }

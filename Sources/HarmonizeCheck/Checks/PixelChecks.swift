@@ -8,7 +8,7 @@ extension CaseContext {
     var box = NonzeroBox()
     for channel in files.channelIndices where headers[channel] != nil {
       let path = files.channels[channel]!
-      let name = (path as NSString).lastPathComponent
+      let name = PathText.name(path)
       let volume: Volume
       do { volume = try ImageFile.read(at: path) } catch {
         unreadable.append("\(error)")
@@ -68,7 +68,7 @@ extension CaseContext {
       }
       return
     }
-    let name = (path as NSString).lastPathComponent
+    let name = PathText.name(path)
     let header: ImageHeader
     do { header = try ImageFile.readHeader(at: path) } catch {
       unreadable.append("\(error)")

@@ -1,4 +1,6 @@
 import Foundation
+import HarmonizeResample
+import HarmonizeVolume
 
 /// nnU-Net v2's `dataset_fingerprint.json`: per training case the spacing and the shape after cropping to the
 /// non-zero region, both in **numpy order** (ITK's reversed), and the pooled foreground intensity statistics.
@@ -17,10 +19,13 @@ public struct NNUNetFingerprint: Sendable, Equatable {
       throw CheckReferenceError(path, "dataset_fingerprint.json has no spacings")
     }
     let spacings = list.compactMap(JSONFile.doubles)
-    guard spacings.count == list.count, spacings.allSatisfy({ $0.allSatisfy { $0.isFinite && $0 > 0 } }) else {
-      throw CheckReferenceError(path, "dataset_fingerprint.json spacings must be lists of positive numbers")
+    guard spacings.count == list.count, spacings.allSatisfy({ (2...3).contains($0.count) && $0.allSatisfy(Geometry.spacingRange.contains) }) else {
+      throw CheckReferenceError(path, "dataset_fingerprint.json spacings must be lists of 2 or 3 numbers between 1e-06 and 1e+06 mm")
     }
     let shapes = (object["shapes_after_crop"] as? [Any] ?? []).compactMap(JSONFile.doubles)
+    guard shapes.allSatisfy({ $0.allSatisfy { $0.isFinite && $0 >= 0 && $0 < Double(GridPlanner.maxAxisSize) } }) else {
+      throw CheckReferenceError(path, "dataset_fingerprint.json shapes_after_crop must be lists of whole numbers from 0 to 2^31")
+    }
     return NNUNetFingerprint(
       spacings: spacings, shapesAfterCrop: shapes,
       foregroundIntensity: intensity(object["foreground_intensity_properties_per_channel"] as? [String: Any] ?? [:]))

@@ -1,4 +1,5 @@
 import Foundation
+import HarmonizeVolume
 
 /// The parts of an nnU-Net v2 plans file (`nnUNetPlans.json`, or `plans.json` in a trained model folder) that
 /// decide how a prediction input is resampled and how much memory that takes.
@@ -50,8 +51,8 @@ public struct NNUNetPlans: Sendable, Equatable {
   public static func load(_ path: String) throws(CheckReferenceError) -> NNUNetPlans {
     let object = try JSONFile.object(at: path)
     guard let transpose = (object["transpose_forward"] as? [Any])?.compactMap(JSONFile.integer),
-          !transpose.isEmpty, Set(transpose) == Set(0..<transpose.count) else {
-      throw CheckReferenceError(path, "plans have no valid transpose_forward permutation")
+          (2...3).contains(transpose.count), Set(transpose) == Set(0..<transpose.count) else {
+      throw CheckReferenceError(path, "plans have no valid transpose_forward permutation of 2 or 3 axes")
     }
     guard let raw = object["configurations"] as? [String: Any], !raw.isEmpty else {
       throw CheckReferenceError(path, "plans have no configurations")
@@ -66,11 +67,17 @@ public struct NNUNetPlans: Sendable, Equatable {
         for (k, v) in entry where merged[k] == nil { merged[k] = v }
         current = entry["inherits_from"] as? String
       }
-      guard let spacing = JSONFile.doubles(merged["spacing"]), !spacing.isEmpty,
-            spacing.allSatisfy({ $0.isFinite && $0 > 0 }) else { continue }
+      guard let spacing = JSONFile.doubles(merged["spacing"]), !spacing.isEmpty else { continue }
+      guard spacing.count <= transpose.count, spacing.allSatisfy(Geometry.spacingRange.contains) else {
+        throw CheckReferenceError(path, "configuration \(name): spacing must be up to \(transpose.count) numbers between 1e-06 and 1e+06 mm, not \(formatList(spacing))")
+      }
+      let patch = JSONFile.doubles(merged["patch_size"]) ?? []
+      guard patch.allSatisfy({ $0.isFinite && $0 >= 1 && $0 <= 1e6 }) else {
+        throw CheckReferenceError(path, "configuration \(name): patch_size must be whole numbers from 1 to 10^6, not \(formatList(patch))")
+      }
       configurations[name] = Configuration(
         name: name, spacing: spacing,
-        patchSize: (JSONFile.doubles(merged["patch_size"]) ?? []).map { Int($0) },
+        patchSize: patch.map { Int($0) },
         normalizationSchemes: (merged["normalization_schemes"] as? [Any])?.map { "\($0)" } ?? [],
         resamplingFunction: merged["resampling_fn_data"] as? String ?? "resample_data_or_seg_to_shape")
     }

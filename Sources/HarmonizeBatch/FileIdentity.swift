@@ -1,0 +1,29 @@
+import Foundation
+import HarmonizeVolume
+
+/// What a resume compares of an input: the size and modification time of the file a path resolves to (a symbolic
+/// link is followed, so a changed target is noticed; the link's own size and time say nothing).
+struct FileIdentity: Equatable {
+  /// Bytes of the resolved file.
+  var bytes: Int
+  /// Modification time of the resolved file, seconds since 1970 (nanoseconds kept).
+  var modified: Double
+
+  init?(_ path: String) {
+    var info = stat()
+    guard stat(path, &info) == 0 else { return nil }
+    bytes = Int(info.st_size)
+    modified = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
+  }
+
+  /// Whether `path`, with every link resolved, lies inside `root` (also resolved).
+  static func isInside(_ path: String, root: String) -> Bool {
+    guard let resolved = realpath(path, nil), let base = realpath(root, nil) else { return false }
+    defer {
+      free(resolved)
+      free(base)
+    }
+    let file = String(cString: resolved), folder = String(cString: base)
+    return file.hasPrefix(folder == "/" ? "/" : folder + "/")
+  }
+}
