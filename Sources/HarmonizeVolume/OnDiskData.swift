@@ -19,30 +19,11 @@ enum OnDiskData {
     return overflow ? nil : (scaled + slack, size, file)
   }
 
-  /// The file that holds the pixels of `headerPath`, or nil when it cannot be told simply.
+  /// The one file that holds the pixels of `headerPath` (the file itself, or a detached header's single data file);
+  /// nil for lists and patterns.
   static func dataFile(headerPath: String) -> String? {
-    let lower = headerPath.lowercased()
-    let folder = URL(fileURLWithPath: headerPath).deletingLastPathComponent()
-    let key: String
-    if lower.hasSuffix(".mhd") {
-      key = "elementdatafile"
-    } else if lower.hasSuffix(".nhdr") {
-      key = "data file"
-    } else {
-      return headerPath
-    }
-    guard let text = try? String(contentsOfFile: headerPath, encoding: .isoLatin1) else { return nil }
-    for line in text.split(whereSeparator: \.isNewline) {
-      let parts = line.split(separator: line.contains("=") && key == "elementdatafile" ? "=" : ":", maxSplits: 1)
-      guard parts.count == 2 else { continue }
-      let name = parts[0].trimmingCharacters(in: .whitespaces).lowercased()
-      guard name == key || (key == "data file" && name == "datafile") else { continue }
-      let value = parts[1].trimmingCharacters(in: .whitespaces)
-      if value == "LOCAL" { return headerPath }
-      if value.hasPrefix("LIST") || value.contains("%") || value.contains(" ") { return nil }
-      return value.hasPrefix("/") ? value : folder.appendingPathComponent(value).path
-    }
-    return nil
+    guard let files = try? DetachedData.files(headerPath: headerPath), files.count == 1 else { return nil }
+    return files[0]
   }
 
   /// Size of the regular file `path` resolves to (links followed, as `stat` does); nil for anything else.
@@ -69,13 +50,6 @@ extension OnDiskData {
       return size < layout.offset + stored ? (layout.offset + stored, size) : nil
     }
     return nil
-  }
-
-  static func isGzip(_ path: String) -> Bool {
-    guard let handle = FileHandle(forReadingAtPath: path) else { return false }
-    defer { try? handle.close() }
-    let magic = (try? handle.read(upToCount: 2)) ?? Data()
-    return magic == Data([0x1f, 0x8b])
   }
 
   /// Where a MetaImage's pixels are: the data file, the byte offset of the pixels in it, and whether they are
