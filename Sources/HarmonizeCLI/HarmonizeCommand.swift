@@ -17,6 +17,11 @@ struct HarmonizeCommand: ParsableCommand {
   /// errors becomes 2, help and version stay 0.
   static func main() {
     TemporaryFolders.installSignalHandlers()
+    let arguments = Array(CommandLine.arguments.dropFirst())
+    if let message = CommandLineBytes.invalidUTF8Argument() ?? ArgumentSpelling.diagnose(arguments, subcommands: configuration.subcommands) {
+      printError(message)
+      Foundation.exit(ExitStatus.usage.rawValue)
+    }
     do {
       var command = try parseAsRoot()
       try command.run()

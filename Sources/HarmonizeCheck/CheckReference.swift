@@ -26,6 +26,9 @@ public struct CheckReference: Sendable {
       throw CheckReferenceError(path, "reference not found")
     }
     if !isDirectory.boolValue {
+      if CaseScanner.ending(of: PathText.name(path)) != nil {
+        throw CheckReferenceError(path, "is an image, not a reference: give a `harmonize fingerprint` JSON, an nnU-Net raw dataset folder, a folder of training images or an nnU-Net model folder")
+      }
       let object = try JSONFile.object(at: path)
       if object["format"] != nil || object["version"] != nil {
         let fingerprint = try DatasetFingerprint.load(path)

@@ -15,12 +15,21 @@ public enum Restorer {
   /// interpolation, keeps the prediction's pixel type, writes `output` atomically, and reads it back to verify the
   /// geometry (exact size; spacing, origin and direction to 1e-4 mm, NIfTI's float32 precision).
   /// - Throws: `ImageFileError`, `ResampleError` (interpolation not label-safe, or the written geometry differs).
-  public static func restore(prediction: String, original: Geometry, output: String,
+  ///
+  /// `resampled` is the grid the prediction was made on (from a sidecar or manifest): a prediction whose size, spacing,
+  /// origin or direction differ from it is refused (a prediction of another case used to restore to empty labels).
+  public static func restore(prediction: String, original: Geometry, resampled: Geometry? = nil, output: String,
                              interpolation: Interpolation = .label, threads: Int? = nil) throws -> Report {
     guard interpolation == .nearest || interpolation == .label else {
       throw ResampleError(.invalidRequest("restore maps segmentations: use nearest or label, not \(interpolation.rawValue)"))
     }
     try ImageFile.checkWritable(output, inputs: [prediction])
+    if let resampled {
+      let found = try ImageFile.readHeader(at: prediction).geometry
+      if let difference = found.difference(from: resampled) {
+        throw ResampleError(.invalidRequest("\(prediction) does not lie on the grid its case was resampled to (\(difference)): a prediction of another case, or of another resample?"))
+      }
+    }
     let volume = try ImageFile.read(at: prediction)
     guard volume.pixelType.isInteger else {
       throw ResampleError(.invalidRequest("\(prediction) holds \(volume.pixelType.rawValue) values: a segmentation has integer labels"))

@@ -48,3 +48,18 @@ extension Geometry {
     return affine
   }
 }
+
+extension Geometry {
+  /// What differs between two grids, in words, or nil when they agree: sizes exactly; spacing and origin within 1e-4
+  /// relative (mm; NIfTI stores float32); direction within 1e-4.
+  public func difference(from other: Geometry) -> String? {
+    func close(_ x: [Double], _ y: [Double], relative: Bool) -> Bool {
+      x.count == y.count && zip(x, y).allSatisfy { abs($0 - $1) <= 1e-4 * (relative ? max(1, abs($1)) : 1) }
+    }
+    if size != other.size { return "size \(formatList(size)), expected \(formatList(other.size))" }
+    if !close(spacing, other.spacing, relative: true) { return "spacing \(formatList(spacing)) mm, expected \(formatList(other.spacing))" }
+    if !close(origin, other.origin, relative: true) { return "origin \(formatList(origin)), expected \(formatList(other.origin))" }
+    if !close(direction, other.direction, relative: false) { return "direction \(formatList(direction)), expected \(formatList(other.direction))" }
+    return nil
+  }
+}

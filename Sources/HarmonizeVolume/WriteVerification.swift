@@ -47,17 +47,11 @@ enum WriteVerification {
       throw ImageFileError(path: finalPath, reason: .io(
         "write failed: the written file does not read back (\(error.detail))\(diskFull(folder) ? " (No space left on device)" : "")"))
     }
-    let a = written.geometry, b = header.geometry
-    func close(_ x: [Double], _ y: [Double], relative: Bool) -> Bool {
-      x.count == y.count && zip(x, y).allSatisfy { abs($0 - $1) <= 1e-4 * (relative ? max(1, abs($1)) : 1) }
-    }
-    guard a.size == b.size, written.components == header.components else {
+    guard written.geometry.size == header.geometry.size, written.components == header.components else {
       throw ImageFileError(path: finalPath, reason: .io("write failed: the written header does not match the image"))
     }
-    guard close(a.spacing, b.spacing, relative: true), close(a.origin, b.origin, relative: true),
-          close(a.direction, b.direction, relative: false) else {
-      throw ImageFileError(path: finalPath, reason: .invalidArgument(
-        "this format cannot store the geometry: written \(formatList(a.spacing)) mm at \(formatList(a.origin)), meant \(formatList(b.spacing)) mm at \(formatList(b.origin))"))
+    if let difference = written.geometry.difference(from: header.geometry) {
+      throw ImageFileError(path: finalPath, reason: .invalidArgument("this format cannot store the geometry: written \(difference)"))
     }
   }
 

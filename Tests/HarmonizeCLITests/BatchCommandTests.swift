@@ -57,7 +57,7 @@ struct BatchCommandTests {
     let budget = perFile * 3 / 2
     let output = TemporaryFolder("batch-cli-budget")
     let result = try run(TestEnvironment.harmonizeBinary, ["batch", input.path, output.path, "--spacing", "0.5", "--jobs", "2",
-                                                           "--memory-limit", "\(budget)", "--json"])
+                                                           "--memory-limit", "\(budget)B", "--json"])
     #expect(result.status == 0, "\(result.stderr)")
     let summary = try JSONDecoder().decode(BatchSummary.self, from: Data(result.stdout.utf8))
     #expect(summary.converted == 6)

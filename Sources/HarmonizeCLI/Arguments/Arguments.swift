@@ -56,20 +56,21 @@ enum CompressionArgument: ExpressibleByArgument, Equatable {
   static var allValueStrings: [String] { ["fast", "default", "best", "1...12"] }
 }
 
-/// `--memory 32G`: a byte count with an optional binary unit (K, M, G, T; "GiB", "GB" and "G" all mean 2^30).
+/// `--memory 32G`: a byte count with a unit (B, K, M, G, T; "GiB", "GB" and "G" all mean 2^30). A bare number is
+/// refused: `--memory 32` used to mean 32 bytes, where every user meant 32 GiB.
 struct ByteCountArgument: ExpressibleByArgument {
   var bytes: Double
   init?(argument: String) {
     let text = argument.trimmingCharacters(in: .whitespaces).uppercased()
     let number = text.prefix { $0.isNumber || $0 == "." }
     var unit = text.dropFirst(number.count).trimmingCharacters(in: .whitespaces)
-    for suffix in ["IB", "B"] where unit.hasSuffix(suffix) && unit.count > suffix.count - (suffix == "B" ? 1 : 0) {
+    for suffix in ["IB", "B"] where unit.hasSuffix(suffix) && unit.count > suffix.count {
       unit = String(unit.dropLast(suffix.count))
       break
     }
     let scale: Double
     switch unit {
-    case "": scale = 1
+    case "B": scale = 1
     case "K": scale = 1024
     case "M": scale = 1024 * 1024
     case "G": scale = 1024 * 1024 * 1024

@@ -35,7 +35,7 @@ extension HarmonizeCommand {
     @Option(parsing: .unconditional, help: "Value outside an image's field of view (e.g. -1024 for CT).") var defaultValue: Double = 0
     @Option(help: "Compression of .nii.gz outputs: fast, default, best, or 1-12.") var compression: CompressionArgument = .automatic
     @Option(help: "Cases at once (default: cores).") var jobs: Int?
-    @Option(help: "Memory budget, e.g. 8G (default: 80% of available RAM).") var memoryLimit: ByteCountArgument?
+    @Option(help: "Memory budget with a unit: 512M, 8G (default: 80% of available RAM).") var memoryLimit: ByteCountArgument?
     @Option(help: "This run's share: I/N, or auto (Slurm job array).") var shard: String?
     @Flag(help: "Print the plan without writing anything.") var dryRun = false
     @Flag(help: "Print a JSON summary on standard output.") var json = false

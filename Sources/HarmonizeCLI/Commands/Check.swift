@@ -28,10 +28,10 @@ extension HarmonizeCommand {
     @Option(help: "nnU-Net configuration whose plan spacing applies (model references).")
     var config = "3d_fullres"
 
-    @Option(help: "RAM for the prediction, e.g. 32G (default: this machine's RAM).")
+    @Option(help: "RAM for the prediction with a unit: 32G (default: this machine's RAM).")
     var memory: ByteCountArgument?
 
-    @Option(help: "GPU memory, e.g. 24G; when given, recommends --not_on_device if the logits do not fit.")
+    @Option(help: "GPU memory with a unit, e.g. 24G; when given, recommends --not_on_device if the logits do not fit.")
     var gpuMemory: ByteCountArgument?
 
     @Option(help: "Folds averaged at prediction (default: the model folder's fold_* count, else 5).")
@@ -71,6 +71,11 @@ extension HarmonizeCommand {
         print(report.text)
       }
       if !report.unreadable.isEmpty { throw ExitStatus.usage.exitCode }
+      // A gate that checked nothing must not pass: an empty folder, or one with no recognisable case.
+      if report.cases.isEmpty {
+        printError("error: \(inputs.joined(separator: ", ")): no case to check (no image file with a known ending: .nii.gz, .nii, .nrrd, .mha, ...)")
+        throw ExitStatus.failure.exitCode
+      }
       if report.errorCount > 0 { throw ExitStatus.failure.exitCode }
     }
   }

@@ -68,10 +68,11 @@ extension HarmonizeCommand {
     }
 
     private func restore(_ file: String, to destination: String, source: OriginalGrid.Source) throws {
-      let geometry = try OriginalGrid.geometry(forPrediction: file, from: source)
-      let report = try Restorer.restore(prediction: file, original: geometry, output: destination, interpolation: interpolation)
+      let grids = try OriginalGrid.grids(forPrediction: file, from: source)
+      let report = try Restorer.restore(prediction: file, original: grids.original, resampled: grids.resampled, output: destination,
+                                        interpolation: interpolation)
       let g = report.geometry
-      print("\(destination): \(g.size.map(String.init).joined(separator: " x ")) at \(g.spacing.map(formatNumber).joined(separator: " x ")) mm, labels \(formatList(report.restoredLabels))")
+      print("\(destination): \(g.size.map(String.init).joined(separator: " x ")) at \(g.spacing.map(formatNumber).joined(separator: " x ")) mm, labels \(report.restoredLabels.count <= 20 ? formatList(report.restoredLabels) : formatList(Array(report.restoredLabels.prefix(20))) + " ... (\(report.restoredLabels.count) labels)")")
     }
   }
 }

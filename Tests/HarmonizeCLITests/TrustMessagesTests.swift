@@ -1,0 +1,75 @@
+import Foundation
+import HarmonizeVolume
+import Testing
+import _HarmonizeTestSupport
+
+/// The messages and gates of #13 that failed on the previous main: each says what is wrong where it is wrong, and a
+/// gate that checked nothing does not pass.
+@Suite("Trust: gates and messages")
+struct TrustMessagesTests {
+  private func image(_ folder: TemporaryFolder, _ name: String, size: [Int] = [12, 10, 6], pixelType: PixelType = .i16) throws -> String {
+    let path = folder.file(name)
+    try ImageFile.write(SyntheticVolume.make(size: size, spacing: [0.8, 0.8, 2.5], pixelType: pixelType), to: path)
+    return path
+  }
+
+  @Test func checkOfAnEmptyFolderFails() throws {
+    let training = TemporaryFolder("trust-training")
+    try DatasetFixture.write(at: training.path)
+    let empty = TemporaryFolder("trust-empty")
+    let result = try run(TestEnvironment.harmonizeBinary, ["check", empty.path, "--against", training.path])
+    #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+    #expect(result.stderr.contains("no case to check"), "\(result.stderr)")
+  }
+
+  @Test func checkAgainstAnImageSaysItIsNotAReference() throws {
+    let folder = TemporaryFolder("trust-image-ref")
+    let path = try image(folder, "scan.nii.gz")
+    let result = try run(TestEnvironment.harmonizeBinary, ["check", path, "--against", path])
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("is an image, not a reference"), "\(result.stderr)")
+  }
+
+  /// `--memory 32` meant 32 bytes; a unit is required.
+  @Test func memoryWithoutAUnitIsRefused() throws {
+    let folder = TemporaryFolder("trust-memory")
+    let path = try image(folder, "scan.nii.gz")
+    let bare = try run(TestEnvironment.harmonizeBinary, ["check", path, "--against", path, "--memory", "32"])
+    #expect(bare.status == 2)
+    #expect(bare.stderr.contains("The value '32' is invalid for '--memory"), "\(bare.stderr)")
+    #expect(bare.stderr.contains("with a unit: 32G"), "\(bare.stderr)")
+    let plan = try run(TestEnvironment.harmonizeBinary, ["plan", folder.path, "--candidates", "1", "--memory", "8"])
+    #expect(plan.status == 2, "\(plan.stderr)")
+  }
+
+  /// A prediction of another case (another grid) used to restore to empty labels with exit 0.
+  @Test func restoreRefusesAPredictionOnAnotherGrid() throws {
+    let folder = TemporaryFolder("trust-restore")
+    let scan = try image(folder, "scan.nii.gz", pixelType: .u8)
+    let other = try image(folder, "other.nii.gz", size: [14, 10, 6], pixelType: .u8)
+    for (input, output) in [(scan, "small.nii.gz"), (other, "other_small.nii.gz")] {
+      let made = try run(TestEnvironment.harmonizeBinary, ["resample", input, folder.file(output), "--spacing", "1.6", "--interpolation", "nearest"])
+      #expect(made.status == 0, "\(made.stderr)")
+    }
+    let wrong = try run(TestEnvironment.harmonizeBinary, ["restore", folder.file("other_small.nii.gz"), folder.file("back.nii.gz"),
+                                                          "--sidecar", folder.file("small.nii.gz.harmonize.json")])
+    #expect(wrong.status == 2, "\(wrong.stderr)")
+    #expect(wrong.stderr.contains("does not lie on the grid its case was resampled to"), "\(wrong.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: folder.file("back.nii.gz")))
+    let right = try run(TestEnvironment.harmonizeBinary, ["restore", folder.file("small.nii.gz"), folder.file("back.nii.gz"),
+                                                          "--sidecar", folder.file("small.nii.gz.harmonize.json")])
+    #expect(right.status == 0, "\(right.stderr)")
+  }
+
+  @Test func restoreWithAMissingManifestSaysSo() throws {
+    let folder = TemporaryFolder("trust-manifest")
+    let scan = try image(folder, "case_001.nii.gz", pixelType: .u8)
+    let missing = try run(TestEnvironment.harmonizeBinary, ["restore", scan, folder.file("back.nii.gz"), "--manifest", folder.file("nothere")])
+    #expect(missing.status == 2)
+    #expect(missing.stderr.contains("\(folder.file("nothere")): no such file"), "\(missing.stderr)")
+    let empty = TemporaryFolder("trust-manifest-empty")
+    let none = try run(TestEnvironment.harmonizeBinary, ["restore", scan, folder.file("back.nii.gz"), "--manifest", empty.path])
+    #expect(none.status == 2)
+    #expect(none.stderr.contains("no harmonize batch manifest"), "\(none.stderr)")
+  }
+}
