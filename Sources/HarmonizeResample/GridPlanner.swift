@@ -46,8 +46,13 @@ public enum GridPlanner {
         }
         out.origin = g.point(atIndex: index)
       case .sitk:
-        for axis in 0..<n where (Double(sizes[axis] - 1) * spacing[axis] / g.spacing[axis]) >= Double(g.size[axis]) - 0.5 {
-          warnings.append("grid sitk: the last plane along axis \(axis) falls outside the input (ITK treats index n-0.5 as outside) and gets the default value; --grid center avoids it")
+        for axis in 0..<n {
+          // Output plane k samples input index k·t/s; ITK treats an index ≥ n - 0.5 as outside.
+          let outside = (0..<sizes[axis]).filter { Double($0) * spacing[axis] / g.spacing[axis] >= Double(g.size[axis]) - 0.5 }.count
+          guard outside > 0 else { continue }
+          warnings.append(outside == 1
+            ? "grid sitk: the last plane along axis \(axis) falls outside the input (ITK treats index n-0.5 as outside) and gets the default value; --grid center avoids it"
+            : "grid sitk: the last \(outside) planes along axis \(axis) fall outside the input (ITK treats index n-0.5 as outside) and get the default value; --grid center avoids it")
         }
       case .nnunet:
         let scale = (0..<n).map { Double(g.size[$0]) / Double(sizes[$0]) }

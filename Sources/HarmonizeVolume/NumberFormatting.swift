@@ -1,4 +1,5 @@
-/// A number as users read it in reports: Swift's shortest round-trip form, without a trailing ".0",
+/// A number as users read it in reports: Swift's shortest round-trip form (or 12 significant digits where that is
+/// within 1e-12 of it), without a trailing ".0",
 /// and -0 shown as 0. A value that is exactly a 32-bit float (NIfTI stores spacing and origin as float32) is
 /// shown in float32's shortest form, `0.85` rather than `0.8500000238418579`; JSON output keeps every digit.
 public func formatNumber(_ value: Double) -> String {
@@ -7,6 +8,12 @@ public func formatNumber(_ value: Double) -> String {
   if value.isInfinite { return value < 0 ? "-inf" : "inf" }
   let single = Float(value)
   var text = Double(single) == value ? "\(single)" : "\(value)"
+  // Arithmetic leaves values one ulp off a short decimal (0.7812499999999999 for 0.78125): shown with 12 significant
+  // digits when that is within 1e-12 of the value. Reports only; JSON keeps every digit.
+  if text.count > 14, let short = Double(String(format: "%.12g", value)), abs(short - value) <= 1e-12 * abs(value) {
+    let shortText = "\(short)"
+    if shortText.count < text.count { text = shortText }
+  }
   if text.hasSuffix(".0") { text.removeLast(2) }
   return text
 }

@@ -73,3 +73,35 @@ struct TrustMessagesTests {
     #expect(none.stderr.contains("no harmonize batch manifest"), "\(none.stderr)")
   }
 }
+
+extension TrustMessagesTests {
+  @Test func c3dSpacingSpellingIsAccepted() throws {
+    let folder = TemporaryFolder("trust-c3d")
+    let path = try image(folder, "scan.nii.gz")
+    for spelling in ["0.5x0.5x2mm", "0.5,0.5,2 mm", "0.5x0.5x2"] {
+      let result = try run(TestEnvironment.harmonizeBinary, ["resample", path, folder.file("out.nii.gz"), "--spacing", spelling, "--no-sidecar"])
+      #expect(result.status == 0, "\(spelling): \(result.stderr)")
+      #expect(try ImageFile.readHeader(at: folder.file("out.nii.gz")).geometry.spacing == [0.5, 0.5, 2], "\(spelling)")
+    }
+  }
+
+  /// `--sitk-compatible` takes the sitk grid: any other --grid given with it is a usage error, center included.
+  @Test func sitkCompatibleWithAnotherGridIsAUsageError() throws {
+    let folder = TemporaryFolder("trust-sitk-grid")
+    let path = try image(folder, "scan.nii.gz")
+    let result = try run(TestEnvironment.harmonizeBinary, ["resample", path, folder.file("out.nii.gz"), "--spacing", "1", "--sitk-compatible", "--grid", "center"])
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("--sitk-compatible uses the sitk grid; drop --grid center"), "\(result.stderr)")
+  }
+
+  /// Upsampling 2.5 mm to 0.5 mm with the sitk grid leaves the last 2 of 30 planes outside (index ≥ n - 0.5):
+  /// the warning counts them (it used to say "the last plane").
+  @Test func sitkGridWarningCountsTheEmptyPlanes() throws {
+    let folder = TemporaryFolder("trust-sitk-count")
+    let path = try image(folder, "scan.nii.gz")
+    let result = try run(TestEnvironment.harmonizeBinary, ["resample", path, folder.file("out.nii.gz"), "--spacing", "0.5", "--grid", "sitk", "--no-sidecar"])
+    #expect(result.status == 0)
+    // z: 6 planes at 2.5 mm -> 30 at 0.5 mm; plane k samples k/5, outside from 5.5: k = 28, 29.
+    #expect(result.stderr.contains("the last 2 planes along axis 2 fall outside the input"), "\(result.stderr)")
+  }
+}

@@ -1,11 +1,15 @@
 import ArgumentParser
 import Harmonize
 
-/// `--spacing 0.5` or `--spacing 0.7,0.7,2.5`: millimetres per spatial axis.
+/// `--spacing 0.5` or `--spacing 0.7,0.7,2.5`: millimetres per spatial axis; c3d's `0.7x0.7x2.5mm` and a trailing
+/// `mm` are accepted too.
 struct SpacingArgument: ExpressibleByArgument {
   var values: [Double]
   init?(argument: String) {
-    let parts = argument.split(separator: ",", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
+    var text = argument.trimmingCharacters(in: .whitespaces)
+    if text.lowercased().hasSuffix("mm") { text = String(text.dropLast(2)) }
+    let separator: Character = text.contains(",") ? "," : "x"
+    let parts = text.split(separator: separator, omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
     guard !parts.isEmpty, parts.count <= 3, parts.allSatisfy({ $0 != nil }) else { return nil }
     values = parts.map { $0! }
   }

@@ -24,7 +24,7 @@ extension HarmonizeCommand {
     @Option(parsing: .unconditional, help: "Target spacing in mm: one value (isotropic) or SX,SY,SZ.") var spacing: SpacingArgument?
     @Option(help: "Take the output grid (size, spacing, origin, direction) from this image.") var like: String?
     @Option(help: "linear (images), nearest or label (segmentations), bspline (cubic).") var interpolation: Interpolation = .linear
-    @Option(help: "Grid placement for --spacing: center, sitk or nnunet.") var grid: GridPreset = .center
+    @Option(help: "Grid placement for --spacing: center (default), sitk or nnunet.") var grid: GridPreset?
     @Flag(help: "Reproduce SimpleITK's Resample recipe bit for bit.") var sitkCompatible = false
     @Option(help: "Largest output size per axis: N, or NX,NY,NZ; coarsens the spacing to fit.") var maxSize: SizeCapArgument?
     @Option(help: "Largest number of output voxels; coarsens the spacing to fit.") var maxVoxels: Int?
@@ -47,7 +47,7 @@ extension HarmonizeCommand {
       if like != nil && (maxSize != nil || maxVoxels != nil) {
         throw ValidationError("--max-size and --max-voxels apply to --spacing targets, not --like.")
       }
-      if sitkCompatible && grid != .center && grid != .sitk {
+      if sitkCompatible, let grid, grid != .sitk {
         throw ValidationError("--sitk-compatible uses the sitk grid; drop --grid \(grid.rawValue).")
       }
       if let problem = request(target: .spacing(spacing?.values ?? [1])).problems.first { throw ValidationError(problem) }
@@ -62,7 +62,7 @@ extension HarmonizeCommand {
     }
 
     func request(target: ResampleRequest.Target) -> ResampleRequest {
-      ResampleRequest(target: target, grid: grid, interpolation: interpolation, maxSize: maxSize?.values, maxVoxels: maxVoxels,
+      ResampleRequest(target: target, grid: grid ?? .center, interpolation: interpolation, maxSize: maxSize?.values, maxVoxels: maxVoxels,
                       defaultValue: defaultValue, outputType: outputType, sitkCompatible: sitkCompatible, threads: threads)
     }
 
