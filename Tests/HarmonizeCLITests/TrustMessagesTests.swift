@@ -105,3 +105,25 @@ extension TrustMessagesTests {
     #expect(result.stderr.contains("the last 2 planes along axis 2 fall outside the input"), "\(result.stderr)")
   }
 }
+
+extension TrustMessagesTests {
+  /// `--compression` takes effect for NRRD and MetaImage outputs (`default` wrote them uncompressed); without it they
+  /// stay uncompressed, as SimpleITK writes them.
+  @Test(arguments: [".nrrd", ".mha"])
+  func compressionTakesEffectForNRRDAndMetaImage(_ ending: String) throws {
+    let folder = TemporaryFolder("trust-compression")
+    let path = try image(folder, "scan.nii.gz", size: [40, 30, 20], pixelType: .u8)
+    func header(_ name: String) throws -> String {
+      String(decoding: try Data(contentsOf: URL(fileURLWithPath: folder.file(name))).prefix(400), as: UTF8.self)
+    }
+    for (name, arguments) in [("plain", [String]()), ("default", ["--compression", "default"]), ("best", ["--compression", "best"])] {
+      let result = try run(TestEnvironment.harmonizeBinary, ["resample", path, folder.file(name + ending), "--spacing", "0.8,0.8,2.5", "--no-sidecar"] + arguments)
+      #expect(result.status == 0, "\(result.stderr)")
+    }
+    let compressedMarker = ending == ".nrrd" ? "encoding: gzip" : "CompressedData = True"
+    #expect(!(try header("plain" + ending)).contains(compressedMarker))
+    #expect(try header("default" + ending).contains(compressedMarker))
+    #expect(try header("best" + ending).contains(compressedMarker))
+    #expect(try ImageFile.read(at: folder.file("default" + ending)).byteCount == ImageFile.read(at: folder.file("plain" + ending)).byteCount)
+  }
+}

@@ -45,13 +45,14 @@ enum CompressionArgument: ExpressibleByArgument, Equatable {
     }
   }
 
-  /// The level for an output file: `.nii.gz` uses ISA-L igzip at 1 and libdeflate at 2...12, NRRD and MetaImage ITK's
-  /// zlib (1...9).
+  /// The level for an output file: `.nii.gz` uses ISA-L igzip at 1 and libdeflate at 2...12 (`default`: by pixel
+  /// type), NRRD and MetaImage ITK's zlib (1...9; `default`: zlib's own default, 6). Without `--compression` (nil),
+  /// NRRD and MetaImage are written uncompressed, as SimpleITK's `WriteImage` does.
   func level(for path: String) -> Int? {
     let libdeflate = path.lowercased().hasSuffix(".nii.gz")
     switch self {
     case .fast: return 1
-    case .automatic: return nil
+    case .automatic: return libdeflate ? nil : 6
     case .best: return libdeflate ? 12 : 9
     case .level(let n): return libdeflate ? n : min(n, 9)
     }

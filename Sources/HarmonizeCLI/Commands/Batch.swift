@@ -33,7 +33,7 @@ extension HarmonizeCommand {
     @Option(help: "Reorient every file first: RAS+ letters, or like-training (with --like-fingerprint).") var orient: String?
     @Option(help: "Glob of files that are segmentations (repeatable).") var labels: [String] = []
     @Option(parsing: .unconditional, help: "Value outside an image's field of view (e.g. -1024 for CT).") var defaultValue: Double = 0
-    @Option(help: "Compression of .nii.gz outputs: fast, default, best, or 1-12.") var compression: CompressionArgument = .automatic
+    @Option(help: "Compression: fast, default, best, or a level (.nii.gz 1-12; .nrrd/.mha zlib 1-9, uncompressed unless given).") var compression: CompressionArgument?
     @Option(help: "Cases at once (default: cores).") var jobs: Int?
     @Option(help: "Memory budget with a unit: 512M, 8G (default: 80% of available RAM).") var memoryLimit: ByteCountArgument?
     @Option(help: "This run's share: I/N, or auto (Slurm job array).") var shard: String?
@@ -98,8 +98,8 @@ extension HarmonizeCommand {
           labelInterpolation: labelInterpolation, format: format.map { "." + $0.trimmingCharacters(in: CharacterSet(charactersIn: ".")) },
           orientation: orientation, labelGlobs: labels, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
           memoryLimit: Int(memoryLimit?.bytes ?? 0.8 * available), shard: try Shard.parse(shard ?? "0/1"), force: force,
-          defaultValue: defaultValue, compressionLevel: compression.level(for: "x.nii.gz"))
-        options.otherCompressionLevel = compression.level(for: "x.nrrd")
+          defaultValue: defaultValue, compressionLevel: compression?.level(for: "x.nii.gz"))
+        options.otherCompressionLevel = compression?.level(for: "x.nrrd")
       } catch {
         printError("error: \(error)")
         throw ExitStatus.usage.exitCode

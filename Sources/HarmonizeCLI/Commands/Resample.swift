@@ -30,8 +30,8 @@ extension HarmonizeCommand {
     @Option(help: "Largest number of output voxels; coarsens the spacing to fit.") var maxVoxels: Int?
     @Option(parsing: .unconditional, help: "Value for samples outside the input (e.g. -1024 for CT).") var defaultValue: Double = 0
     @Option(help: "Output pixel type (u8 i8 u16 i16 u32 i32 u64 i64 f32 f64); default: the input's.") var outputType: PixelType?
-    @Option(help: "Compression of .nii.gz/.nrrd/.mha outputs: fast, default (by pixel type), best, or a level 1-12.")
-    var compression: CompressionArgument = .automatic
+    @Option(help: "Compression: fast, default, best, or a level (.nii.gz 1-12, by pixel type by default; .nrrd/.mha zlib 1-9, uncompressed unless given).")
+    var compression: CompressionArgument?
     @Option(help: "Reorient losslessly before resampling: RAS+ letters (e.g. RAS), or like-training (with --fingerprint).")
     var orient: String?
     @Option(help: "A `harmonize fingerprint` file; --orient like-training takes its most common orientation.")
@@ -77,7 +77,7 @@ extension HarmonizeCommand {
         }
         let report = try FileResampler.resample(
           input: input, output: output, request: request(target: target), orientation: orientation,
-          writeOptions: WriteOptions(compressionLevel: compression.level(for: output), threads: threads),
+          writeOptions: WriteOptions(compressionLevel: compression?.level(for: output), threads: threads),
           sidecarTool: noSidecar ? nil : "harmonize \(HarmonizeCommand.configuration.version)")
         for warning in report.plan.warnings { printError("warning: \(input): \(warning)") }
         if verbose { for note in report.notes { printError("\(input): \(note)") } }
