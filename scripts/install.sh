@@ -33,4 +33,11 @@ if (( want_python )); then
     python3 -m venv .venv
     .venv/bin/python -m pip install -q --disable-pip-version-check "SimpleITK>=2.3" "nibabel>=5.2" "numpy>=1.24"
   fi
+  # Real scans for the conformance tests, shipped inside PyPI wheels (nilearn's MNI152 templates, dipy's MR test
+  # data): downloaded once into .cache/realscans, never installed or committed.
+  if ! ls .cache/realscans/nilearn-*.whl .cache/realscans/dipy-*.whl >/dev/null 2>&1; then
+    echo "install: real-scan wheels (nilearn, dipy) into .cache/realscans" >&2
+    mkdir -p .cache/realscans
+    .venv/bin/python -m pip download -q --disable-pip-version-check --no-deps -d .cache/realscans "nilearn==0.14.1" "dipy==1.12.1"
+  fi
 fi

@@ -113,6 +113,19 @@ size_t citk_gzip_bound(size_t in_bytes);
  *  is too small or the level is invalid. Thread-safe: callers run several at once. */
 size_t citk_gzip_member(const void *in, size_t in_bytes, int level, void *out, size_t out_capacity);
 
+/** A NIfTI-1 file's two spatial transforms as stored: voxel (i, j, k) to RAS mm, row-major 3 x 4 (rows x, y, z;
+ *  the last column is the translation). The qform is rebuilt from quatern_b/c/d, qoffset, pixdim and qfac as the
+ *  NIfTI-1 standard says; the sform is srow_x/y/z. A code of 0 means the transform is not set. */
+typedef struct {
+  int16_t qform_code;
+  int16_t sform_code;
+  double qform[12];
+  double sform[12];
+} citk_nifti_transforms;
+
+/** Reads both transforms of a NIfTI-1 file (`.nii`, `.nii.gz`, `.hdr`); CITK_ERR_UNSUPPORTED_FORMAT for anything else. */
+citk_status citk_nifti_read_transforms(const char *path, citk_nifti_transforms *out, char *message, size_t message_capacity);
+
 /** What ITK and its libraries (MetaIO, nifticlib, NrrdIO) printed during this thread's last CITK call, as one line
  *  cut to `capacity`; they never print to the terminal. Returns the full length (0: they printed nothing). */
 size_t citk_diagnostics(char *out, size_t capacity);

@@ -24,6 +24,8 @@ public struct BatchJob: Sendable, Codable {
   public var streamsInput = false
   /// Why the file cannot be planned (unreadable header, refused grid), if so.
   public var planError: String?
+  /// What deserves a look but does not stop the file (a NIfTI qform and sform that disagree).
+  public var warning: String?
   /// Where the grid comes from: "spacing", or "grid of imagesTr/case_0000.nii.gz" for a case's other files.
   public var gridSource: String
 }

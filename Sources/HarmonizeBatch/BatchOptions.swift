@@ -67,6 +67,7 @@ public struct BatchOptions: Sendable {
     if let maxVoxels { parts.append("max-voxels=\(maxVoxels)") }
     if let orientation { parts.append("orient=\(orientation)") }
     if !kind.isLabel && defaultValue != 0 { parts.append("default=\(defaultValue)") }
+    if ImageFile.niftiTransform != .itk { parts.append("nifti-transform=\(ImageFile.niftiTransform.rawValue)") }
     return parts.joined(separator: " ")
   }
 }

@@ -95,6 +95,7 @@ public enum BatchPlanner {
                          gridSource: shared.map { "grid of \($0.source)" } ?? "spacing")
       do {
         let header = try ImageFile.readHeader(at: full)
+        job.warning = ImageFile.transformWarning(for: full, header: header)
         // A detached header (.mhd, .nhdr) names its data files; one that points out of the dataset (../../etc/passwd, an
         // absolute path) is refused. The image file itself may be a link to anywhere (linked raw data is common).
         if let outside = try ImageFile.dataFiles(of: full).first(where: { $0 != full && !FileIdentity.isInside($0, root: inputFolder) }) {

@@ -34,6 +34,8 @@ public enum BatchRunner {
       summary.failures += plan.problems
     }
     for job in jobs { if case .label(let rule) = job.kind { summary.labelRules[job.input] = rule } }
+    let fileWarnings = jobs.compactMap { job in job.warning.map { "\(job.input): \($0)" } }
+    if !fileWarnings.isEmpty { summary.warnings = (summary.warnings ?? []) + fileWarnings }
     summary.ranAlone = jobs.filter { $0.estimatedMemory > options.memoryLimit }.map(\.input)
     if dryRun { return (summary, units) }
 
@@ -45,7 +47,7 @@ public enum BatchRunner {
     defer { lock.release() }
     let manifest = options.force ? (entries: [String: Manifest.Entry](), badLines: [String]()) : Manifest.readReporting(folder: output)
     if !manifest.badLines.isEmpty {
-      summary.warnings = ["\(manifest.badLines.count) manifest line(s) could not be read and were skipped (\(manifest.badLines.prefix(5).joined(separator: ", ")))"]
+      summary.warnings = (summary.warnings ?? []) + ["\(manifest.badLines.count) manifest line(s) could not be read and were skipped (\(manifest.badLines.prefix(5).joined(separator: ", ")))"]
     }
     // A case is the unit: when any of its files changed or is not done, all of them are redone, so that an image
     // and its label never end on different grids.

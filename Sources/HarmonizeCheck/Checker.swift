@@ -104,6 +104,7 @@ struct CaseContext {
     readHeaders()
     guard primary != nil else { return }
     checkChannelGeometry()
+    checkNiftiTransforms()
     checkDimensionAndComponents()
     checkPixelTypes()
     checkOrientation()

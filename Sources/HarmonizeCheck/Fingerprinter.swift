@@ -11,6 +11,8 @@ public enum Fingerprinter {
   public struct Result: Sendable {
     public var fingerprint: DatasetFingerprint
     public var problems: [String]
+    /// Files that were read but deserve a look (a NIfTI qform and sform that disagree).
+    public var warnings: [String] = []
   }
 
   /// Fingerprints an nnU-Net raw dataset folder (`dataset.json`, `imagesTr/`, optional `labelsTr/`) or a folder
@@ -30,11 +32,16 @@ public enum Fingerprinter {
     var whole = Array(repeating: [Double](), count: channelCount)
     var labelValues = Set<Int>()
     var labelsRead = false
+    var warnings: [String] = []
     for files in layout.cases {
       var headers: [Int: ImageHeader] = [:]
       var failed = false
       for (channel, path) in files.channels.sorted(by: { $0.key < $1.key }) {
-        do { headers[channel] = try ImageFile.readHeader(at: path) } catch {
+        do {
+          let header = try ImageFile.readHeader(at: path)
+          headers[channel] = header
+          if let warning = ImageFile.transformWarning(for: path, header: header) { warnings.append("\(path): \(warning)") }
+        } catch {
           problems.append("\(error)")
           failed = true
         }
@@ -101,7 +108,7 @@ public enum Fingerprinter {
                                             image: IntensityStatistics(sample: whole[c]))
       },
       labelValues: labelsRead ? labelValues.sorted() : nil, cases: records)
-    return Result(fingerprint: fingerprint, problems: problems)
+    return Result(fingerprint: fingerprint, problems: problems, warnings: warnings)
   }
 }
 

@@ -14,10 +14,15 @@ public enum ImageFile {
   ///   (spacing not finite and > 0, non-finite origin, singular direction).
   public static func readHeader(at path: String) throws(ImageFileError) -> ImageHeader {
     _ = try dataFiles(of: path)
-    let (header, rawBytes) = try CITKBridge.readHeader(path: path).mapError { ImageFileError(path: path, reason: $0) }.get()
+    var (header, rawBytes) = try CITKBridge.readHeader(path: path).mapError { ImageFileError(path: path, reason: $0) }.get()
     let claim = "\(header.geometry.size.map(String.init).joined(separator: " × ")) voxels of \(header.components) × \(header.pixelType)"
     guard rawBytes != 0, let bytes = header.pixelByteCount, UInt64(bytes) == rawBytes else {
       throw ImageFileError(path: path, reason: .tooLarge("header claims \(claim), which overflows 64-bit byte counts"))
+    }
+    if niftiTransform != .itk, header.format == "NIfTI", let transforms = niftiTransforms(of: path) {
+      do throws(ImageFileError.Reason) { header.geometry = try transforms.geometry(niftiTransform, like: header.geometry) } catch {
+        throw ImageFileError(path: path, reason: error)
+      }
     }
     let problems = header.geometry.problems
     if !problems.isEmpty {
@@ -28,6 +33,21 @@ public enum ImageFile {
         "header claims \(claim) (\(formatBytes(bytes))) but \(limit.file) holds only \(formatBytes(limit.onDisk)): corrupt header or truncated file"))
     }
     return header
+  }
+
+  /// Which NIfTI-1 transform places the voxels of every NIfTI file this process reads: ITK's choice by default (as
+  /// SimpleITK reads it), or the sform or qform as the user asks (`--nifti-transform`). A process-wide reading policy,
+  /// set once at start-up by the command line.
+  nonisolated(unsafe) public static var niftiTransform: NiftiTransform = .itk
+
+  /// A NIfTI-1 file's qform and sform as stored; nil for other files.
+  public static func niftiTransforms(of path: String) -> NiftiTransforms? { CITKBridge.niftiTransforms(path: path) }
+
+  /// One line when a NIfTI-1 file's qform and sform disagree (`NiftiTransforms.warning`); nil otherwise.
+  public static func transformWarning(for path: String, header: ImageHeader) -> String? {
+    guard header.format == "NIfTI", let transforms = niftiTransforms(of: path) else { return nil }
+    let itkGeometry = niftiTransform == .itk ? header.geometry : ((try? CITKBridge.readHeader(path: path).get().0.geometry) ?? header.geometry)
+    return transforms.warning(itkGeometry: itkGeometry, reading: niftiTransform)
   }
 
   /// The files that hold `path`'s pixels: the file itself, or the data files a detached MetaImage or NRRD header

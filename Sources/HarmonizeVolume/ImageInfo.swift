@@ -29,6 +29,8 @@ public struct ImageInfo: Codable, Equatable, Sendable {
   public var components: Int
   /// Bytes the pixels take in memory.
   public var bytes: Int
+  /// What deserves a look: a NIfTI qform and sform that disagree (`ImageFile.transformWarning`).
+  public var warnings: [String]?
 
   public init(path: String, header: ImageHeader) {
     self.path = path
@@ -73,6 +75,7 @@ public struct ImageInfo: Codable, Equatable, Sendable {
     lines.append("  orientation  \(orientation) (RAS+ axis codes, as nibabel prints them)")
     lines.append("  pixel type   \(pixelType), \(components) component\(components == 1 ? "" : "s")")
     lines.append("  memory       \(formatBytes(bytes)) (\(bytes) bytes)")
+    for warning in warnings ?? [] { lines.append("  warning      \(warning)") }
     return lines.joined(separator: "\n")
   }
 

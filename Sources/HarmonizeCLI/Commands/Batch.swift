@@ -20,6 +20,7 @@ extension HarmonizeCommand {
         """
     )
 
+    @OptionGroup var transform: NiftiTransformOption
     @Argument(help: "Input folder.") var input: String
     @Argument(help: "Output folder (created; must not be inside the input).") var output: String
     @Option(parsing: .unconditional, help: "Target spacing in mm: S or SX,SY,SZ.") var spacing: SpacingArgument?
@@ -67,6 +68,7 @@ extension HarmonizeCommand {
     }
 
     func run() throws {
+      transform.apply()
       if mergeManifests {
         do {
           let count = try Manifest.merge(folder: output)

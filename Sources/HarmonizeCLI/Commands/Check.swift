@@ -19,6 +19,7 @@ extension HarmonizeCommand {
         """
     )
 
+    @OptionGroup var transform: NiftiTransformOption
     @Argument(help: "Prediction input files or folders.")
     var inputs: [String]
 
@@ -52,6 +53,7 @@ extension HarmonizeCommand {
     }
 
     func run() throws {
+      transform.apply()
       let tool = "harmonize \(HarmonizeCommand.configuration.version)"
       let options = CheckOptions(configuration: config, memory: memory?.bytes ?? Double(ProcessInfo.processInfo.physicalMemory),
                                  gpuMemory: gpuMemory?.bytes, readPixels: !headersOnly, folds: folds, labelsFolder: labels)

@@ -17,6 +17,7 @@ extension HarmonizeCommand {
         """
     )
 
+    @OptionGroup var transform: NiftiTransformOption
     @Argument(help: "nnU-Net raw dataset folder (dataset.json, imagesTr/, labelsTr/) or a folder of images.")
     var training: String
 
@@ -27,6 +28,7 @@ extension HarmonizeCommand {
     var headersOnly = false
 
     func run() throws {
+      transform.apply()
       let result: Fingerprinter.Result
       do {
         result = try Fingerprinter.fingerprint(folder: training, readPixels: !headersOnly, tool: "harmonize \(HarmonizeCommand.configuration.version)")
@@ -35,6 +37,7 @@ extension HarmonizeCommand {
         throw ExitStatus.usage.exitCode
       }
       for problem in result.problems { printError("warning: skipped \(problem)") }
+      for warning in result.warnings { printError("warning: \(warning)") }
       let data = result.fingerprint.jsonData()
       if let output {
         do { try AtomicFile.write(data, to: output) } catch {

@@ -13,6 +13,7 @@ extension HarmonizeCommand {
         """
     )
 
+    @OptionGroup var transform: NiftiTransformOption
     @Argument(help: "Image files (.nii, .nii.gz, .nrrd, .nhdr, .mha, .mhd, ...).")
     var files: [String]
 
@@ -24,11 +25,15 @@ extension HarmonizeCommand {
     }
 
     func run() throws {
+      transform.apply()
       var infos: [ImageInfo] = []
       var failed = false
       for file in files {
         do {
-          infos.append(ImageInfo(path: file, header: try ImageFile.readHeader(at: file)))
+          let header = try ImageFile.readHeader(at: file)
+          var info = ImageInfo(path: file, header: header)
+          if let warning = ImageFile.transformWarning(for: file, header: header) { info.warnings = [warning] }
+          infos.append(info)
         } catch {
           printError("error: \(error)")
           failed = true

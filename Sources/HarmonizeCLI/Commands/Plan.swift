@@ -16,6 +16,7 @@ extension HarmonizeCommand {
         """
     )
 
+    @OptionGroup var transform: NiftiTransformOption
     @Argument(help: "nnU-Net raw dataset folder or folder of images.") var dataset: String
     @Option(help: "Candidate isotropic spacings in mm, comma separated.") var candidates: SpacingList = SpacingList(values: [0.25, 0.33, 0.5])
     @Option(help: "Largest output size per axis: N or NX,NY,NZ.") var maxSize: SizeCapArgument?
@@ -23,6 +24,7 @@ extension HarmonizeCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
+      transform.apply()
       let fingerprint: DatasetFingerprint
       do {
         let result = try Fingerprinter.fingerprint(folder: dataset, readPixels: false, tool: "harmonize")

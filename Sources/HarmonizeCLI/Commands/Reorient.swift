@@ -16,6 +16,7 @@ extension HarmonizeCommand {
         """
     )
 
+    @OptionGroup var transform: NiftiTransformOption
     @Argument(help: "Image to reorient.") var input: String
     @Argument(help: "Output file; its ending picks the format.") var output: String
     @Option(help: "Target orientation, RAS+ letters (e.g. RAS, LPS).") var to: String?
@@ -29,6 +30,7 @@ extension HarmonizeCommand {
     }
 
     func run() throws {
+      transform.apply()
       let training = try like.flatMap { TrainingOrientation.isFingerprint($0) ? try TrainingOrientation.code(fromFingerprint: $0) : nil }
       try runFileCommand(input: input, output: output) {
         let code = try to ?? training ?? ImageFile.readHeader(at: like!).axisCodes

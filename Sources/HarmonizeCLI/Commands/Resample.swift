@@ -17,6 +17,7 @@ extension HarmonizeCommand {
         """
     )
 
+    @OptionGroup var transform: NiftiTransformOption
     @Argument(help: "Image to resample.") var input: String
     @Argument(help: "Output file; its ending picks the format (.nii.gz, .nii, .nrrd, .mha, ...).") var output: String
     // Values that start with "-" (negative spacing, to be refused with a clear message, or a default of -1024) are
@@ -67,6 +68,7 @@ extension HarmonizeCommand {
     }
 
     func run() throws {
+      transform.apply()
       let orientation = try orient == TrainingOrientation.keyword ? TrainingOrientation.code(fromFingerprint: fingerprint!) : orient
       try runFileCommand(input: input, output: output) {
         let target: ResampleRequest.Target
@@ -80,6 +82,7 @@ extension HarmonizeCommand {
           writeOptions: WriteOptions(compressionLevel: compression?.level(for: output), threads: threads),
           sidecarTool: noSidecar ? nil : "harmonize \(HarmonizeCommand.configuration.version)")
         for warning in report.plan.warnings { printError("warning: \(input): \(warning)") }
+        if let warning = ImageFile.transformWarning(for: input, header: report.source) { printError("warning: \(input): \(warning)") }
         if verbose { for note in report.notes { printError("\(input): \(note)") } }
         let g = report.plan.geometry
         print("\(output): \(g.size.map(String.init).joined(separator: " x ")) at \(g.spacing.map(formatNumber).joined(separator: " x ")) mm, "

@@ -17,6 +17,7 @@ extension HarmonizeCommand {
         """
     )
 
+    @OptionGroup var transform: NiftiTransformOption
     @Argument(help: "Predicted segmentation file or folder.") var prediction: String
     @Argument(help: "Output file, or folder for a prediction folder.") var output: String
     @Option(help: "Sidecar file (or folder of sidecars) written by harmonize resample.") var sidecar: String?
@@ -34,6 +35,7 @@ extension HarmonizeCommand {
     }
 
     func run() throws {
+      transform.apply()
       let source: OriginalGrid.Source = sidecar.map { .sidecar($0) } ?? manifest.map { .manifest($0) } ?? .original(original!)
       var isFolder: ObjCBool = false
       guard FileManager.default.fileExists(atPath: prediction, isDirectory: &isFolder) else {

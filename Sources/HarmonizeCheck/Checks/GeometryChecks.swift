@@ -26,6 +26,18 @@ extension CaseContext {
     }
   }
 
+  /// A NIfTI file whose qform and sform disagree is placed differently by ITK-based tools (SimpleITK, nnU-Net's
+  /// SimpleITKIO, harmonize) and by nibabel or FSL: the label and image may have been made with the other one.
+  mutating func checkNiftiTransforms() {
+    for channel in files.channelIndices {
+      guard let path = files.channels[channel], let header = headers[channel],
+            let warning = ImageFile.transformWarning(for: path, header: header) else { continue }
+      add(Finding(.warning, "nifti-transform", "\(PathText.name(path)): \(warning)",
+                  measured: "qform and sform differ", expected: "one placement",
+                  fix: "harmonize resample \(quote(path)) OUT --like \(quote(path)) --nifti-transform sform (or qform): writes both transforms as one"))
+    }
+  }
+
   /// 2D against 3D, and multi-component (vector, RGB) files against scalar training images.
   mutating func checkDimensionAndComponents() {
     guard let first = primary else { return }

@@ -37,6 +37,18 @@ enum CITKBridge {
     return outcome.map { Array(bytes.prefix(size)) }
   }
 
+  /// The qform and sform of a NIfTI-1 file; nil for other files.
+  static func niftiTransforms(path: String) -> NiftiTransforms? {
+    var raw = citk_nifti_transforms()
+    guard case .success = call({ message, capacity in citk_nifti_read_transforms(path, &raw, message, capacity) }) else { return nil }
+    func rows(_ tuple: (Double, Double, Double, Double, Double, Double, Double, Double, Double, Double, Double, Double)) -> [[Double]] {
+      let flat = withUnsafeBytes(of: tuple) { Array($0.bindMemory(to: Double.self)) }
+      return [Array(flat[0..<4]), Array(flat[4..<8]), Array(flat[8..<12])]
+    }
+    return NiftiTransforms(qformCode: Int(raw.qform_code), sformCode: Int(raw.sform_code),
+                           qform: raw.qform_code > 0 ? rows(raw.qform) : nil, sform: raw.sform_code > 0 ? rows(raw.sform) : nil)
+  }
+
   /// Whether some registered writer handles a file with this name.
   static func canWrite(path: String) -> Bool { citk_can_write(path) != 0 }
 

@@ -1,0 +1,83 @@
+import Foundation
+import HarmonizeVolume
+import Testing
+import _HarmonizeTestSupport
+
+/// Real scans shipped inside PyPI packages (nilearn's MNI152 2009a templates, dipy's MR test data), and variants
+/// made from them with nibabel and SimpleITK: big-endian, scaled uint8, oblique, qform different from sform, a
+/// .hdr/.img pair, NRRD, MetaImage, a label map, 4D. The wheels are downloaded by the test command into
+/// `.cache/realscans` (never committed).
+///
+/// For every file SimpleITK reads: our header equals SimpleITK's, `info` equals nibabel's for NIfTI, `resample`
+/// succeeds, and a symbolic link to the file gives a byte-identical output. A file SimpleITK refuses is refused by
+/// us with one line naming it.
+@Suite("Real scans from PyPI packages")
+struct RealScanConformanceTests {
+  static let cache = TestEnvironment.packageRoot + "/.cache/realscans"
+
+  private func facts(_ folder: TemporaryFolder) throws -> [FileFacts] {
+    let script = TestEnvironment.packageRoot + "/Tests/ConformanceTests/python/realscans.py"
+    let result = try run(TestEnvironment.python, [script, Self.cache, folder.path])
+    guard result.status == 0 else { throw TestEnvironmentError("realscans.py failed: \(result.stderr.suffix(2000))") }
+    return try JSONDecoder().decode([FileFacts].self, from: Data(result.stdout.utf8))
+  }
+
+  @Test func everyRealScanReadsAsSimpleITKAndNibabelReadIt() throws {
+    let folder = TemporaryFolder("realscans")
+    let files = try facts(folder)
+    #expect(files.count >= 13, "\(files.map(\.file))")
+    var read = 0
+    var disagreeing: [String] = []
+    for facts in files {
+      let name = PathText.name(facts.file)
+      guard let sitk = facts.sitk else {
+        do {
+          _ = try ImageFile.readHeader(at: facts.file)
+          Issue.record("\(name): SimpleITK refuses it (\(facts.sitk_error ?? "")) and we read it")
+        } catch {
+          #expect(error.path == facts.file && !error.description.contains("\n"), "\(error)")
+        }
+        continue
+      }
+      read += 1
+      let header = try ImageFile.readHeader(at: facts.file)
+      expectAgreement(header, sitk, name, tolerance: 1e-4)
+      guard let nibabel = facts.nibabel else { continue }
+      if let warning = ImageFile.transformWarning(for: facts.file, header: header) {
+        // qform and sform disagree: we read ITK's choice (as SimpleITK, above), say so, and read nibabel's with
+        // --nifti-transform sform.
+        disagreeing.append(name)
+        #expect(warning.contains("ITK and SimpleITK use the qform, nibabel and FSL the sform"), "\(name): \(warning)")
+        let result = try run(TestEnvironment.harmonizeBinary, ["info", "--json", "--nifti-transform", "sform", facts.file])
+        #expect(result.status == 0, "\(result.stderr)")
+        let info = try #require(try JSONDecoder().decode([ImageInfo].self, from: Data(result.stdout.utf8)).first)
+        expectAgreement(info, nibabel, name + " read with --nifti-transform sform")
+      } else {
+        expectAgreement(ImageInfo(path: facts.file, header: header), nibabel, name)
+      }
+    }
+    #expect(read >= 12)
+    #expect(disagreeing == ["t1_qform_ne_sform.nii.gz"])
+  }
+
+  @Test func everyRealScanResamplesAndALinkToItGivesTheSameBytes() throws {
+    let folder = TemporaryFolder("realscans-resample")
+    let files = try facts(folder).filter { $0.sitk != nil }
+    let links = TemporaryFolder("realscans-links")
+    for facts in files {
+      let name = PathText.name(facts.file)
+      let direct = folder.file("out-" + name + ".nii.gz")
+      let result = try run(TestEnvironment.harmonizeBinary, ["resample", facts.file, direct, "--spacing", "2.5", "--no-sidecar"])
+      #expect(result.status == 0, "\(name): \(result.stderr)")
+      // The link sits in another folder: a detached header's data file is found next to the target, as ITK does.
+      #expect(symlink(facts.file, links.file(name)) == 0)
+      if name.hasSuffix(".hdr") { #expect(symlink(facts.file.replacingOccurrences(of: ".hdr", with: ".img"), links.file(name.replacingOccurrences(of: ".hdr", with: ".img"))) == 0) }
+      let linked = links.file("out-" + name + ".nii.gz")
+      let viaLink = try run(TestEnvironment.harmonizeBinary, ["resample", links.file(name), linked, "--spacing", "2.5", "--no-sidecar"])
+      #expect(viaLink.status == 0, "\(name) through a link: \(viaLink.stderr)")
+      if result.status == 0 && viaLink.status == 0 {
+        #expect(try Data(contentsOf: URL(fileURLWithPath: direct)) == Data(contentsOf: URL(fileURLWithPath: linked)), "\(name): link output differs")
+      }
+    }
+  }
+}
