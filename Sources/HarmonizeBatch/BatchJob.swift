@@ -24,6 +24,9 @@ public struct BatchJob: Sendable, Codable {
   public var streamsInput = false
   /// Why the file cannot be planned (unreadable header, refused grid), if so.
   public var planError: String?
+  /// For a segmentation on its case's grid: the case's channel-0 image (relative path), whose field of view the
+  /// label's foreground must lie in.
+  public var pairedImage: String?
   /// What deserves a look but does not stop the file (a NIfTI qform and sform that disagree).
   public var warning: String?
   /// Where the grid comes from: "spacing", or "grid of imagesTr/case_0000.nii.gz" for a case's other files.

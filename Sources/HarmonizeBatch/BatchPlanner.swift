@@ -108,6 +108,7 @@ public enum BatchPlanner {
         let resampleRequest = request(options, kind: kind, target: target)
         let plan = try FileResampler.plan(header, request: resampleRequest, orientation: options.orientation)
         job.outputGeometry = plan.geometry
+        if kind.isLabel, let shared { job.pairedImage = shared.source }
         if shared == nil { shared = (plan.geometry, path) }
         // A streamed input holds a window of planes and a streamed output one slab (FileResampler follows this layout).
         let layout = FileResampler.layout(

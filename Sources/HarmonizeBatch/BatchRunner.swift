@@ -145,6 +145,17 @@ public enum BatchRunner {
           }
         })
       entry.status = "done"
+      if job.kind.isLabel, let paired = job.pairedImage {
+        // The pair and the resample are checked before the file counts as done; a bad one is removed, not kept.
+        let image = try ImageFile.readHeader(at: PathText.join(input, paired)).geometry
+        let check = try LabelPairCheck.run(label: source, output: destination, imageGeometry: image)
+        entry.labelVolumes = check.volumes.mapValues { [$0.before, $0.after] }
+        if let problem = check.problem {
+          try? FileManager.default.removeItem(atPath: destination)
+          entry.status = "failed"
+          entry.error = "\(problem) (image \(paired))"
+        }
+      }
       entry.sourceGeometry = report.source.geometry
       entry.sourcePixelType = report.source.pixelType
       entry.outputGeometry = report.plan.geometry

@@ -26,6 +26,8 @@ public struct Manifest: Sendable {
     public var sourceGeometry: Geometry?
     public var sourcePixelType: PixelType?
     public var outputGeometry: Geometry?
+    /// For a segmentation: each label value's volume in mL, [before, after] the resample.
+    public var labelVolumes: [String: [Double]]?
   }
 
   public static let mainName = "harmonize-manifest.jsonl"

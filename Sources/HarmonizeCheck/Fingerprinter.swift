@@ -59,9 +59,23 @@ public enum Fingerprinter {
         id: files.id, size: Array(g.size.prefix(spatial)), spacing: Array(g.spacing.prefix(spatial)),
         axisCodes: first.axisCodes, pixelTypes: files.channelIndices.map { headers[$0]!.pixelType.rawValue },
         sizeAfterCrop: nil)
+      // A label on another grid than its image (one slice short, another scan): nnU-Net's verify_dataset_integrity
+      // raises on it, and its foreground would be counted in the wrong place.
+      var labelMatches = true
+      if let label = files.label {
+        do {
+          if let difference = try ImageFile.readHeader(at: label).geometry.difference(from: g) {
+            problems.append("\(label): the label's grid differs from its image's (\(difference)): a mis-paired or cut label; its case's foreground statistics are left out")
+            labelMatches = false
+          }
+        } catch {
+          problems.append("\(error)")
+          labelMatches = false
+        }
+      }
       if readPixels {
         var mask: [UInt8]?
-        if let label = files.label {
+        if let label = files.label, labelMatches {
           do {
             let summary = VoxelScan.labels(try ImageFile.read(at: label))
             labelValues.formUnion(summary.values)

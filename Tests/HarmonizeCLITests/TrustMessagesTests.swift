@@ -127,3 +127,18 @@ extension TrustMessagesTests {
     #expect(try ImageFile.read(at: folder.file("default" + ending)).byteCount == ImageFile.read(at: folder.file("plain" + ending)).byteCount)
   }
 }
+
+extension TrustMessagesTests {
+  /// A training label one slice short of its image was silently dropped from the statistics, exit 0.
+  @Test func fingerprintFlagsALabelOffItsImagesGrid() throws {
+    let training = TemporaryFolder("trust-fp-pair")
+    try DatasetFixture.write(at: training.path, cases: 2)
+    try ImageFile.write(DatasetFixture.label(size: [24, 20, 9], spacing: [0.84, 0.84, 2.5]), to: training.file("labelsTr/case_002.nii.gz"))
+    for arguments in [[String](), ["--headers-only"]] {
+      let result = try run(TestEnvironment.harmonizeBinary, ["fingerprint", training.path, "-o", training.file("fp.json")] + arguments)
+      #expect(result.status == 1, "\(arguments): \(result.stderr)")
+      #expect(result.stderr.contains("case_002.nii.gz: the label's grid differs from its image's (size (24, 20, 9), expected (24, 20, 10))"),
+              "\(result.stderr)")
+    }
+  }
+}

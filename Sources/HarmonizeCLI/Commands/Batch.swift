@@ -20,7 +20,6 @@ extension HarmonizeCommand {
         """
     )
 
-    @OptionGroup var transform: NiftiTransformOption
     @Argument(help: "Input folder.") var input: String
     @Argument(help: "Output folder (created; must not be inside the input).") var output: String
     @Option(parsing: .unconditional, help: "Target spacing in mm: S or SX,SY,SZ.") var spacing: SpacingArgument?
@@ -42,6 +41,8 @@ extension HarmonizeCommand {
     @Flag(help: "Print a JSON summary on standard output.") var json = false
     @Flag(help: "Redo files the manifest lists as done.") var force = false
     @Flag(help: "Fold the shard manifests in OUTPUT_DIR into one and exit.") var mergeManifests = false
+
+    @OptionGroup(title: "Reading") var transform: NiftiTransformOption
 
     func validate() throws {
       if mergeManifests { return }

@@ -19,7 +19,6 @@ extension HarmonizeCommand {
         """
     )
 
-    @OptionGroup var transform: NiftiTransformOption
     @Argument(help: "Prediction input files or folders.")
     var inputs: [String]
 
@@ -46,6 +45,8 @@ extension HarmonizeCommand {
 
     @Flag(help: "Print the report as JSON.")
     var json = false
+
+    @OptionGroup(title: "Reading") var transform: NiftiTransformOption
 
     func validate() throws {
       if inputs.isEmpty { throw ValidationError("Give at least one input file or folder.") }

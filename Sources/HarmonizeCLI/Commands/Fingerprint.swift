@@ -17,7 +17,6 @@ extension HarmonizeCommand {
         """
     )
 
-    @OptionGroup var transform: NiftiTransformOption
     @Argument(help: "nnU-Net raw dataset folder (dataset.json, imagesTr/, labelsTr/) or a folder of images.")
     var training: String
 
@@ -26,6 +25,8 @@ extension HarmonizeCommand {
 
     @Flag(help: "Read headers only: no intensity statistics, label values or crop sizes.")
     var headersOnly = false
+
+    @OptionGroup(title: "Reading") var transform: NiftiTransformOption
 
     func run() throws {
       transform.apply()

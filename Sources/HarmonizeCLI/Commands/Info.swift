@@ -13,12 +13,13 @@ extension HarmonizeCommand {
         """
     )
 
-    @OptionGroup var transform: NiftiTransformOption
     @Argument(help: "Image files (.nii, .nii.gz, .nrrd, .nhdr, .mha, .mhd, ...).")
     var files: [String]
 
     @Flag(help: "Print a JSON array instead of text blocks.")
     var json = false
+
+    @OptionGroup(title: "Reading") var transform: NiftiTransformOption
 
     func validate() throws {
       if files.isEmpty { throw ValidationError("Give at least one image file.") }

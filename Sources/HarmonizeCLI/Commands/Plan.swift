@@ -16,12 +16,13 @@ extension HarmonizeCommand {
         """
     )
 
-    @OptionGroup var transform: NiftiTransformOption
     @Argument(help: "nnU-Net raw dataset folder or folder of images.") var dataset: String
     @Option(help: "Candidate isotropic spacings in mm, comma separated.") var candidates: SpacingList = SpacingList(values: [0.25, 0.33, 0.5])
     @Option(help: "Largest output size per axis: N or NX,NY,NZ.") var maxSize: SizeCapArgument?
     @Option(help: "RAM for prediction with a unit: 32G (default: this machine's RAM).") var memory: ByteCountArgument?
     @Flag(help: "Print JSON.") var json = false
+
+    @OptionGroup(title: "Reading") var transform: NiftiTransformOption
 
     func run() throws {
       transform.apply()

@@ -16,11 +16,12 @@ extension HarmonizeCommand {
         """
     )
 
-    @OptionGroup var transform: NiftiTransformOption
     @Argument(help: "Image to reorient.") var input: String
     @Argument(help: "Output file; its ending picks the format.") var output: String
     @Option(help: "Target orientation, RAS+ letters (e.g. RAS, LPS).") var to: String?
     @Option(help: "Take the orientation of this image, or the dominant one of a fingerprint (.json).") var like: String?
+
+    @OptionGroup(title: "Reading") var transform: NiftiTransformOption
 
     func validate() throws {
       if (to == nil) == (like == nil) { throw ValidationError("Give exactly one of --to and --like.") }

@@ -17,7 +17,6 @@ extension HarmonizeCommand {
         """
     )
 
-    @OptionGroup var transform: NiftiTransformOption
     @Argument(help: "Image to resample.") var input: String
     @Argument(help: "Output file; its ending picks the format (.nii.gz, .nii, .nrrd, .mha, ...).") var output: String
     // Values that start with "-" (negative spacing, to be refused with a clear message, or a default of -1024) are
@@ -42,6 +41,8 @@ extension HarmonizeCommand {
     var verbose = false
     @Flag(help: "Do not write OUTPUT.harmonize.json (the source geometry and parameters, for harmonize restore).")
     var noSidecar = false
+
+    @OptionGroup(title: "Reading") var transform: NiftiTransformOption
 
     func validate() throws {
       if (spacing == nil) == (like == nil) { throw ValidationError("Give exactly one of --spacing and --like.") }

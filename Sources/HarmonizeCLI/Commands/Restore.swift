@@ -17,13 +17,14 @@ extension HarmonizeCommand {
         """
     )
 
-    @OptionGroup var transform: NiftiTransformOption
     @Argument(help: "Predicted segmentation file or folder.") var prediction: String
     @Argument(help: "Output file, or folder for a prediction folder.") var output: String
     @Option(help: "Sidecar file (or folder of sidecars) written by harmonize resample.") var sidecar: String?
     @Option(help: "Batch manifest, or the batch output folder.") var manifest: String?
     @Option(help: "Original image, or folder of original images.") var original: String?
     @Option(help: "label (per-label linear, smooth boundaries) or nearest.") var interpolation: Interpolation = .label
+
+    @OptionGroup(title: "Reading") var transform: NiftiTransformOption
 
     func validate() throws {
       if [sidecar, manifest, original].compactMap({ $0 }).count != 1 {
