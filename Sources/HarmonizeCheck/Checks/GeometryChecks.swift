@@ -124,11 +124,25 @@ extension CaseContext {
 
   /// One shell line that repairs every channel file into a sibling folder `folder` (kept apart so that nnU-Net
   /// does not see the old and the new file as two cases): `mkdir -p DIR && CMD in1 out1 && CMD in2 out2`.
-  func commands(into folder: String, _ command: (String, String) -> String) -> String {
+  func commands(into folder: String, ending: String? = nil, _ command: (String, String) -> String) -> String {
     let parent = PathText.parent(files.paths[0])
     let target = PathText.join(parent, folder)
-    let steps = files.paths.map { command($0, PathText.join(target, PathText.name($0))) }
+    // Only the channels the model takes: an extra channel file is to be moved aside (the channels finding), not fixed.
+    let kept = reference.isNNUNet ? files.channelIndices.filter { $0 < reference.channelNames.count } : files.channelIndices
+    let steps = kept.map { files.channels[$0]! }.map { path in
+      let name = PathText.name(path)
+      return command(path, PathText.join(target, ending.map { replaceEnding(name, with: $0) } ?? name))
+    }
     return (["mkdir -p \(quote(target))"] + steps).joined(separator: " && ")
+  }
+
+  /// The training set's dominant orientation when this case's axes are permuted relative to it and the model's reader
+  /// does not reorient: every fix that resamples must reorient first (`--orient`), or the spacing lands on the wrong axes.
+  var reorientationNeeded: String? {
+    guard let first = primary, let dominant = reference.fingerprint.dominantOrientation,
+          !(reference.plans?.readerReorients ?? false),
+          !reference.fingerprint.axisOrders.contains(axisOrder(first.axisCodes)) else { return nil }
+    return dominant
   }
 }
 

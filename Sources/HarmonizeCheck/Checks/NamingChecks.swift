@@ -21,7 +21,11 @@ extension CaseContext {
       add(Finding(.error, "channels",
                   "\(found.count) channel files but the model takes \(names.count): nnU-Net's preprocessing worker raises IndexError: list index out of range at normalization_schemes[c] (default_preprocessor.py), reported only as \"Background workers died\"",
                   measured: suffixes, expected: expectedText,
-                  fix: "remove or move the extra channel file(s) \(found.filter { !expected.contains($0) }.map { channelFileName($0) }.joined(separator: ", "))"))
+                  fix: {
+                    let extra = found.filter { !expected.contains($0) }.compactMap { files.channels[$0] }
+                    let aside = PathText.join(PathText.parent(files.paths[0]), "extra-channels")
+                    return "mkdir -p \(quote(aside)) && mv \(extra.map(quote).joined(separator: " ")) \(quote(aside))/"
+                  }()))
     } else if found.count < expected.count {
       add(Finding(.error, "channels",
                   "\(found.count) channel file(s) but the model takes \(names.count): the first convolution fails with \"expected input … to have \(names.count) channels, but got \(found.count) channels instead\"",
@@ -37,7 +41,7 @@ extension CaseContext {
       add(Finding(.error, "file-ending",
                   "nnU-Net only looks for *\(ending) files and would silently skip \(wrong.count == files.paths.count ? "this case" : "these channel files")",
                   measured: files.endings.sorted().joined(separator: ", "), expected: ending,
-                  fix: wrong.map { "harmonize reorient \(quote($0)) \(quote(replaceEnding($0, with: ending))) --like \(quote($0)) && rm \(quote($0))" }.joined(separator: " && ")))
+                  fix: commands(into: "converted", ending: ending) { "harmonize reorient \(quote($0)) \(quote($1)) --like \(quote($0))" }))
     }
   }
 

@@ -65,8 +65,9 @@ extension CaseContext {
     add(Finding(.warning, "spacing", "spacing \(reasons.joined(separator: "; ")): \(consequence)",
                 measured: "\(formatList(spacing)) mm (ITK order i, j, k)",
                 expected: "training (\(range)) mm, target \(formatList(target.map(rounded))) mm",
-                fix: commands(into: "resampled") { "harmonize resample \(quote($0)) \(quote($1)) --spacing \(targetText)" }
-                  + " (then map the prediction back onto the original grid)"))
+                fix: commands(into: "resampled") {
+                  "harmonize resample \(quote($0)) \(quote($1)) --spacing \(targetText)" + (reorientationNeeded.map { " --orient \($0)" } ?? "")
+                } + " (then map the prediction back onto the original grid)"))
   }
 
   /// The case's own memory against the budget: an error when even nnU-Net's sequential mode does not fit.
