@@ -1,7 +1,8 @@
 import Foundation
 import HarmonizeVolume
 
-/// Progress on standard error: a redrawn bar on a terminal; plain lines every `interval` seconds otherwise.
+/// Progress on standard error: a redrawn bar on a terminal; off a terminal (a log, a Slurm job), a plain line
+/// `progress: 3/10 files, 12 MiB/s, elapsed 0:00:04, ETA 0:00:09` every `interval` seconds and at the end.
 final class Progress: @unchecked Sendable {
   private let total: Int
   private let totalBytes: Int
@@ -31,21 +32,31 @@ final class Progress: @unchecked Sendable {
     guard enabled else { return }
     let now = Date()
     if terminal {
-      emit("\r" + line(now) + "   ", newline: done == total)
+      let width = 24
+      let filled = total == 0 ? width : width * done / total
+      let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
+      emit("\r[\(bar)] " + line(now) + "   ", newline: done == total)
     } else if now.timeIntervalSince(lastLine) >= interval || done == total {
       lastLine = now
-      emit(line(now), newline: true)
+      emit("progress: " + line(now), newline: true)
     }
   }
 
-  private func line(_ now: Date) -> String {
+  /// "3/10 files, 12 MiB/s, elapsed 0:00:04, ETA 0:00:09".
+  func line(_ now: Date) -> String {
     let elapsed = max(0.001, now.timeIntervalSince(start))
     let rate = Double(bytes) / elapsed
-    let remaining = rate > 0 ? Double(totalBytes - bytes) / rate : 0
-    let width = 24
-    let filled = total == 0 ? width : width * done / total
-    let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
-    return "[\(bar)] \(done)/\(total) files, \(formatBytes(Int(rate)))/s, elapsed \(clock(elapsed)), ETA \(clock(remaining))"
+    return "\(done)/\(total) files, \(formatBytes(Int(rate)))/s, elapsed \(clock(elapsed)), ETA \(eta(elapsed: elapsed))"
+  }
+
+  /// Remaining time, from the files and the bytes done so far (the mean of both estimates: a first small file after
+  /// start-up alone would promise hours); "estimating" until two files or a tenth of the bytes are done.
+  private func eta(elapsed: Double) -> String {
+    if done >= total { return clock(0) }
+    guard done >= 2 || (totalBytes > 0 && bytes * 10 >= totalBytes) else { return "estimating" }
+    let byFiles = elapsed / Double(max(done, 1)) * Double(total - done)
+    let byBytes = bytes > 0 ? elapsed / Double(bytes) * Double(max(0, totalBytes - bytes)) : byFiles
+    return clock((byFiles + byBytes) / 2)
   }
 
   private func clock(_ seconds: Double) -> String {

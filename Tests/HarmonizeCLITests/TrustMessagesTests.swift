@@ -142,3 +142,15 @@ extension TrustMessagesTests {
     }
   }
 }
+
+extension TrustMessagesTests {
+  /// Off a terminal (a log, a Slurm job) progress is a plain line, as the README says, not a redrawn bar.
+  @Test func batchProgressOffATerminalIsAPlainLine() throws {
+    let input = TemporaryFolder("trust-progress")
+    try DatasetFixture.write(at: input.path, cases: 1)
+    let result = try run(TestEnvironment.harmonizeBinary, ["batch", input.path, TemporaryFolder("trust-progress-out").path, "--spacing", "1"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stderr.contains("progress: 3/3 files, "), "\(result.stderr)")
+    #expect(!result.stderr.contains("[#") && !result.stderr.contains("\r"), "\(result.stderr)")
+  }
+}
