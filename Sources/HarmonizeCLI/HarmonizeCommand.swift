@@ -29,7 +29,8 @@ struct HarmonizeCommand: ParsableCommand {
       let code = exitCode(for: error)
       let message = fullMessage(for: error)
       if code == .success {
-        if !message.isEmpty { print(message) }
+        let helpRequested = arguments.contains { ["--help", "-h", "help"].contains($0) }
+        if !message.isEmpty { print(message + (helpRequested ? HelpExamples.section(arguments: arguments) : "")) }
         Foundation.exit(0)
       }
       if !message.isEmpty { printError(message) }

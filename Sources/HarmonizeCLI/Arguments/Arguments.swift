@@ -87,3 +87,21 @@ struct ByteCountArgument: ExpressibleByArgument {
   }
   static var defaultCompletionKind: CompletionKind { .default }
 }
+
+/// The interpolations a segmentation may take: `nearest` or `label` (help lists only these).
+enum LabelInterpolationArgument: String, CaseIterable, ExpressibleByArgument {
+  case nearest, label
+  var interpolation: Interpolation { self == .nearest ? .nearest : .label }
+}
+
+/// The interpolations an image takes in a batch: `linear`, `bspline` or `nearest` (label is for segmentations).
+enum ImageInterpolationArgument: String, CaseIterable, ExpressibleByArgument {
+  case linear, bspline, nearest
+  var interpolation: Interpolation {
+    switch self {
+    case .linear: .linear
+    case .bspline: .bspline
+    case .nearest: .nearest
+    }
+  }
+}

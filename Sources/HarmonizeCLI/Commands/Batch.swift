@@ -23,19 +23,22 @@ extension HarmonizeCommand {
     @Argument(help: "Input folder.") var input: String
     @Argument(help: "Output folder (created; must not be inside the input).") var output: String
     @Option(parsing: .unconditional, help: "Target spacing in mm: S or SX,SY,SZ.") var spacing: SpacingArgument?
-    @Option(help: "Take the target spacing from a fingerprint's nnU-Net target spacing.") var likeFingerprint: String?
+    @Option(name: [.customLong("fingerprint"), .customLong("like-fingerprint")],
+            help: "A `harmonize fingerprint` file: its nnU-Net target spacing, and its orientation for --orient like-training.")
+    var likeFingerprint: String?
     @Option(help: "Largest output size per axis: N or NX,NY,NZ.") var maxSize: SizeCapArgument?
     @Option(help: "Largest number of output voxels.") var maxVoxels: Int?
-    @Option(help: "Image interpolation: linear, bspline, nearest.") var interpolation: Interpolation = .linear
-    @Option(help: "Segmentation interpolation: nearest or label.") var labelInterpolation: Interpolation = .nearest
+    @Option(help: "Image interpolation.") var interpolation: ImageInterpolationArgument = .linear
+    @Option(help: "Segmentation interpolation.") var labelInterpolation: LabelInterpolationArgument = .nearest
     @Option(help: "Grid placement: center, sitk or nnunet.") var grid: GridPreset = .center
     @Option(help: "Output format: nii.gz, nii, nrrd or mha (default: each input's).") var format: String?
-    @Option(help: "Reorient every file first: RAS+ letters, or like-training (with --like-fingerprint).") var orient: String?
+    @Option(help: "Reorient every file first: RAS+ letters, or like-training (with --fingerprint).") var orient: String?
     @Option(help: "Glob of files that are segmentations (repeatable).") var labels: [String] = []
     @Option(parsing: .unconditional, help: "Value outside an image's field of view (e.g. -1024 for CT).") var defaultValue: Double = 0
     @Option(help: "Compression: fast, default, best, or a level (.nii.gz 1-12; .nrrd/.mha zlib 1-9, uncompressed unless given).") var compression: CompressionArgument?
     @Option(help: "Cases at once (default: cores).") var jobs: Int?
-    @Option(help: "Memory budget with a unit: 512M, 8G (default: 80% of available RAM).") var memoryLimit: ByteCountArgument?
+    @Option(name: [.customLong("memory"), .customLong("memory-limit")],
+            help: "Memory budget with a unit: 512M, 8G (default: 80% of available RAM).") var memoryLimit: ByteCountArgument?
     @Option(help: "This run's share: I/N, or auto (Slurm job array).") var shard: String?
     @Flag(help: "Print the plan without writing anything.") var dryRun = false
     @Flag(help: "Print a JSON summary on standard output.") var json = false
@@ -46,7 +49,7 @@ extension HarmonizeCommand {
 
     func validate() throws {
       if mergeManifests { return }
-      if (spacing == nil) == (likeFingerprint == nil) { throw ValidationError("Give exactly one of --spacing and --like-fingerprint.") }
+      if (spacing == nil) == (likeFingerprint == nil) { throw ValidationError("Give exactly one of --spacing and --fingerprint.") }
       if let spacing, spacing.values.contains(where: { !($0.isFinite && $0 > 0) }) {
         throw ValidationError("spacing must be finite and > 0")
       }
@@ -54,17 +57,11 @@ extension HarmonizeCommand {
       if let format, !BatchOptions.formats.contains("." + format.trimmingCharacters(in: CharacterSet(charactersIn: "."))) {
         throw ValidationError("--format must be one of nii.gz, nii, nrrd, mha.")
       }
-      if interpolation == .label {
-        throw ValidationError("--interpolation label is for segmentations: use --label-interpolation label.")
-      }
-      if ![Interpolation.nearest, .label].contains(labelInterpolation) {
-        throw ValidationError("--label-interpolation must be nearest or label.")
-      }
       if let orient, orient != TrainingOrientation.keyword {
         do { _ = try Reorientation.parse(orient) } catch { throw ValidationError(error.description) }
       }
       if orient == TrainingOrientation.keyword && likeFingerprint == nil {
-        throw ValidationError("--orient like-training needs --like-fingerprint FILE.")
+        throw ValidationError("--orient like-training needs --fingerprint FILE.")
       }
     }
 
@@ -97,8 +94,8 @@ extension HarmonizeCommand {
       var options: BatchOptions
       do {
         options = BatchOptions(
-          spacing: target, grid: grid, maxSize: maxSize?.values, maxVoxels: maxVoxels, interpolation: interpolation,
-          labelInterpolation: labelInterpolation, format: format.map { "." + $0.trimmingCharacters(in: CharacterSet(charactersIn: ".")) },
+          spacing: target, grid: grid, maxSize: maxSize?.values, maxVoxels: maxVoxels, interpolation: interpolation.interpolation,
+          labelInterpolation: labelInterpolation.interpolation, format: format.map { "." + $0.trimmingCharacters(in: CharacterSet(charactersIn: ".")) },
           orientation: orientation, labelGlobs: labels, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
           memoryLimit: Int(memoryLimit?.bytes ?? 0.8 * available), shard: try Shard.parse(shard ?? "0/1"), force: force,
           defaultValue: defaultValue, compressionLevel: compression?.level(for: "x.nii.gz"))

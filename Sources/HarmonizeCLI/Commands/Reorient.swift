@@ -20,11 +20,14 @@ extension HarmonizeCommand {
     @Argument(help: "Output file; its ending picks the format.") var output: String
     @Option(help: "Target orientation, RAS+ letters (e.g. RAS, LPS).") var to: String?
     @Option(help: "Take the orientation of this image, or the dominant one of a fingerprint (.json).") var like: String?
+    @Option(help: "A `harmonize fingerprint` file: take the training set's dominant orientation (same as --like FILE).")
+    var fingerprint: String?
+    @Flag(help: "Print the result as JSON instead of a line.") var json = false
 
     @OptionGroup(title: "Reading") var transform: NiftiTransformOption
 
     func validate() throws {
-      if (to == nil) == (like == nil) { throw ValidationError("Give exactly one of --to and --like.") }
+      if [to, like, fingerprint].compactMap({ $0 }).count != 1 { throw ValidationError("Give exactly one of --to, --like and --fingerprint.") }
       if let to {
         do { _ = try Reorientation.parse(to) } catch { throw ValidationError(error.description) }
       }
@@ -32,14 +35,21 @@ extension HarmonizeCommand {
 
     func run() throws {
       transform.apply()
-      let training = try like.flatMap { TrainingOrientation.isFingerprint($0) ? try TrainingOrientation.code(fromFingerprint: $0) : nil }
+      let training = try (fingerprint ?? like).flatMap {
+        fingerprint != nil || TrainingOrientation.isFingerprint($0) ? try TrainingOrientation.code(fromFingerprint: $0) : nil
+      }
       try runFileCommand(input: input, output: output) {
         let code = try to ?? training ?? ImageFile.readHeader(at: like!).axisCodes
         let volume = try ImageFile.read(at: input)
         let before = Orientation.axisCodes(volume.geometry)
         let result = try Reorientation.reorient(volume, to: code)
         try ImageFile.write(result, to: output)
-        print("\(output): \(before) -> \(Orientation.axisCodes(result.geometry)), size \(result.geometry.size.map(String.init).joined(separator: " x "))")
+        if json {
+          JSONOutput.print(["input": input, "output": output, "from": before, "to": Orientation.axisCodes(result.geometry),
+                            "grid": JSONOutput.geometry(result.geometry)])
+        } else {
+          print("\(output): \(before) -> \(Orientation.axisCodes(result.geometry)), size \(result.geometry.size.map(String.init).joined(separator: " x "))")
+        }
       }
     }
   }

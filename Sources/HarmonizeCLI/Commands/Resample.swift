@@ -39,6 +39,7 @@ extension HarmonizeCommand {
     @Option(help: "Worker threads; default: all cores.") var threads: Int?
     @Flag(help: "Say on stderr how the pixels were held: input read whole or in windows of planes, output written whole or in slabs, and why.")
     var verbose = false
+    @Flag(help: "Print the result as JSON (grid, timings, streaming, warnings) instead of a line.") var json = false
     @Flag(help: "Do not write OUTPUT.harmonize.json (the source geometry and parameters, for harmonize restore).")
     var noSidecar = false
 
@@ -82,10 +83,19 @@ extension HarmonizeCommand {
           input: input, output: output, request: request(target: target), orientation: orientation,
           writeOptions: WriteOptions(compressionLevel: compression?.level(for: output), threads: threads),
           sidecarTool: noSidecar ? nil : "harmonize \(HarmonizeCommand.configuration.version)")
-        for warning in report.plan.warnings { printError("warning: \(input): \(warning)") }
-        if let warning = ImageFile.transformWarning(for: input, header: report.source) { printError("warning: \(input): \(warning)") }
+        let warnings = report.plan.warnings + [ImageFile.transformWarning(for: input, header: report.source)].compactMap { $0 }
+        for warning in warnings { printError("warning: \(input): \(warning)") }
         if verbose { for note in report.notes { printError("\(input): \(note)") } }
         let g = report.plan.geometry
+        if json {
+          JSONOutput.print(["input": input, "output": output, "grid": JSONOutput.geometry(g), "pixelType": report.plan.pixelType.rawValue,
+                            "interpolation": interpolation.rawValue, "source": JSONOutput.geometry(report.source.geometry),
+                            "seconds": ["read": report.seconds.read, "resample": report.seconds.resample, "write": report.seconds.write],
+                            "inputStreamed": report.inputStreamed, "outputStreamed": report.streamed,
+                            "peakMemoryBytes": PeakMemory.residentBytes, "warnings": warnings, "notes": report.notes,
+                            "sidecar": noSidecar ? NSNull() : output + Sidecar.suffix as Any])
+          return
+        }
         print("\(output): \(g.size.map(String.init).joined(separator: " x ")) at \(g.spacing.map(formatNumber).joined(separator: " x ")) mm, "
               + "\(report.plan.pixelType), \(interpolation.rawValue) "
               + "(read \(format(report.seconds.read)) s, resample \(format(report.seconds.resample)) s, write \(format(report.seconds.write)) s, "

@@ -22,16 +22,14 @@ extension HarmonizeCommand {
     @Option(help: "Sidecar file (or folder of sidecars) written by harmonize resample.") var sidecar: String?
     @Option(help: "Batch manifest, or the batch output folder.") var manifest: String?
     @Option(help: "Original image, or folder of original images.") var original: String?
-    @Option(help: "label (per-label linear, smooth boundaries) or nearest.") var interpolation: Interpolation = .label
+    @Flag(help: "Print the result as JSON (one object, or an array for a folder) instead of lines.") var json = false
+    @Option(help: "label (per-label linear, smooth boundaries) or nearest.") var interpolation: LabelInterpolationArgument = .label
 
     @OptionGroup(title: "Reading") var transform: NiftiTransformOption
 
     func validate() throws {
       if [sidecar, manifest, original].compactMap({ $0 }).count != 1 {
         throw ValidationError("Give exactly one of --sidecar, --manifest and --original.")
-      }
-      if interpolation != .label && interpolation != .nearest {
-        throw ValidationError("--interpolation must be label or nearest for segmentations.")
       }
     }
 
@@ -43,10 +41,12 @@ extension HarmonizeCommand {
         printError("error: \(prediction): no such file or folder")
         throw ExitStatus.usage.exitCode
       }
+      var results: [[String: Any]] = []
       guard isFolder.boolValue else {
         try runFileCommand(input: prediction, output: output) {
-          try restore(prediction, to: output, source: source)
+          try restore(prediction, to: output, source: source, into: &results)
         }
+        if json, let result = results.first { JSONOutput.print(result) }
         return
       }
       do { try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true) } catch {
@@ -57,7 +57,7 @@ extension HarmonizeCommand {
       let files = CaseScanner.imageFiles(in: prediction)
       for file in files {
         do {
-          try restore(file, to: PathText.join(output, PathText.name(file)), source: source)
+          try restore(file, to: PathText.join(output, PathText.name(file)), source: source, into: &results)
         } catch let error as ResampleError {
           printError("error: \(file): \(error)")
           failed += 1
@@ -66,15 +66,24 @@ extension HarmonizeCommand {
           failed += 1
         }
       }
-      print("\(output): \(files.count - failed) of \(files.count) predictions restored")
+      if json {
+        JSONOutput.print(results)
+      } else {
+        print("\(output): \(files.count - failed) of \(files.count) predictions restored")
+      }
       if failed > 0 { throw ExitStatus.failure.exitCode }
     }
 
-    private func restore(_ file: String, to destination: String, source: OriginalGrid.Source) throws {
+    private func restore(_ file: String, to destination: String, source: OriginalGrid.Source, into results: inout [[String: Any]]) throws {
       let grids = try OriginalGrid.grids(forPrediction: file, from: source)
       let report = try Restorer.restore(prediction: file, original: grids.original, resampled: grids.resampled, output: destination,
-                                        interpolation: interpolation)
+                                        interpolation: interpolation.interpolation)
       let g = report.geometry
+      if json {
+        results.append(["prediction": file, "output": destination, "grid": JSONOutput.geometry(g),
+                        "predictionLabels": report.predictionLabels, "labels": report.restoredLabels])
+        return
+      }
       print("\(destination): \(g.size.map(String.init).joined(separator: " x ")) at \(g.spacing.map(formatNumber).joined(separator: " x ")) mm, labels \(report.restoredLabels.count <= 20 ? formatList(report.restoredLabels) : formatList(Array(report.restoredLabels.prefix(20))) + " ... (\(report.restoredLabels.count) labels)")")
     }
   }
