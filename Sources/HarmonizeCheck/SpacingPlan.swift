@@ -36,6 +36,8 @@ public struct SpacingPlan: Codable, Sendable {
   public var rows: [Row]
   /// Index of the suggested row: the finest without warnings whose largest case fits; else the coarsest.
   public var suggested: Int
+  /// Why the suggested row is not the finest candidate without warnings that fits the memory, when none is.
+  public var suggestionNote: String?
   public var memory: Double
   public var maxSize: [Int]?
 
@@ -85,10 +87,19 @@ public struct SpacingPlan: Codable, Sendable {
                       fits: needed <= 0.8 * memory, warnings: warnings))
     }
     let order = rows.indices.sorted { rows[$0].spacing < rows[$1].spacing }
-    let suggested = order.first { rows[$0].fits && rows[$0].warnings.isEmpty } ?? order.last ?? 0
+    // The rule: the finest candidate without warnings that fits 80% of the memory; else the coarsest, saying why.
+    let qualifying = order.first { rows[$0].fits && rows[$0].warnings.isEmpty }
+    let suggested = qualifying ?? order.last ?? 0
+    var note: String?
+    if qualifying == nil, rows.indices.contains(suggested) {
+      let r = rows[suggested]
+      let reasons = r.warnings + (r.fits ? [] : ["nnU-Net's defaults need \(formatBytes(Int(r.defaultWorkersMemory))), over 80% of \(formatBytes(Int(memory)))"])
+      note = "no candidate fits the memory without a warning; the coarsest, \(formatNumber(r.spacing)) mm, is suggested although \(reasons.joined(separator: "; "))"
+    }
     return SpacingPlan(caseCount: f.caseCount, spacing: f.spacing,
                        anisotropy: (medians.max() ?? 1) / max(1e-12, medians.min() ?? 1), throughPlaneSpacing: throughPlane,
-                       nnunetTargetSpacing: f.targetSpacing, rows: rows, suggested: suggested, memory: memory, maxSize: maxSize)
+                       nnunetTargetSpacing: f.targetSpacing, rows: rows, suggested: suggested, suggestionNote: note, memory: memory,
+                       maxSize: maxSize)
   }
 
   /// The readable table, and the `batch` command for the suggested row.
@@ -112,6 +123,7 @@ public struct SpacingPlan: Codable, Sendable {
       lines.append("")
       lines.append("suggested (*): harmonize batch \(quote(dataset)) OUTPUT --spacing \(formatNumber(r.spacing))"
                    + (maxSize.map { " --max-size \($0.map(String.init).joined(separator: ","))" } ?? "") + " --label-interpolation label")
+      if let suggestionNote { lines.append("note: \(suggestionNote)") }
     }
     return lines.joined(separator: "\n")
   }

@@ -154,3 +154,21 @@ extension TrustMessagesTests {
     #expect(!result.stderr.contains("[#") && !result.stderr.contains("\r"), "\(result.stderr)")
   }
 }
+
+extension TrustMessagesTests {
+  /// `plan` printed totals through a 32-bit format (-1720434327 where its JSON said 2574532969), and suggested the
+  /// coarsest candidate without saying why when none fits without a warning (#13.12).
+  @Test func planPrintsSixtyFourBitTotalsAndSaysWhyItSuggests() throws {
+    let dataset = TemporaryFolder("trust-plan")
+    try DatasetFixture.write(at: dataset.path, cases: 2)
+    let text = try run(TestEnvironment.harmonizeBinary, ["plan", dataset.path, "--candidates", "0.015,0.03"])
+    #expect(text.status == 0, "\(text.stderr)")
+    let json = try run(TestEnvironment.harmonizeBinary, ["plan", dataset.path, "--candidates", "0.015,0.03", "--json"])
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+    let rows = try #require(object["rows"] as? [[String: Any]])
+    let total = try #require(rows.first?["totalVoxels"] as? Int)
+    #expect(total > Int(Int32.max))
+    #expect(text.stdout.contains(" \(total) "), "\(text.stdout)")
+    #expect(text.stdout.contains("note: no candidate fits the memory without a warning; the coarsest, 0.03 mm, is suggested although"), "\(text.stdout)")
+  }
+}
