@@ -11,7 +11,9 @@ extension HarmonizeCommand {
         Spacing is in mm. The default grid (center) keeps the field of view centred and never samples outside the \
         data; --grid sitk is the common SimpleITK recipe (origin kept; upsampling leaves an empty last plane); \
         --grid nnunet places samples as nnU-Net's resize does. --sitk-compatible reproduces SimpleITK's Resample \
-        bit for bit (its grid, coordinates, inside test and truncating integer cast). Integer outputs are otherwise \
+        (its grid, coordinates, inside test and truncating integer cast): bit for bit on axis-aligned grids; on oblique \
+        directions about 0.1-1% of integer voxels differ by exactly ±1 (values within rounding of an integer truncate \
+        to its neighbour). Integer outputs are otherwise \
         rounded to nearest and clamped. Size caps coarsen the spacing just enough and keep an isotropic target \
         isotropic. Use --interpolation label (or nearest) for segmentations.
         """
@@ -25,7 +27,8 @@ extension HarmonizeCommand {
     @Option(help: "Take the output grid (size, spacing, origin, direction) from this image.") var like: String?
     @Option(help: "linear (images), nearest or label (segmentations), bspline (cubic).") var interpolation: Interpolation = .linear
     @Option(help: "Grid placement for --spacing: center (default), sitk or nnunet.") var grid: GridPreset?
-    @Flag(help: "Reproduce SimpleITK's Resample recipe bit for bit.") var sitkCompatible = false
+    @Flag(help: "Reproduce SimpleITK's Resample recipe: bit for bit on axis-aligned grids; on oblique ones about 0.1-1% of integer voxels differ by ±1 (truncation at rounding ties).")
+    var sitkCompatible = false
     @Option(help: "Largest output size per axis: N, or NX,NY,NZ; coarsens the spacing to fit.") var maxSize: SizeCapArgument?
     @Option(help: "Largest number of output voxels; coarsens the spacing to fit.") var maxVoxels: Int?
     @Option(parsing: .unconditional, help: "Value for samples outside the input (e.g. -1024 for CT).") var defaultValue: Double = 0
