@@ -7,8 +7,9 @@
 // writes to file descriptors 1 and 2 directly, never through iostreams, so nothing of ours is captured.
 //
 // C's `stderr` stream is left alone: replacing it would also swallow the output of every other library in the
-// process (Swift Testing writes its results there). nifticlib is quieted with nifti_set_debug_level(0); the few
-// errors it prints regardless (NWAD on a failed write) still reach the terminal, before our own one-line error.
+// process (Swift Testing writes its results there). nifticlib is quieted with nifti_set_debug_level(0); the one error
+// it prints regardless (NWAD, a failed data write) cannot happen to us: `.nii` and `.nii.gz` pixels are written by
+// harmonize itself, and ITK writes only one-voxel NIfTI headers and multi-component files.
 #include "citk_guard.hpp"
 
 #include <itkOutputWindow.h>

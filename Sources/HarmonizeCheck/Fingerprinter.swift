@@ -40,7 +40,7 @@ public enum Fingerprinter {
         do {
           let header = try ImageFile.readHeader(at: path)
           headers[channel] = header
-          if let warning = ImageFile.transformWarning(for: path, header: header) { warnings.append("\(path): \(warning)") }
+          warnings += ImageFile.readWarnings(for: path, header: header).map { "\(path): \($0)" }
         } catch {
           problems.append("\(error)")
           failed = true

@@ -50,6 +50,26 @@ public enum ImageFile {
     return transforms.warning(itkGeometry: itkGeometry, reading: niftiTransform)
   }
 
+  /// One line when a detached header (`.mhd`, `.nhdr`) names a data file outside its own folder (`../../x`, an
+  /// absolute path elsewhere): it is read, but it is worth a look; `batch` refuses such files.
+  public static func dataLocationWarning(for path: String) -> String? {
+    guard let files = try? dataFiles(of: path) else { return nil }
+    let folder = URL(fileURLWithPath: PathText.parent(path).isEmpty ? "." : PathText.parent(path)).resolvingSymlinksInPath().path
+    for file in files where file != path {
+      let resolved = URL(fileURLWithPath: file).resolvingSymlinksInPath().path
+      if !resolved.hasPrefix(folder == "/" ? "/" : folder + "/") {
+        return "its data file '\(file)' lies outside the header's folder"
+      }
+    }
+    return nil
+  }
+
+  /// What deserves a look in a file that was read: a NIfTI qform and sform that disagree, a data file outside the
+  /// header's folder.
+  public static func readWarnings(for path: String, header: ImageHeader) -> [String] {
+    [transformWarning(for: path, header: header), dataLocationWarning(for: path)].compactMap { $0 }
+  }
+
   /// The files that hold `path`'s pixels: the file itself, or the data files a detached MetaImage or NRRD header
   /// names (links followed), each checked to be a regular file.
   /// - Throws: `ImageFileError` for a missing or non-regular data file or an absurd dimension count.
@@ -105,6 +125,15 @@ public enum ImageFile {
         do throws(ImageFileError) {
           try NiftiGzipWriter.write(volume, to: temporaryPath, level: level, threads: options.threads ?? ProcessInfo.processInfo.activeProcessorCount)
         } catch {
+          throw ImageFileError(path: path, reason: error.reason)
+        }
+        try WriteVerification.checkHeader(temporaryPath: temporaryPath, finalPath: path, header: volume.header())
+      }
+      return
+    }
+    if path.lowercased().hasSuffix(".nii") && volume.components == 1 && (options.compressionLevel ?? 0) == 0 {
+      try AtomicWrite.replacing(path, companions: options.companions) { (temporaryPath: String) throws(ImageFileError) in
+        do throws(ImageFileError) { try NiftiPlainWriter.write(volume, to: temporaryPath) } catch {
           throw ImageFileError(path: path, reason: error.reason)
         }
         try WriteVerification.checkHeader(temporaryPath: temporaryPath, finalPath: path, header: volume.header())

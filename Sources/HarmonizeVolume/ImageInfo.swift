@@ -29,7 +29,8 @@ public struct ImageInfo: Codable, Equatable, Sendable {
   public var components: Int
   /// Bytes the pixels take in memory.
   public var bytes: Int
-  /// What deserves a look: a NIfTI qform and sform that disagree (`ImageFile.transformWarning`).
+  /// What deserves a look: a NIfTI qform and sform that disagree, a data file outside the header's folder
+  /// (`ImageFile.readWarnings`).
   public var warnings: [String]?
 
   public init(path: String, header: ImageHeader) {

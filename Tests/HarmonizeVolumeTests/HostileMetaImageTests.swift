@@ -107,3 +107,20 @@ extension ImageFile {
     return bytes.count - at - marker.count
   }
 }
+
+extension HostileMetaImageTests {
+  /// A detached header naming a data file outside its folder is read (it may be intended) but said out loud; batch
+  /// refuses it (BatchResumeTests).
+  @Test func dataFileOutsideTheHeadersFolderIsSaid() throws {
+    let data = TemporaryFolder("meta-outside-data")
+    let headers = TemporaryFolder("meta-outside-header")
+    try ImageFile.write(SyntheticVolume.make(size: [6, 5, 4], pixelType: .i16), to: data.file("d.mhd"))
+    let raw = try #require(data.contents.first { $0 != "d.mhd" })
+    let text = try String(contentsOfFile: data.file("d.mhd"), encoding: .utf8)
+    try text.replacingOccurrences(of: "ElementDataFile = \(raw)", with: "ElementDataFile = \(data.file(raw))")
+      .write(toFile: headers.file("x.mhd"), atomically: true, encoding: .utf8)
+    let header = try ImageFile.readHeader(at: headers.file("x.mhd"))
+    #expect(ImageFile.readWarnings(for: headers.file("x.mhd"), header: header) == ["its data file '\(data.file(raw))' lies outside the header's folder"])
+    #expect(ImageFile.readWarnings(for: data.file("d.mhd"), header: header).isEmpty)
+  }
+}

@@ -33,7 +33,8 @@ extension HarmonizeCommand {
         do {
           let header = try ImageFile.readHeader(at: file)
           var info = ImageInfo(path: file, header: header)
-          if let warning = ImageFile.transformWarning(for: file, header: header) { info.warnings = [warning] }
+          let warnings = ImageFile.readWarnings(for: file, header: header)
+          if !warnings.isEmpty { info.warnings = warnings }
           infos.append(info)
         } catch {
           printError("error: \(error)")

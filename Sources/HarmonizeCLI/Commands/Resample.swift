@@ -86,7 +86,7 @@ extension HarmonizeCommand {
           input: input, output: output, request: request(target: target), orientation: orientation,
           writeOptions: WriteOptions(compressionLevel: compression?.level(for: output), threads: threads),
           sidecarTool: noSidecar ? nil : "harmonize \(HarmonizeCommand.configuration.version)")
-        let warnings = report.plan.warnings + [ImageFile.transformWarning(for: input, header: report.source)].compactMap { $0 }
+        let warnings = report.plan.warnings + ImageFile.readWarnings(for: input, header: report.source)
         for warning in warnings { printError("warning: \(input): \(warning)") }
         if verbose { for note in report.notes { printError("\(input): \(note)") } }
         let g = report.plan.geometry
