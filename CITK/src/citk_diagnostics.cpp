@@ -69,6 +69,15 @@ void clear_diagnostics() noexcept { captured.clear(); }
 
 const std::string &diagnostics() noexcept { return captured; }
 
+std::string with_diagnostics(const std::string &text) {
+  std::string result = text;
+  const std::string missing = "Reason: No such file or directory";
+  // ITK's "File cannot be read: NAME for reading. Reason: No such file or directory" for a file that is there.
+  if (result.find(missing) != std::string::npos) result = "its header could not be parsed";
+  if (!captured.empty()) result += " (the reader said: " + captured + ")";
+  return result;
+}
+
 } // namespace citk
 
 extern "C" size_t citk_diagnostics(char *out, size_t capacity) {

@@ -35,6 +35,10 @@ void clear_diagnostics() noexcept;
 /// What ITK and its libraries printed on this thread since the last clear.
 const std::string &diagnostics() noexcept;
 
+/// An ITK failure's text with what the libraries printed during the call: MetaIO says why it could not parse a
+/// header only by printing, and ITK then reports "No such file or directory" for a file that exists.
+std::string with_diagnostics(const std::string &text);
+
 /// Runs `body` and converts whatever it throws into a status and a message.
 /// `itk_status` is the status an itk::ExceptionObject maps to in this call (CORRUPT for reads, IO for writes).
 template <typename Body>
@@ -47,7 +51,7 @@ citk_status guarded(char *message, size_t capacity, citk_status itk_status, Body
     write_message(message, capacity, failure.message);
     return failure.status;
   } catch (const itk::ExceptionObject &error) {
-    write_message(message, capacity, clean_itk_message(error.GetDescription()));
+    write_message(message, capacity, with_diagnostics(clean_itk_message(error.GetDescription())));
     return itk_status;
   } catch (const std::bad_alloc &) {
     write_message(message, capacity, "out of memory inside ITK");

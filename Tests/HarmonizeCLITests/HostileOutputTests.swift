@@ -153,3 +153,30 @@ struct HostileOutputTests {
     #expect(!FileManager.default.fileExists(atPath: folder.file("back.nii.gz")))
   }
 }
+
+extension HostileOutputTests {
+  /// An unreadable sub-folder was skipped by batch without a word. Root reads everything, so the batch runs as the
+  /// unprivileged user `nobody` (runuser); without root this cannot be arranged (a failure under CI=true).
+  @Test func unreadableSubfolderIsAFailedEntry() throws {
+    guard getuid() == 0 else {
+      if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("this test needs root (runuser) and CI runs as root") }
+      return
+    }
+    let folder = TemporaryFolder("hostile-unreadable")
+    try FileManager.default.createDirectory(atPath: folder.file("in/ok"), withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(atPath: folder.file("in/locked"), withIntermediateDirectories: true)
+    _ = try input(folder, "in/ok/x.nii.gz")
+    _ = try input(folder, "in/locked/y.nii.gz")
+    #expect(chmod(folder.file("in/locked"), 0) == 0)
+    for path in [folder.path, folder.file("in"), folder.file("in/ok"), folder.file("in/ok/x.nii.gz")] { #expect(chmod(path, 0o755) == 0) }
+    #expect(chmod(folder.path, 0o777) == 0)
+    // A copy of the binary in the test's folder: the clone's own folders may not be open to `nobody`.
+    try FileManager.default.copyItem(atPath: TestEnvironment.harmonizeBinary, toPath: folder.file("harmonize"))
+    #expect(chmod(folder.file("harmonize"), 0o755) == 0)
+    let result = try run("/usr/sbin/runuser", ["-u", "nobody", "--", folder.file("harmonize"), "batch", folder.file("in"), folder.file("out"), "--spacing", "1"])
+    #expect(chmod(folder.file("in/locked"), 0o755) == 0)
+    #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+    #expect(result.stdout.contains("1 converted, 0 already done, 1 failed of 2 files"), "\(result.stdout)")
+    #expect(result.stdout.contains("failed: locked: cannot list the folder: Permission denied"), "\(result.stdout)")
+  }
+}

@@ -179,7 +179,9 @@ struct BadInputTests {
       .write(to: URL(fileURLWithPath: mha))
     let error = failure { _ = try ImageFile.readHeader(at: mha) }
     #expect(error?.path == mha)
-    #expect(error?.detail.contains("spacing") == true || error?.detail.contains("orthonormal") == true, "\(String(describing: error))")
+    // MetaIO cannot parse "nan" at all: the header is refused with what it printed.
+    #expect(error?.detail.contains("spacing") == true || error?.detail.contains("orthonormal") == true
+            || (value == "nan" && error?.detail.contains("its header could not be parsed") == true), "\(String(describing: error))")
     if value == "nan" { return }
     let nrrd = folder.file("s.nrrd")
     try Data("NRRD0004\ntype: uint8\ndimension: 3\nsizes: 2 2 2\nspacings: 1 \(value) 1\nencoding: raw\n\n12345678".utf8)

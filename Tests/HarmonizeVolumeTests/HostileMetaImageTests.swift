@@ -124,3 +124,20 @@ extension HostileMetaImageTests {
     #expect(ImageFile.readWarnings(for: data.file("d.mhd"), header: header).isEmpty)
   }
 }
+
+extension HostileMetaImageTests {
+  /// A MetaImage header MetaIO cannot parse was reported by ITK as "No such file or directory" for a file that is
+  /// there; the message now says so and carries what MetaIO printed (which never reaches the terminal).
+  @Test func unparsableHeaderSaysWhyNotMissing() throws {
+    let folder = TemporaryFolder("meta-unparsable")
+    let path = folder.file("bad.mha")
+    try "ObjectType = Image\nNDims = 3\nDimSize = 2 2 2\nElementType = MET_UCHAR\n\0\0\0\0\0\0\0\0".write(toFile: path, atomically: true, encoding: .utf8)
+    do {
+      _ = try ImageFile.readHeader(at: path)
+      Issue.record("an unparsable MetaImage header was read")
+    } catch {
+      #expect(!error.description.contains("No such file"), "\(error)")
+      #expect(error.description.contains("its header could not be parsed (the reader said: ElementDataFile required and not defined"), "\(error)")
+    }
+  }
+}

@@ -40,7 +40,7 @@ extension HarmonizeCommand {
     @Option(help: "A `harmonize fingerprint` file; --orient like-training takes its most common orientation.")
     var fingerprint: String?
     @Option(help: "Worker threads; default: all cores.") var threads: Int?
-    @Flag(help: "Say on stderr how the pixels were held: input read whole or in windows of planes, output written whole or in slabs, and why.")
+    @Flag(help: "Say on stderr how the pixels were held (input whole or in windows of planes, output whole or in slabs, and why), and what ITK printed.")
     var verbose = false
     @Flag(help: "Print the result as JSON (grid, timings, streaming, warnings) instead of a line.") var json = false
     @Flag(help: "Do not write OUTPUT.harmonize.json (the source geometry and parameters, for harmonize restore).")
@@ -88,7 +88,10 @@ extension HarmonizeCommand {
           sidecarTool: noSidecar ? nil : "harmonize \(HarmonizeCommand.configuration.version)")
         let warnings = report.plan.warnings + ImageFile.readWarnings(for: input, header: report.source)
         for warning in warnings { printError("warning: \(input): \(warning)") }
-        if verbose { for note in report.notes { printError("\(input): \(note)") } }
+        if verbose {
+          for note in report.notes { printError("\(input): \(note)") }
+          for line in LibraryMessages.drain() { printError("\(input): ITK said: \(line)") }
+        }
         let g = report.plan.geometry
         if json {
           JSONOutput.print(["input": input, "output": output, "grid": JSONOutput.geometry(g), "pixelType": report.plan.pixelType.rawValue,

@@ -59,6 +59,11 @@ enum CITKBridge {
       buffer.initialize(repeating: 0)
       let status = body(buffer.baseAddress!, messageCapacity)
       let message = String(cString: buffer.baseAddress!)
+      // What ITK and its libraries printed during the call (captured in CITK, never on the terminal).
+      buffer.initialize(repeating: 0)
+      if citk_diagnostics(buffer.baseAddress!, messageCapacity) > 0 {
+        LibraryMessages.append(String(cString: buffer.baseAddress!))
+      }
       return status == CITK_OK ? .success(()) : .failure(reason(status, message))
     }
   }
