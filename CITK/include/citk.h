@@ -58,14 +58,10 @@ typedef struct {
  *  `ImageIOBase::ReadImageInformation`. */
 citk_status citk_read_header(const char *path, citk_header *out, char *message, size_t message_capacity);
 
-/** Reads all pixels of `path` into `buffer`, which must hold exactly `expected->pixel_bytes` bytes.
+/** Reads all pixels of `path` into `buffer`, which must hold exactly `expected->pixel_bytes` bytes, with `slack_bytes`
+ *  more writable after it (a single-member .nii.gz is then inflated in place with its header and shifted).
  *  The header is read again first; if it differs from `expected` the call fails with CITK_ERR_CORRUPT
  *  (the file changed between the two calls). The corresponding ITK call is `ImageIOBase::Read`. */
-citk_status citk_read_pixels(const char *path, const citk_header *expected, void *buffer, size_t buffer_bytes,
-                             char *message, size_t message_capacity);
-
-/** As citk_read_pixels, with `slack_bytes` more writable after `buffer`: a single-member .nii.gz is then inflated
- *  in place with its header and shifted, instead of through zlib. */
 citk_status citk_read_pixels_with_slack(const char *path, const citk_header *expected, void *buffer, size_t buffer_bytes,
                                         size_t slack_bytes, char *message, size_t message_capacity);
 

@@ -1,4 +1,4 @@
-// citk_read_header, citk_read_pixels and citk_write over itk::ImageIOBase.
+// citk_read_header, citk_read_pixels_with_slack and citk_write over itk::ImageIOBase.
 #include "citk_guard.hpp"
 #include "citk_nifti_check.hpp"
 #include "citk_nifti_pixels.hpp"
@@ -210,11 +210,6 @@ extern "C" citk_status citk_read_header(const char *path, citk_header *out, char
     read_information(*io, *out);
     return CITK_OK;
   });
-}
-
-extern "C" citk_status citk_read_pixels(const char *path, const citk_header *expected, void *buffer,
-                                        size_t buffer_bytes, char *message, size_t message_capacity) {
-  return citk_read_pixels_with_slack(path, expected, buffer, buffer_bytes, 0, message, message_capacity);
 }
 
 extern "C" citk_status citk_read_pixels_with_slack(const char *path, const citk_header *expected, void *buffer,

@@ -56,18 +56,6 @@ struct CoordinateMap {
   }
 }
 
-extension CoordinateMap {
-  /// The continuous input index of output voxel (i, j, k), as ITK's scanline path gives it.
-  func continuousIndex(_ i: Int, _ j: Int, _ k: Int) -> SIMD3<Double> {
-    switch kind {
-    case .separable(let x, let y, let z): return SIMD3(x[i], y[j], z[k])
-    case .general(let start, let delta):
-      let alpha = Double(i) / Double(outputSize.x)
-      return start(j, k) + alpha * delta(j, k)
-    }
-  }
-}
-
 /// The spatial part of a geometry as 3 x 3 (a 2D grid gets z: one voxel, 1 mm, along +z; a fourth axis is dropped).
 struct Space3 {
   var size: SIMD3<Int>

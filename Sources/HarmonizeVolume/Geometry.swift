@@ -33,9 +33,6 @@ public struct Geometry: Hashable, Codable, Sendable {
     (0..<(n * n)).map { $0 / n == $0 % n ? 1 : 0 }
   }
 
-  /// Element (row, column) of the direction matrix.
-  public func direction(row: Int, column: Int) -> Double { direction[row * dimension + column] }
-
   /// Product of the sizes, or nil when it does not fit in `Int`.
   public var voxelCount: Int? {
     var total = 1

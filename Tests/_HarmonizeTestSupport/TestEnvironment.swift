@@ -25,6 +25,10 @@ public enum TestEnvironment {
     return packageRoot + "/.build/debug/harmonize"
   }
 
+  /// Whether this run is CI's (`CI=true`): tests that need root or a mount run there and fail instead of being
+  /// skipped, so a machine that cannot run them shows up red, not green with less tested.
+  public static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
+
   /// The Python of the virtual environment the test command creates (`HARMONIZE_PYTHON`, else `.venv/bin/python`).
   public static var python: String {
     ProcessInfo.processInfo.environment["HARMONIZE_PYTHON"] ?? packageRoot + "/.venv/bin/python"
