@@ -56,7 +56,7 @@ public struct BatchOptions: Sendable {
   }
 
   /// The output formats `--format` accepts.
-  public static let formats = [".nii.gz", ".nii", ".nrrd", ".mha"]
+  public static let formats = ImageFormat.batchOutputs.map(\.ending)
 
   /// A stable text of everything that changes an output, stored in the manifest: a re-run with other
   /// parameters redoes the case.

@@ -132,7 +132,7 @@ public enum BatchRunner {
       let request = BatchPlanner.request(options, kind: job.kind, target: target, threads: threads)
       let report = try FileResampler.resample(
         input: source, output: destination, request: request, orientation: options.orientation,
-        writeOptions: WriteOptions(compressionLevel: destination.lowercased().hasSuffix(".nii.gz") ? options.compressionLevel
+        writeOptions: WriteOptions(compressionLevel: ImageFormat(path: destination) == .niftiGz ? options.compressionLevel
                                                                                                  : options.otherCompressionLevel,
                                    threads: threads),
         adjust: !Self.decidesKindFromPixels(job.kind, nil) || job.streamsInput ? nil : { volume, request in

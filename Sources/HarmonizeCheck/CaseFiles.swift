@@ -24,14 +24,9 @@ public struct CaseFiles: Sendable, Equatable {
 
 /// Finds image files and groups them into cases.
 public enum CaseScanner {
-  /// File endings of the formats harmonize reads, longest first so that ".nii.gz" wins over ".gz".
-  public static let imageEndings = [".nii.gz", ".gipl.gz", ".nii", ".nrrd", ".nhdr", ".mha", ".mhd", ".gipl", ".vtk",
-                                    ".png", ".bmp", ".tiff", ".tif"]
-
-  /// The image ending of a file name, or nil when it is not an image harmonize reads.
+  /// The image ending of a file name (`ImageFormat.caseFormats`), or nil when it is not an image harmonize collects.
   public static func ending(of name: String) -> String? {
-    let lower = name.lowercased()
-    return imageEndings.first { lower.hasSuffix($0) && lower.count > $0.count }
+    ImageFormat(path: name).flatMap { ImageFormat.caseFormats.contains($0) ? $0.ending : nil }
   }
 
   /// Image files directly inside a folder (not recursive, as nnU-Net's input folders), sorted by name.

@@ -15,9 +15,8 @@ enum DetachedData {
   /// The data files of `headerPath` (the header itself for `LOCAL` data and attached formats), in read order.
   /// - Throws: `ImageFileError.Reason` for an absurd dimension count, a missing or non-regular data file.
   static func files(headerPath: String) throws(ImageFileError.Reason) -> [String] {
-    let lower = headerPath.lowercased()
-    let meta = lower.hasSuffix(".mha") || lower.hasSuffix(".mhd")
-    guard meta || lower.hasSuffix(".nhdr") || lower.hasSuffix(".nrrd") else { return [headerPath] }
+    guard let format = ImageFormat(path: headerPath), format.family == "MetaImage" || format.family == "NRRD" else { return [headerPath] }
+    let meta = format.family == "MetaImage"
     guard let handle = FileHandle(forReadingAtPath: headerPath) else { return [headerPath] }
     defer { try? handle.close() }
     guard let head = try? handle.read(upToCount: 256 * 1024) else { return [headerPath] }

@@ -3,7 +3,7 @@ import Foundation
 extension ImageFile {
   /// Whether `writeStreaming` can write this header to this path: a single-component `.nii.gz`.
   public static func canStream(_ header: ImageHeader, to path: String) -> Bool {
-    path.lowercased().hasSuffix(".nii.gz") && header.components == 1 && header.geometry.problems.isEmpty
+    ImageFormat(path: path) == .niftiGz && header.components == 1 && header.geometry.problems.isEmpty
   }
 
   /// Writes a `.nii.gz` whose pixels arrive in order, never holding the whole image: `produce` calls `append`

@@ -116,7 +116,8 @@ public enum ImageFile {
     try checkWritable(path)
     // Multi-component images go through ITK: NIfTI stores components as separate volumes (dim[5]), and ITK's
     // writer de-interleaves them.
-    if path.lowercased().hasSuffix(".nii.gz") && volume.components == 1 {
+    let format = ImageFormat(path: path)
+    if format == .niftiGz && volume.components == 1 {
       let level = options.compressionLevel ?? NiftiGzipWriter.defaultLevel(volume.pixelType)
       guard (1...12).contains(level) else {
         throw ImageFileError(path: path, reason: .invalidArgument("compression level must be 1 to 12 for .nii.gz, not \(level)"))
@@ -131,7 +132,7 @@ public enum ImageFile {
       }
       return
     }
-    if path.lowercased().hasSuffix(".nii") && volume.components == 1 && (options.compressionLevel ?? 0) == 0 {
+    if format == .nifti && volume.components == 1 && (options.compressionLevel ?? 0) == 0 {
       try AtomicWrite.replacing(path, companions: options.companions) { (temporaryPath: String) throws(ImageFileError) in
         do throws(ImageFileError) { try NiftiPlainWriter.write(volume, to: temporaryPath) } catch {
           throw ImageFileError(path: path, reason: error.reason)
@@ -140,7 +141,7 @@ public enum ImageFile {
       }
       return
     }
-    let level = options.compressionLevel ?? (path.lowercased().hasSuffix(".gz") ? -1 : 0)
+    let level = options.compressionLevel ?? (format?.isGzipped == true ? -1 : 0)
     try AtomicWrite.replacing(path, companions: options.companions) { (temporaryPath: String) throws(ImageFileError) in
       try volume.withUnsafeBytes { bytes in
         CITKBridge.write(path: temporaryPath, header: volume.header(), bytes: bytes, compressionLevel: level)
@@ -158,7 +159,7 @@ extension ImageFile {
   public static func checkWritable(_ path: String, inputs: [String] = []) throws(ImageFileError) {
     guard CITKBridge.canWrite(path: path) else {
       throw ImageFileError(path: path, reason: .unsupportedFormat(
-        "unsupported output file type: no writer for this name (use .nii, .nii.gz, .nrrd, .nhdr, .mha or .mhd)"))
+        "unsupported output file type: no writer for this name (use \(ImageFormat.writableEndingsText))"))
     }
     let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
     var isFolder: ObjCBool = false

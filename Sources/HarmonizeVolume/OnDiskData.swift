@@ -42,8 +42,7 @@ extension OnDiskData {
   /// Why: ITK 5.2's MetaImage reader returns a silently short volume when an uncompressed file is truncated; the
   /// rest of the buffer is whatever memory held. We refuse such files before reading.
   static func storedShortfall(headerPath: String, format: String, pixelBytes: Int, values: Int) -> (needed: Int, actual: Int)? {
-    let lower = headerPath.lowercased()
-    if format == "MetaImage", lower.hasSuffix(".mha") || lower.hasSuffix(".mhd") {
+    if format == "MetaImage", ImageFormat(path: headerPath)?.family == "MetaImage" {
       guard let layout = metaImageLayout(headerPath), let size = fileSize(layout.dataPath) else { return nil }
       // Compressed data declares its length (CompressedDataSize); ITK's reader inflates what is there without checking.
       guard let stored = layout.compressed ? layout.compressedBytes : pixelBytes else { return nil }

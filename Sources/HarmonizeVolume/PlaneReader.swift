@@ -30,8 +30,7 @@ public final class PlaneReader {
 
   /// Whether a file with this header and name could be read plane by plane (the stored type is checked by `open`).
   public static func mightStream(_ header: ImageHeader, path: String) -> Bool {
-    let lower = path.lowercased()
-    return header.format == "NIfTI" && (lower.hasSuffix(".nii") || lower.hasSuffix(".nii.gz")) && header.components == 1
+    return header.format == "NIfTI" && ImageFormat(path: path)?.streamsPixels == true && header.components == 1
       && (header.geometry.dimension <= 3 || header.geometry.size.dropFirst(3).allSatisfy { $0 == 1 })
   }
 

@@ -64,19 +64,14 @@ enum WriteVerification {
   }
 
   /// The format name `storedShortfall` expects, from the file name.
-  private static func formatOf(_ path: String) -> String {
-    let lower = path.lowercased()
-    if lower.hasSuffix(".nii") || lower.hasSuffix(".hdr") { return "NIfTI" }
-    if lower.hasSuffix(".mha") || lower.hasSuffix(".mhd") { return "MetaImage" }
-    return ""
-  }
+  private static func formatOf(_ path: String) -> String { ImageFormat(path: path)?.family ?? "" }
 
   /// Whether pixel data may be deflated: gzip-named files, NRRD (its encoding line says) and compressed MetaImage.
   private static func isCompressed(_ path: String) -> Bool {
-    let lower = path.lowercased()
-    if lower.hasSuffix(".gz") { return true }
-    if lower.hasSuffix(".mha") || lower.hasSuffix(".mhd") { return OnDiskData.metaImageLayout(path)?.compressed ?? true }
-    return !(lower.hasSuffix(".nii") || lower.hasSuffix(".hdr"))
+    guard let format = ImageFormat(path: path) else { return true }
+    if format.isGzipped { return true }
+    if format.family == "MetaImage" { return OnDiskData.metaImageLayout(path)?.compressed ?? true }
+    return format != .nifti && format != .niftiPair
   }
 
   /// Whether the filesystem of `folder` has (almost) no space left for unprivileged writers.

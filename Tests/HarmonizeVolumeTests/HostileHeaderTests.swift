@@ -22,7 +22,7 @@ struct HostileHeaderTests {
 
   static let damages: [Damage] = [
     Damage(name: "pixdim 1e30", offset: 80, bytes: float(1e30), expected: "spacing (NIfTI pixdim) must be between 1e-06 and 1e+06 mm"),
-    Damage(name: "pixdim 1e-45", offset: 80, bytes: float(1e-45), expected: "spacing (NIfTI pixdim) must be between"),
+    Damage(name: "pixdim 1e-45", offset: 80, bytes: float(Float.leastNonzeroMagnitude), expected: "spacing (NIfTI pixdim) must be between"),
     Damage(name: "pixdim NaN", offset: 84, bytes: float(.nan), expected: "spacing (NIfTI pixdim) must be finite and > 0"),
     Damage(name: "pixdim -1", offset: 88, bytes: float(-1), expected: "spacing (NIfTI pixdim) must be finite and > 0"),
     Damage(name: "sform NaN", offset: 280, bytes: float(.nan), expected: "NIfTI sform (srow_x, srow_y, srow_z) must be finite"),

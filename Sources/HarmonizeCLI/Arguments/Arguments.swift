@@ -49,7 +49,7 @@ enum CompressionArgument: ExpressibleByArgument, Equatable {
   /// type), NRRD and MetaImage ITK's zlib (1...9; `default`: zlib's own default, 6). Without `--compression` (nil),
   /// NRRD and MetaImage are written uncompressed, as SimpleITK's `WriteImage` does.
   func level(for path: String) -> Int? {
-    let libdeflate = path.lowercased().hasSuffix(".nii.gz")
+    let libdeflate = ImageFormat(path: path) == .niftiGz
     switch self {
     case .fast: return 1
     case .automatic: return libdeflate ? nil : 6

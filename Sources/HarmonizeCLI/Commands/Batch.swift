@@ -55,7 +55,7 @@ extension HarmonizeCommand {
       }
       if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
       if let format, !BatchOptions.formats.contains("." + format.trimmingCharacters(in: CharacterSet(charactersIn: "."))) {
-        throw ValidationError("--format must be one of nii.gz, nii, nrrd, mha.")
+        throw ValidationError("--format must be one of \(ImageFormat.batchOutputs.map { String($0.ending.dropFirst()) }.joined(separator: ", ")).")
       }
       if let orient, orient != TrainingOrientation.keyword {
         do { _ = try Reorientation.parse(orient) } catch { throw ValidationError(error.description) }
