@@ -50,7 +50,7 @@ public enum FileResampler {
 
   /// Whether a case can be streamed: single-component `.nii.gz` output, not B-spline, no fourth axis.
   public static func canStream(output: String, plan: GridPlan, interpolation: Interpolation) -> Bool {
-    return ImageFile.canStream(plan.header, to: output) && interpolation != .bspline
+    return ImageFile.canStream(plan.header, to: output) && !interpolation.needsWholeInput
       && (plan.geometry.dimension == 3 || (plan.geometry.dimension == 4 && plan.geometry.size[3] == 1))
   }
 
@@ -88,8 +88,7 @@ public enum FileResampler {
     // Refuse a grid that cannot fit before reading anything: input (or its window), output (or one slab) and B-spline
     // coefficients.
     let memory = Int(clamping: ProcessInfo.processInfo.physicalMemory)
-    let coefficients = request.interpolation == .bspline ? (header.geometry.voxelCount ?? Int.max) * 8 : 0
-    if layout.memoryBytes > memory - coefficients {
+    if layout.memoryBytes > memory {
       throw ResampleError(.tooLarge("the output grid \(plan.geometry.size.map(String.init).joined(separator: " x ")) needs "
         + "\(plan.outputBytes.map(formatBytes) ?? "more than 64 bits can count"), more than this machine's \(formatBytes(memory)) "
         + "with the input\(canStream(output: output, plan: plan, interpolation: request.interpolation) ? " (and more than the \(formatBytes(freeBytes(inFolderOf: output))) free on disk to stream it)" : "")"

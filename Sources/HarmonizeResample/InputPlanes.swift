@@ -14,7 +14,7 @@ public struct InputPlanes: Sendable {
   /// The plan for resampling an input with `input`'s geometry onto `plan` with `request`, or nil when the input must be
   /// held whole (not separable, B-spline, 4D, or an input z that runs backwards along the output).
   public init?(input: Geometry, plan: GridPlan, request: ResampleRequest) {
-    guard request.interpolation != .bspline, input.dimension <= 3 || input.size.dropFirst(3).allSatisfy({ $0 == 1 }) else {
+    guard !request.interpolation.needsWholeInput, input.dimension <= 3 || input.size.dropFirst(3).allSatisfy({ $0 == 1 }) else {
       return nil
     }
     let map = CoordinateMap(input: input, output: plan.geometry, sampling: plan.sampling, exactITK: request.sitkCompatible)

@@ -9,6 +9,34 @@ public enum Interpolation: String, CaseIterable, Codable, Sendable {
   case label
   /// Cubic B-spline with prefilter (ITK's `BSplineInterpolateImageFunction`, order 3; nnU-Net's images).
   case bspline
+
+  /// Input voxels per axis one sample reads: 1 (nearest), 2 (linear, label), 4 (cubic B-spline).
+  public var supportWidth: Int {
+    switch self {
+    case .nearest: 1
+    case .linear, .label: 2
+    case .bspline: 4
+    }
+  }
+
+  /// The prefilter runs over the whole input, so the input cannot be read or the output written in windows of planes.
+  public var needsWholeInput: Bool { self == .bspline }
+
+  /// Working memory per input voxel beyond the input itself, bytes: B-spline's float64 coefficients.
+  public var extraBytesPerInputVoxel: Int { self == .bspline ? 8 : 0 }
+
+  /// Never produces a value that is not one of the input's labels: usable for segmentations.
+  public var isLabelSafe: Bool { self == .nearest || self == .label }
+
+  /// The SimpleITK interpolator `--sitk-compatible` reproduces (`sitkLinear`, ...); nil where SimpleITK has none.
+  public var simpleITKCounterpart: String? {
+    switch self {
+    case .linear: "sitkLinear"
+    case .nearest: "sitkNearestNeighbor"
+    case .bspline: "sitkBSpline"
+    case .label: nil
+    }
+  }
 }
 
 /// Where the output grid sits relative to the input, for a spacing target. See reference/resampling.md b.13.

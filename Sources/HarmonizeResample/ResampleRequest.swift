@@ -66,7 +66,7 @@ public struct ResampleRequest: Sendable, Equatable {
     if let threads, !(1...ResampleRequest.maxThreads).contains(threads) {
       found.append("threads must be 1 to \(ResampleRequest.maxThreads), not \(threads)")
     }
-    if sitkCompatible && (interpolation == .label) {
+    if sitkCompatible && interpolation.simpleITKCounterpart == nil {
       found.append("--sitk-compatible reproduces SimpleITK's linear, nearest and bspline; label has no SimpleITK twin")
     }
     return found

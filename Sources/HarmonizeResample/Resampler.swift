@@ -56,7 +56,7 @@ public enum Resampler {
     let map = CoordinateMap(input: input.geometry, output: plan.geometry, sampling: plan.sampling, exactITK: request.sitkCompatible)
     var job = Job(geometry: input.geometry, components: input.components, map: map, request: request)
     let planeBytes = input.planeByteCount
-    guard request.interpolation != .bspline, job.timePoints == 1, slices.lowerBound >= 0, slices.upperBound <= map.outputSize.z,
+    guard !request.interpolation.needsWholeInput, job.timePoints == 1, slices.lowerBound >= 0, slices.upperBound <= map.outputSize.z,
           slab.count == slices.count * map.outputSize.x * map.outputSize.y * input.components * plan.pixelType.byteCount else {
       throw ResampleError(.invalidRequest("a slab needs linear, nearest or label interpolation, a 3D input and a buffer of whole planes"))
     }

@@ -20,7 +20,7 @@ public enum Restorer {
   /// origin or direction differ from it is refused (a prediction of another case used to restore to empty labels).
   public static func restore(prediction: String, original: Geometry, resampled: Geometry? = nil, output: String,
                              interpolation: Interpolation = .label, threads: Int? = nil) throws -> Report {
-    guard interpolation == .nearest || interpolation == .label else {
+    guard interpolation.isLabelSafe else {
       throw ResampleError(.invalidRequest("restore maps segmentations: use nearest or label, not \(interpolation.rawValue)"))
     }
     try ImageFile.checkWritable(output, inputs: [prediction])

@@ -12,7 +12,9 @@ public struct StreamingLayout: Sendable {
   public var outputSlabBytes: Int?
   /// The output z-ranges computed one after another (one range covering every plane when nothing streams).
   public var slabs: [Range<Int>]
-  /// Pixel memory the case needs: the input (or its window) plus the output (or one slab).
+  /// Pixel memory the case needs: the input (or its window) plus the output (or one slab) plus the interpolation's
+  /// working memory (B-spline coefficients, `Interpolation.extraBytesPerInputVoxel`). The refusal check in
+  /// `FileResampler.resample` and the batch scheduler's reservation both use this one number.
   public var memoryBytes: Int
   /// One line per side that is not streamed, saying why; and what is streamed, with its sizes.
   public var notes: [String]
@@ -87,8 +89,10 @@ extension FileResampler {
     if outputStreams { notes.append("output written in \(slabs.count) slabs of up to \(formatBytes(largestSlab))") }
     let inputMemory = planes != nil ? window * inputPlaneBytes + (1 << 20) : inputBytes
     let outputMemory = outputStreams ? largestSlab : outputBytes
-    let (memory, overflow) = inputMemory.addingReportingOverflow(outputMemory)
+    let (pixels, overflow) = inputMemory.addingReportingOverflow(outputMemory)
+    let (working, workingOverflow) = (header.geometry.voxelCount ?? Int.max).multipliedReportingOverflow(by: request.interpolation.extraBytesPerInputVoxel)
+    let (memory, sumOverflow) = pixels.addingReportingOverflow(workingOverflow ? Int.max : working)
     return StreamingLayout(inputPlanes: planes, windowPlanes: window, outputSlabBytes: outputStreams ? largestSlab : nil,
-                           slabs: slabs, memoryBytes: overflow ? Int.max : memory, notes: notes)
+                           slabs: slabs, memoryBytes: overflow || sumOverflow ? Int.max : memory, notes: notes)
   }
 }
