@@ -30,7 +30,22 @@ public struct BatchJob: Sendable, Codable {
   /// What deserves a look but does not stop the file (a NIfTI qform and sform that disagree).
   public var warning: String?
   /// Where the grid comes from: "spacing", or "grid of imagesTr/case_0000.nii.gz" for a case's other files.
-  public var gridSource: String
+  public var gridSource: GridSource
+}
+
+/// Where a job's output grid comes from.
+public enum GridSource: Codable, Sendable, Equatable, CustomStringConvertible {
+  /// The target spacing (the case's first image, or a file of its own).
+  case spacing
+  /// The grid of the case's image at this relative path (its other channels and its label).
+  case gridOf(String)
+
+  public var description: String {
+    switch self {
+    case .spacing: "spacing"
+    case .gridOf(let path): "grid of \(path)"
+    }
+  }
 }
 
 /// Files that must land in the same shard: a case's channel files and its label file share one grid.

@@ -92,7 +92,7 @@ public enum BatchPlanner {
       var job = BatchJob(input: path, output: outputPath(path, format: options.format), kind: kind,
                          inputBytes: identity?.bytes ?? 0, inputModified: identity?.modified ?? 0,
                          inputSize: nil, inputSpacing: nil, outputGeometry: nil, estimatedMemory: memoryBase, planError: nil,
-                         gridSource: shared.map { "grid of \($0.source)" } ?? "spacing")
+                         gridSource: shared.map { .gridOf($0.source) } ?? .spacing)
       do {
         let header = try ImageFile.readHeader(at: full)
         job.warning = ImageFile.transformWarning(for: full, header: header)

@@ -87,7 +87,7 @@ public enum BatchRunner {
     }
     group.wait()
     for entry in results.entries.sorted(by: { $0.input < $1.input }) {
-      if entry.status == "done" {
+      if entry.status == .done {
         summary.converted += 1
         summary.inputBytes += entry.inputBytes
         summary.outputBytes += entry.outputBytes ?? 0
@@ -106,7 +106,7 @@ public enum BatchRunner {
   /// of the recorded size and modification time, and the output present with the recorded size (a truncated or
   /// replaced output is redone).
   static func isDone(_ job: BatchJob, _ entry: Manifest.Entry?, output: String, options: BatchOptions) -> Bool {
-    guard let entry, entry.status == "done", entry.input == job.input, entry.parameters == options.parameters(for: job.kind),
+    guard let entry, entry.status == .done, entry.input == job.input, entry.parameters == options.parameters(for: job.kind),
           entry.inputBytes == job.inputBytes, entry.inputModified == job.inputModified,
           let written = FileIdentity(PathText.join(output, job.output)) else { return false }
     return entry.outputBytes == written.bytes
@@ -116,7 +116,7 @@ public enum BatchRunner {
   static func convert(_ job: BatchJob, input: String, output: String, options: BatchOptions, threads: Int) -> Manifest.Entry {
     let start = Date()
     var entry = Manifest.Entry(input: job.input, output: job.output, parameters: options.parameters(for: job.kind),
-                               inputBytes: job.inputBytes, inputModified: job.inputModified, status: "failed", error: nil,
+                               inputBytes: job.inputBytes, inputModified: job.inputModified, status: .failed, error: nil,
                                kind: nil, outputBytes: nil, seconds: nil, finished: ISO8601DateFormatter().string(from: Date()))
     let source = PathText.join(input, job.input)
     let destination = PathText.join(output, job.output)
@@ -128,7 +128,7 @@ public enum BatchRunner {
     do {
       try FileManager.default.createDirectory(atPath: PathText.parent(destination),
                                               withIntermediateDirectories: true)
-      let target: ResampleRequest.Target = job.gridSource == "spacing" ? .spacing(options.spacing) : .like(geometry)
+      let target: ResampleRequest.Target = job.gridSource == .spacing ? .spacing(options.spacing) : .like(geometry)
       let request = BatchPlanner.request(options, kind: job.kind, target: target, threads: threads)
       let report = try FileResampler.resample(
         input: source, output: destination, request: request, orientation: options.orientation,
@@ -144,7 +144,7 @@ public enum BatchRunner {
             request.defaultValue = 0
           }
         })
-      entry.status = "done"
+      entry.status = .done
       if job.kind.isLabel, let paired = job.pairedImage {
         // The pair and the resample are checked before the file counts as done; a bad one is removed, not kept.
         let image = try ImageFile.readHeader(at: PathText.join(input, paired)).geometry
@@ -152,7 +152,7 @@ public enum BatchRunner {
         entry.labelVolumes = check.volumes.mapValues { [$0.before, $0.after] }
         if let problem = check.problem {
           try? FileManager.default.removeItem(atPath: destination)
-          entry.status = "failed"
+          entry.status = .failed
           entry.error = "\(problem) (image \(paired))"
         }
       }

@@ -8,14 +8,19 @@ import HarmonizeVolume
 /// output wins), and `merge` folds the shard files into the main one. A line cut short by a crash is ignored.
 public struct Manifest: Sendable {
   /// One finished file.
+  /// How a file ended.
+  public enum Status: String, Codable, Sendable {
+    case done, failed
+  }
+
   public struct Entry: Codable, Sendable, Equatable {
     public var input: String
     public var output: String
     public var parameters: String
     public var inputBytes: Int
     public var inputModified: Double
-    /// "done" or "failed".
-    public var status: String
+    /// How the file ended; written as "done" or "failed".
+    public var status: Status
     public var error: String?
     public var kind: String?
     public var outputBytes: Int?

@@ -53,7 +53,7 @@ public enum OriginalGrid {
       if all.isEmpty {
         throw ImageFileError(path: path, reason: .invalidArgument("no harmonize batch manifest (harmonize-manifest*.jsonl) with entries here"))
       }
-      let entries = all.values.filter { $0.status == "done" && $0.sourceGeometry != nil }
+      let entries = all.values.filter { $0.status == .done && $0.sourceGeometry != nil }
       let byName = Dictionary(entries.map { (PathText.name($0.output), $0) }, uniquingKeysWith: { a, b in
         a.output.contains("imagesTs") ? a : b
       })

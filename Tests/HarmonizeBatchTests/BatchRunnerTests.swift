@@ -48,7 +48,7 @@ struct BatchRunnerTests {
     let dataset = try DatasetJSON.load(output.file("dataset.json"))
     #expect(dataset.fileEnding == ".nrrd" && dataset.channelNames == ["T2", "ADC"])
     let manifest = Manifest.read(folder: output.path)
-    #expect(manifest.count == 11 && manifest.values.allSatisfy { $0.status == "done" })
+    #expect(manifest.count == 11 && manifest.values.allSatisfy { $0.status == .done })
     #expect(!output.contents.contains { $0.hasPrefix(".harmonize-tmp") })
   }
 

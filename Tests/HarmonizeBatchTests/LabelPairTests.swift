@@ -26,7 +26,7 @@ struct LabelPairTests {
     #expect(summary.failures.first?.error.contains("lies entirely outside its image's field of view") == true, "\(summary.text)")
     #expect(!FileManager.default.fileExists(atPath: output.file("labelsTr/case_002.nii.gz")))
     let entry = try #require(Manifest.read(folder: output.path)["labelsTr/case_001.nii.gz"])
-    #expect(entry.status == "done")
+    #expect(entry.status == .done)
     let volumes = try #require(entry.labelVolumes)
     #expect(volumes.keys.sorted() == ["1", "2"])
     for (_, pair) in volumes { #expect(pair[0] > 0 && abs(pair[1] - pair[0]) / pair[0] < 0.2, "\(volumes)") }

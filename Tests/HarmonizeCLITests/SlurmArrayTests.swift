@@ -19,7 +19,7 @@ struct SlurmArrayTests {
     #expect(result.stdout.contains("task 2 COMPLETED"))
     #expect(result.stdout.contains("shard manifests: 3"))
     let manifest = Manifest.read(folder: work.file("out"))
-    #expect(manifest.count == 9 && manifest.values.allSatisfy { $0.status == "done" })
+    #expect(manifest.count == 9 && manifest.values.allSatisfy { $0.status == .done })
     let lines = try String(contentsOfFile: work.file("out/" + Manifest.mainName), encoding: .utf8).split(separator: "\n")
     #expect(lines.count == 9) // merged: one line per file, shard files gone
     for entry in manifest.values {

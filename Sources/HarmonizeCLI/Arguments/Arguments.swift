@@ -105,3 +105,26 @@ enum ImageInterpolationArgument: String, CaseIterable, ExpressibleByArgument {
     }
   }
 }
+
+/// `--format nii.gz|nii|nrrd|mha` (a leading dot is accepted): the endings `batch` writes (`ImageFormat.batchOutputs`).
+struct BatchFormatArgument: ExpressibleByArgument {
+  var format: ImageFormat
+  init?(argument: String) {
+    let ending = argument.hasPrefix(".") ? argument : "." + argument
+    guard let format = ImageFormat(rawValue: ending.lowercased()), ImageFormat.batchOutputs.contains(format) else { return nil }
+    self.format = format
+  }
+  static var allValueStrings: [String] { ImageFormat.batchOutputs.map { String($0.ending.dropFirst()) } }
+}
+
+/// `--shard I/N` (0 ≤ I < N) or `auto` (the Slurm job array's task, read from the environment when the run starts).
+struct ShardArgument: ExpressibleByArgument {
+  var text: String
+  init?(argument: String) {
+    guard argument == "auto" || (try? Shard.parse(argument, environment: [:])) != nil else { return nil }
+    text = argument
+  }
+  /// The shard for this run (`auto` resolved from SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_COUNT, SLURM_ARRAY_TASK_MIN).
+  func resolve() throws(BatchError) -> Shard { try Shard.parse(text) }
+  static var allValueStrings: [String] { ["I/N", "auto"] }
+}

@@ -31,7 +31,7 @@ extension HarmonizeCommand {
     @Option(help: "Image interpolation.") var interpolation: ImageInterpolationArgument = .linear
     @Option(help: "Segmentation interpolation.") var labelInterpolation: LabelInterpolationArgument = .nearest
     @Option(help: "Grid placement: center, sitk or nnunet.") var grid: GridPreset = .center
-    @Option(help: "Output format: nii.gz, nii, nrrd or mha (default: each input's).") var format: String?
+    @Option(help: "Output format (default: each input's).") var format: BatchFormatArgument?
     @Option(help: "Reorient every file first: RAS+ letters, or like-training (with --fingerprint).") var orient: String?
     @Option(help: "Glob of files that are segmentations (repeatable).") var labels: [String] = []
     @Option(parsing: .unconditional, help: "Value outside an image's field of view (e.g. -1024 for CT).") var defaultValue: Double = 0
@@ -39,7 +39,7 @@ extension HarmonizeCommand {
     @Option(help: "Cases at once (default: cores).") var jobs: Int?
     @Option(name: [.customLong("memory"), .customLong("memory-limit")],
             help: "Memory budget with a unit: 512M, 8G (default: 80% of available RAM).") var memoryLimit: ByteCountArgument?
-    @Option(help: "This run's share: I/N, or auto (Slurm job array).") var shard: String?
+    @Option(help: "This run's share: I/N (0 ≤ I < N), or auto (Slurm job array).") var shard: ShardArgument?
     @Flag(help: "Print the plan without writing anything.") var dryRun = false
     @Flag(help: "Print a JSON summary on standard output.") var json = false
     @Flag(help: "Redo files the manifest lists as done.") var force = false
@@ -54,9 +54,6 @@ extension HarmonizeCommand {
         throw ValidationError("spacing must be finite and > 0")
       }
       if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
-      if let format, !BatchOptions.formats.contains("." + format.trimmingCharacters(in: CharacterSet(charactersIn: "."))) {
-        throw ValidationError("--format must be one of \(ImageFormat.batchOutputs.map { String($0.ending.dropFirst()) }.joined(separator: ", ")).")
-      }
       if let orient, orient != TrainingOrientation.keyword {
         do { _ = try Reorientation.parse(orient) } catch { throw ValidationError(error.description) }
       }
@@ -95,9 +92,9 @@ extension HarmonizeCommand {
       do {
         options = BatchOptions(
           spacing: target, grid: grid, maxSize: maxSize?.values, maxVoxels: maxVoxels, interpolation: interpolation.interpolation,
-          labelInterpolation: labelInterpolation.interpolation, format: format.map { "." + $0.trimmingCharacters(in: CharacterSet(charactersIn: ".")) },
+          labelInterpolation: labelInterpolation.interpolation, format: format?.format.ending,
           orientation: orientation, labelGlobs: labels, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
-          memoryLimit: Int(memoryLimit?.bytes ?? 0.8 * available), shard: try Shard.parse(shard ?? "0/1"), force: force,
+          memoryLimit: Int(memoryLimit?.bytes ?? 0.8 * available), shard: try shard?.resolve() ?? Shard(index: 0, count: 1), force: force,
           defaultValue: defaultValue, compressionLevel: compression?.level(for: "x.nii.gz"))
         options.otherCompressionLevel = compression?.level(for: "x.nrrd")
       } catch {
