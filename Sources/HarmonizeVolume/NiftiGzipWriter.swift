@@ -1,4 +1,3 @@
-import CITK
 import Foundation
 
 /// Writes `.nii.gz` without ITK's single-threaded zlib writer: ITK 5.2 needs about 16 s for a 192 MB output that
@@ -53,12 +52,12 @@ final class NiftiGzipStream {
     let headerBytes = try NiftiGzipWriter.niftiHeader(header, scratch: path + ".header.nii", finalPath: path)
     fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     guard fd >= 0 else { throw ImageFileError(path: path, reason: .io("cannot create: \(String(cString: strerror(errno)))")) }
-    let bound = citk_gzip_bound(NiftiGzipWriter.chunkBytes)
+    let bound = CITKBridge.gzipBound(NiftiGzipWriter.chunkBytes)
     self.bound = bound
     buffers = (0..<(max(1, threads) * 2)).map { _ in UnsafeMutableRawPointer.allocate(byteCount: bound, alignment: 16) }
     sizes = [Int](repeating: 0, count: workers * 2)
     let first = buffers[0]
-    let member = headerBytes.withUnsafeBytes { citk_gzip_member($0.baseAddress, $0.count, Int32(level), first, bound) }
+    let member = headerBytes.withUnsafeBytes { CITKBridge.gzipMember($0.baseAddress, $0.count, level: level, into: first, capacity: bound) }
     guard member > 0 else { throw ImageFileError(path: path, reason: .internal("deflate failed on the header")) }
     try emit(buffers[0], member)
   }
@@ -88,7 +87,7 @@ final class NiftiGzipStream {
         DispatchQueue.concurrentPerform(iterations: count) { slot in
           let start = (batchStart + slot) * chunkBytes
           let length = min(chunkBytes, total - start)
-          sizesShared.pointer[slot] = citk_gzip_member(shared.pixels + start, length, Int32(level), shared.buffers[slot], bound)
+          sizesShared.pointer[slot] = CITKBridge.gzipMember(shared.pixels + start, length, level: level, into: shared.buffers[slot], capacity: bound)
         }
       }
       for slot in 0..<count {

@@ -1,4 +1,3 @@
-import CITK
 import Foundation
 
 /// Reads an image's pixels forward, a few planes of the slowest spatial axis (z) at a time, without ever holding the
@@ -26,7 +25,7 @@ public final class PlaneReader {
     planeCount = header.planeCount
   }
 
-  deinit { citk_stream_close(handle) }
+  deinit { CITKBridge.streamClose(handle) }
 
   /// Whether a file with this header and name could be read plane by plane (the stored type is checked by `open`).
   public static func mightStream(_ header: ImageHeader, path: String) -> Bool {
@@ -44,10 +43,7 @@ public final class PlaneReader {
       throw ImageFileError(path: path, reason: .corrupt(
         "truncated: the pixel data needs \(short.needed) bytes on disk but the file has \(short.actual)"))
     }
-    var raw = CITKBridge.makeRaw(header)
-    var handle: OpaquePointer?
-    try CITKBridge.call { message, capacity in citk_stream_open(path, &raw, &handle, message, capacity) }
-      .mapError { ImageFileError(path: path, reason: $0) }.get()
+    let handle = try CITKBridge.streamOpen(path: path, header: header).mapError { ImageFileError(path: path, reason: $0) }.get()
     return handle.map { PlaneReader(path: path, header: header, handle: $0) }
   }
 
@@ -55,7 +51,7 @@ public final class PlaneReader {
   public func read(planes count: Int, into buffer: UnsafeMutableRawBufferPointer) throws(ImageFileError) {
     precondition(count >= 0 && position + count <= planeCount && buffer.count >= count * planeBytes, "read past the planes")
     guard count > 0 else { return }
-    try CITKBridge.call { message, capacity in citk_stream_read(handle, buffer.baseAddress, count * planeBytes, message, capacity) }
+    try CITKBridge.streamRead(handle, into: buffer.baseAddress, bytes: count * planeBytes)
       .mapError { ImageFileError(path: path, reason: $0) }.get()
     position += count
   }
@@ -70,7 +66,7 @@ public final class PlaneReader {
   /// the header declares, nothing after the last member. Call it before trusting anything computed from the planes.
   public func finish(scratch: UnsafeMutableRawBufferPointer) throws(ImageFileError) {
     try skip(to: planeCount, scratch: scratch)
-    try CITKBridge.call { message, capacity in citk_stream_finish(handle, message, capacity) }
+    try CITKBridge.streamFinish(handle)
       .mapError { ImageFileError(path: path, reason: $0) }.get()
   }
 }

@@ -37,6 +37,34 @@ enum CITKBridge {
     return outcome.map { Array(bytes.prefix(size)) }
   }
 
+  // MARK: - The fast NIfTI path: gzip members and the forward plane reader
+
+  /// Largest gzip member `gzipMember` can produce from `bytes` bytes.
+  static func gzipBound(_ bytes: Int) -> Int { citk_gzip_bound(bytes) }
+
+  /// One complete gzip member of `input` at `level` into `output`; 0 when `output` is too small or the level invalid.
+  /// Thread-safe. The corresponding C function is `citk_gzip_member`.
+  static func gzipMember(_ input: UnsafeRawPointer?, _ count: Int, level: Int, into output: UnsafeMutableRawPointer, capacity: Int) -> Int {
+    citk_gzip_member(input, count, Int32(level), output, capacity)
+  }
+
+  /// A forward reader of a plain NIfTI-1 file's pixel bytes; nil when the file needs ITK's conversions.
+  static func streamOpen(path: String, header: ImageHeader) -> Result<OpaquePointer?, ImageFileError.Reason> {
+    var raw = makeRaw(header)
+    var handle: OpaquePointer?
+    return call { message, capacity in citk_stream_open(path, &raw, &handle, message, capacity) }.map { handle }
+  }
+
+  static func streamRead(_ handle: OpaquePointer, into buffer: UnsafeMutableRawPointer?, bytes: Int) -> Result<Void, ImageFileError.Reason> {
+    call { message, capacity in citk_stream_read(handle, buffer, bytes, message, capacity) }
+  }
+
+  static func streamFinish(_ handle: OpaquePointer) -> Result<Void, ImageFileError.Reason> {
+    call { message, capacity in citk_stream_finish(handle, message, capacity) }
+  }
+
+  static func streamClose(_ handle: OpaquePointer) { citk_stream_close(handle) }
+
   /// The qform and sform of a NIfTI-1 file; nil for other files.
   static func niftiTransforms(path: String) -> NiftiTransforms? {
     var raw = citk_nifti_transforms()
