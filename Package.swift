@@ -24,7 +24,7 @@ let package = Package(
     .library(name: "HarmonizeBatch", targets: ["HarmonizeBatch"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
   ],
   targets: [
     .target(
@@ -34,13 +34,16 @@ let package = Package(
       sources: ["src"],
       publicHeadersPath: "include",
       cxxSettings: [.unsafeFlags(["-isystem", itkInclude])],
-      linkerSettings: itkLibraries + [.linkedLibrary("z"), .linkedLibrary("deflate"), .linkedLibrary("isal"), .linkedLibrary("stdc++")]
+      linkerSettings: itkLibraries + [
+        .linkedLibrary("z"), .linkedLibrary("deflate"), .linkedLibrary("isal"), .linkedLibrary("stdc++"),
+      ]
     ),
     .target(name: "HarmonizeVolume", dependencies: ["CITK"]),
     .target(name: "HarmonizeResample", dependencies: ["HarmonizeVolume"]),
     .target(name: "HarmonizeCheck", dependencies: ["HarmonizeVolume", "HarmonizeResample"]),
     .target(name: "HarmonizeBatch", dependencies: ["HarmonizeVolume", "HarmonizeResample", "HarmonizeCheck"]),
-    .target(name: "Harmonize", dependencies: ["HarmonizeVolume", "HarmonizeResample", "HarmonizeCheck", "HarmonizeBatch"]),
+    .target(
+      name: "Harmonize", dependencies: ["HarmonizeVolume", "HarmonizeResample", "HarmonizeCheck", "HarmonizeBatch"]),
     .executableTarget(
       name: "HarmonizeCLI",
       dependencies: ["Harmonize", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -49,10 +52,14 @@ let package = Package(
     .testTarget(name: "HarmonizeVolumeTests", dependencies: ["HarmonizeVolume", "_HarmonizeTestSupport"]),
     .testTarget(name: "HarmonizeResampleTests", dependencies: ["HarmonizeResample", "_HarmonizeTestSupport"]),
     .testTarget(name: "HarmonizeCheckTests", dependencies: ["HarmonizeCheck", "_HarmonizeTestSupport"]),
-    .testTarget(name: "HarmonizeBatchTests", dependencies: ["HarmonizeBatch", "HarmonizeCheck", "HarmonizeResample", "_HarmonizeTestSupport"]),
+    .testTarget(
+      name: "HarmonizeBatchTests",
+      dependencies: ["HarmonizeBatch", "HarmonizeCheck", "HarmonizeResample", "_HarmonizeTestSupport"]),
     .testTarget(name: "HarmonizeCLITests", dependencies: ["HarmonizeCLI", "HarmonizeBatch", "_HarmonizeTestSupport"]),
-    .testTarget(name: "ConformanceTests", dependencies: ["HarmonizeVolume", "HarmonizeResample", "HarmonizeCLI", "_HarmonizeTestSupport"],
-                exclude: ["python"]),
+    .testTarget(
+      name: "ConformanceTests",
+      dependencies: ["HarmonizeVolume", "HarmonizeResample", "HarmonizeCLI", "_HarmonizeTestSupport"],
+      exclude: ["python"]),
   ],
   cxxLanguageStandard: .cxx17
 )

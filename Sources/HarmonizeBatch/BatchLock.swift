@@ -15,11 +15,16 @@ final class BatchLock {
     let name = shard.isWhole ? ".harmonize-batch.lock" : ".harmonize-batch.shard-\(shard.index)-of-\(shard.count).lock"
     let path = PathText.join(folder, name)
     descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
-    guard descriptor >= 0 else { throw BatchError(path, "cannot open the batch lock: \(String(cString: strerror(errno)))") }
+    guard descriptor >= 0 else {
+      throw BatchError(path, "cannot open the batch lock: \(String(cString: strerror(errno)))")
+    }
     guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-      let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
+      let holder =
+        (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
       close(descriptor)
-      throw BatchError(folder, "another harmonize batch (process \(holder)) is writing into this folder; wait for it to finish or stop it")
+      throw BatchError(
+        folder,
+        "another harmonize batch (process \(holder)) is writing into this folder; wait for it to finish or stop it")
     }
     let text = "\(getpid())\n"
     _ = ftruncate(descriptor, 0)

@@ -33,11 +33,13 @@ public struct BatchOptions: Sendable {
   /// Deflate level of compressed NRRD and MetaImage outputs (ITK's zlib, 1-9); nil: ITK's default.
   public var otherCompressionLevel: Int?
 
-  public init(spacing: [Double], grid: GridPreset = .center, maxSize: [Int]? = nil, maxVoxels: Int? = nil,
-              interpolation: Interpolation = .linear, labelInterpolation: Interpolation = .nearest, format: String? = nil,
-              orientation: String? = nil, labelGlobs: [String] = [], jobs: Int = 2, memoryLimit: Int,
-              shard: Shard = Shard(index: 0, count: 1), force: Bool = false, defaultValue: Double = 0,
-              compressionLevel: Int? = nil) {
+  public init(
+    spacing: [Double], grid: GridPreset = .center, maxSize: [Int]? = nil, maxVoxels: Int? = nil,
+    interpolation: Interpolation = .linear, labelInterpolation: Interpolation = .nearest, format: String? = nil,
+    orientation: String? = nil, labelGlobs: [String] = [], jobs: Int = 2, memoryLimit: Int,
+    shard: Shard = Shard(index: 0, count: 1), force: Bool = false, defaultValue: Double = 0,
+    compressionLevel: Int? = nil
+  ) {
     self.spacing = spacing
     self.grid = grid
     self.maxSize = maxSize
@@ -61,8 +63,10 @@ public struct BatchOptions: Sendable {
   /// A stable text of everything that changes an output, stored in the manifest: a re-run with other
   /// parameters redoes the case.
   public func parameters(for kind: FileKind) -> String {
-    var parts = ["spacing=\(spacing.map { "\($0)" }.joined(separator: ","))", "grid=\(grid.rawValue)",
-                 "interpolation=\(kind.isLabel ? labelInterpolation.rawValue : interpolation.rawValue)"]
+    var parts = [
+      "spacing=\(spacing.map { "\($0)" }.joined(separator: ","))", "grid=\(grid.rawValue)",
+      "interpolation=\(kind.isLabel ? labelInterpolation.rawValue : interpolation.rawValue)",
+    ]
     if let maxSize { parts.append("max-size=\(maxSize.map(String.init).joined(separator: ","))") }
     if let maxVoxels { parts.append("max-voxels=\(maxVoxels)") }
     if let orientation { parts.append("orient=\(orientation)") }

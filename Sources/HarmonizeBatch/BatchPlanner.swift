@@ -78,10 +78,14 @@ public enum BatchPlanner {
   }
 
   /// Images first (channel 0 sets the case's grid), then every other file of the case on that grid.
-  static func planUnit(key: String, members: [(CaseFiles, String)], inputFolder: String, options: BatchOptions) -> BatchUnit {
+  static func planUnit(
+    key: String, members: [(CaseFiles, String)], inputFolder: String, options: BatchOptions
+  ) -> BatchUnit {
     var ordered: [(path: String, kind: FileKind)] = []
     for (c, _) in members {
-      for path in c.paths { ordered.append((path, FileKind.classify(relativePath: path, labelGlobs: options.labelGlobs))) }
+      for path in c.paths {
+        ordered.append((path, FileKind.classify(relativePath: path, labelGlobs: options.labelGlobs)))
+      }
     }
     ordered.sort { ($0.kind.isLabel ? 1 : 0, $0.path) < ($1.kind.isLabel ? 1 : 0, $1.path) }
     var shared: (geometry: Geometry, source: String)?
@@ -89,17 +93,21 @@ public enum BatchPlanner {
     for (path, kind) in ordered {
       let full = PathText.join(inputFolder, path)
       let identity = FileIdentity(full)
-      var job = BatchJob(input: path, output: outputPath(path, format: options.format), kind: kind,
-                         inputBytes: identity?.bytes ?? 0, inputModified: identity?.modified ?? 0,
-                         inputSize: nil, inputSpacing: nil, outputGeometry: nil, estimatedMemory: memoryBase, planError: nil,
-                         gridSource: shared.map { .gridOf($0.source) } ?? .spacing)
+      var job = BatchJob(
+        input: path, output: outputPath(path, format: options.format), kind: kind,
+        inputBytes: identity?.bytes ?? 0, inputModified: identity?.modified ?? 0,
+        inputSize: nil, inputSpacing: nil, outputGeometry: nil, estimatedMemory: memoryBase, planError: nil,
+        gridSource: shared.map { .gridOf($0.source) } ?? .spacing)
       do {
         let header = try ImageFile.readHeader(at: full)
         job.warning = ImageFile.transformWarning(for: full, header: header)
         // A detached header (.mhd, .nhdr) names its data files; one that points out of the dataset (../../etc/passwd, an
         // absolute path) is refused. The image file itself may be a link to anywhere (linked raw data is common).
-        if let outside = try ImageFile.dataFiles(of: full).first(where: { $0 != full && !FileIdentity.isInside($0, root: inputFolder) }) {
-          throw BatchError(path, "its data file '\(outside)' lies outside the input folder; batch reads only what is inside it")
+        if let outside = try ImageFile.dataFiles(of: full).first(where: {
+          $0 != full && !FileIdentity.isInside($0, root: inputFolder)
+        }) {
+          throw BatchError(
+            path, "its data file '\(outside)' lies outside the input folder; batch reads only what is inside it")
         }
         let n = min(header.geometry.dimension, 3)
         job.inputSize = Array(header.geometry.size.prefix(n))
@@ -113,7 +121,8 @@ public enum BatchPlanner {
         // A streamed input holds a window of planes and a streamed output one slab (FileResampler follows this layout).
         let layout = FileResampler.layout(
           inputPath: full, header: header, orientation: options.orientation, output: job.output,
-          plan: plan, request: resampleRequest, decidesAfterReading: BatchRunner.decidesKindFromPixels(kind, header.pixelType))
+          plan: plan, request: resampleRequest,
+          decidesAfterReading: BatchRunner.decidesKindFromPixels(kind, header.pixelType))
         job.streams = layout.streamsOutput
         job.streamsInput = layout.streamsInput
         job.estimatedMemory = Int(min(Double(Int.max / 2), Double(layout.memoryBytes) * memorySlack)) + memoryBase
@@ -126,13 +135,16 @@ public enum BatchPlanner {
   }
 
   /// The resampling request for a file: label files use the label interpolation and a 0 background.
-  public static func request(_ options: BatchOptions, kind: FileKind, target: ResampleRequest.Target,
-                             threads: Int? = nil) -> ResampleRequest {
-    ResampleRequest(target: target, grid: options.grid,
-                    interpolation: kind.isLabel ? options.labelInterpolation : options.interpolation,
-                    maxSize: target == .spacing(options.spacing) ? options.maxSize : nil,
-                    maxVoxels: target == .spacing(options.spacing) ? options.maxVoxels : nil,
-                    defaultValue: kind.isLabel ? 0 : options.defaultValue, threads: threads)
+  public static func request(
+    _ options: BatchOptions, kind: FileKind, target: ResampleRequest.Target,
+    threads: Int? = nil
+  ) -> ResampleRequest {
+    ResampleRequest(
+      target: target, grid: options.grid,
+      interpolation: kind.isLabel ? options.labelInterpolation : options.interpolation,
+      maxSize: target == .spacing(options.spacing) ? options.maxSize : nil,
+      maxVoxels: target == .spacing(options.spacing) ? options.maxVoxels : nil,
+      defaultValue: kind.isLabel ? 0 : options.defaultValue, threads: threads)
   }
 
   /// The output's relative path: the input's, with the ending replaced when `format` is given.

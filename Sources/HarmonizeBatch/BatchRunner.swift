@@ -9,8 +9,10 @@ public enum BatchRunner {
   /// Converts `inputFolder` into `outputFolder`. A file that fails is recorded and the others go on.
   /// - Parameter progress: print progress on standard error.
   /// - Throws: `BatchError` when the batch cannot start (missing input folder, output inside input, unwritable output).
-  public static func run(inputFolder: String, outputFolder: String, options: BatchOptions, dryRun: Bool = false,
-                         progress showProgress: Bool = true) throws(BatchError) -> (summary: BatchSummary, plan: [BatchUnit]) {
+  public static func run(
+    inputFolder: String, outputFolder: String, options: BatchOptions, dryRun: Bool = false,
+    progress showProgress: Bool = true
+  ) throws(BatchError) -> (summary: BatchSummary, plan: [BatchUnit]) {
     let clock = Date()
     let input = URL(fileURLWithPath: inputFolder).standardizedFileURL.path
     let output = URL(fileURLWithPath: outputFolder).standardizedFileURL.path
@@ -23,10 +25,11 @@ public enum BatchRunner {
     let plan = try BatchPlanner.plan(inputFolder: input, options: options)
     let units = options.shard.select(plan.units)
     let jobs = units.flatMap(\.jobs)
-    var summary = BatchSummary(input: inputFolder, output: outputFolder, shard: options.shard.description, files: jobs.count,
-                               converted: 0, skipped: 0, failed: 0, failures: [], ranAlone: [], labelRules: [:],
-                               inputBytes: 0, outputBytes: 0, seconds: 0, memoryLimit: options.memoryLimit,
-                               peakReservedMemory: 0, dryRun: dryRun)
+    var summary = BatchSummary(
+      input: inputFolder, output: outputFolder, shard: options.shard.description, files: jobs.count,
+      converted: 0, skipped: 0, failed: 0, failures: [], ranAlone: [], labelRules: [:],
+      inputBytes: 0, outputBytes: 0, seconds: 0, memoryLimit: options.memoryLimit,
+      peakReservedMemory: 0, dryRun: dryRun)
     // Entries the walk could not take count as failed files, once (in shard 0 of an array).
     if options.shard.index == 0 {
       summary.files += plan.problems.count
@@ -45,9 +48,14 @@ public enum BatchRunner {
     TemporaryFolders.removeStale(under: output)
     let lock = try BatchLock(folder: output, shard: options.shard)
     defer { lock.release() }
-    let manifest = options.force ? (entries: [String: Manifest.Entry](), badLines: [String]()) : Manifest.readReporting(folder: output)
+    let manifest =
+      options.force
+      ? (entries: [String: Manifest.Entry](), badLines: [String]()) : Manifest.readReporting(folder: output)
     if !manifest.badLines.isEmpty {
-      summary.warnings = (summary.warnings ?? []) + ["\(manifest.badLines.count) manifest line(s) could not be read and were skipped (\(manifest.badLines.prefix(5).joined(separator: ", ")))"]
+      summary.warnings =
+        (summary.warnings ?? []) + [
+          "\(manifest.badLines.count) manifest line(s) could not be read and were skipped (\(manifest.badLines.prefix(5).joined(separator: ", ")))"
+        ]
     }
     // A case is the unit: when any of its files changed or is not done, all of them are redone, so that an image
     // and its label never end on different grids.
@@ -56,13 +64,17 @@ public enum BatchRunner {
       if unit.jobs.allSatisfy({ isDone($0, manifest.entries[$0.output], output: output, options: options) }) {
         for job in unit.jobs {
           summary.skipped += 1
-          if let k = manifest.entries[job.output]?.kind, k.hasPrefix("label") { summary.labelRules[job.input] = String(k.dropFirst("label: ".count)) }
+          if let k = manifest.entries[job.output]?.kind, k.hasPrefix("label") {
+            summary.labelRules[job.input] = String(k.dropFirst("label: ".count))
+          }
         }
       } else {
         todo += unit.jobs
       }
     }
-    if options.shard.index == 0 { copyDatasetFiles(plan.datasetFiles, from: input, to: output, format: options.format, summary: &summary) }
+    if options.shard.index == 0 {
+      copyDatasetFiles(plan.datasetFiles, from: input, to: output, format: options.format, summary: &summary)
+    }
     let writer = try ManifestWriter(path: PathText.join(output, Manifest.name(for: options.shard)))
     let budget = MemoryBudget(limit: options.memoryLimit)
     let progress = Progress(total: todo.count, totalBytes: todo.reduce(0) { $0 + $1.inputBytes }, enabled: showProgress)
@@ -91,7 +103,9 @@ public enum BatchRunner {
         summary.converted += 1
         summary.inputBytes += entry.inputBytes
         summary.outputBytes += entry.outputBytes ?? 0
-        if let k = entry.kind, k.hasPrefix("label: ") { summary.labelRules[entry.input] = String(k.dropFirst("label: ".count)) }
+        if let k = entry.kind, k.hasPrefix("label: ") {
+          summary.labelRules[entry.input] = String(k.dropFirst("label: ".count))
+        }
       } else {
         summary.failed += 1
         summary.failures.append(.init(input: entry.input, error: entry.error ?? "failed"))
@@ -106,18 +120,23 @@ public enum BatchRunner {
   /// of the recorded size and modification time, and the output present with the recorded size (a truncated or
   /// replaced output is redone).
   static func isDone(_ job: BatchJob, _ entry: Manifest.Entry?, output: String, options: BatchOptions) -> Bool {
-    guard let entry, entry.status == .done, entry.input == job.input, entry.parameters == options.parameters(for: job.kind),
-          entry.inputBytes == job.inputBytes, entry.inputModified == job.inputModified,
-          let written = FileIdentity(PathText.join(output, job.output)) else { return false }
+    guard let entry, entry.status == .done, entry.input == job.input,
+      entry.parameters == options.parameters(for: job.kind),
+      entry.inputBytes == job.inputBytes, entry.inputModified == job.inputModified,
+      let written = FileIdentity(PathText.join(output, job.output))
+    else { return false }
     return entry.outputBytes == written.bytes
   }
 
   /// Converts one file; never throws: a failure becomes a "failed" manifest entry naming the reason.
-  static func convert(_ job: BatchJob, input: String, output: String, options: BatchOptions, threads: Int) -> Manifest.Entry {
+  static func convert(
+    _ job: BatchJob, input: String, output: String, options: BatchOptions, threads: Int
+  ) -> Manifest.Entry {
     let start = Date()
-    var entry = Manifest.Entry(input: job.input, output: job.output, parameters: options.parameters(for: job.kind),
-                               inputBytes: job.inputBytes, inputModified: job.inputModified, status: .failed, error: nil,
-                               kind: nil, outputBytes: nil, seconds: nil, finished: ISO8601DateFormatter().string(from: Date()))
+    var entry = Manifest.Entry(
+      input: job.input, output: job.output, parameters: options.parameters(for: job.kind),
+      inputBytes: job.inputBytes, inputModified: job.inputModified, status: .failed, error: nil,
+      kind: nil, outputBytes: nil, seconds: nil, finished: ISO8601DateFormatter().string(from: Date()))
     let source = PathText.join(input, job.input)
     let destination = PathText.join(output, job.output)
     guard let geometry = job.outputGeometry, job.planError == nil else {
@@ -126,24 +145,29 @@ public enum BatchRunner {
     }
     let decided = KindBox(job.kind)
     do {
-      try FileManager.default.createDirectory(atPath: PathText.parent(destination),
-                                              withIntermediateDirectories: true)
+      try FileManager.default.createDirectory(
+        atPath: PathText.parent(destination),
+        withIntermediateDirectories: true)
       let target: ResampleRequest.Target = job.gridSource == .spacing ? .spacing(options.spacing) : .like(geometry)
       let request = BatchPlanner.request(options, kind: job.kind, target: target, threads: threads)
       let report = try FileResampler.resample(
         input: source, output: destination, request: request, orientation: options.orientation,
-        writeOptions: WriteOptions(compressionLevel: ImageFormat(path: destination) == .niftiGz ? options.compressionLevel
-                                                                                                 : options.otherCompressionLevel,
-                                   threads: threads),
-        adjust: !Self.decidesKindFromPixels(job.kind, nil) || job.streamsInput ? nil : { volume, request in
-          guard volume.pixelType.isInteger else { return }
-          let (few, count) = VoxelScan.hasFewIntegerValues(volume, limit: FileKind.maxLabelValues)
-          if few {
-            decided.kind = .label(rule: "integer with \(count) distinct values")
-            request.interpolation = options.labelInterpolation
-            request.defaultValue = 0
-          }
-        })
+        writeOptions: WriteOptions(
+          compressionLevel: ImageFormat(path: destination) == .niftiGz
+            ? options.compressionLevel
+            : options.otherCompressionLevel,
+          threads: threads),
+        adjust: !Self.decidesKindFromPixels(job.kind, nil) || job.streamsInput
+          ? nil
+          : { volume, request in
+            guard volume.pixelType.isInteger else { return }
+            let (few, count) = VoxelScan.hasFewIntegerValues(volume, limit: FileKind.maxLabelValues)
+            if few {
+              decided.kind = .label(rule: "integer with \(count) distinct values")
+              request.interpolation = options.labelInterpolation
+              request.defaultValue = 0
+            }
+          })
       entry.status = .done
       if job.kind.isLabel, let paired = job.pairedImage {
         // The pair and the resample are checked before the file counts as done; a bad one is removed, not kept.
@@ -159,7 +183,8 @@ public enum BatchRunner {
       entry.sourceGeometry = report.source.geometry
       entry.sourcePixelType = report.source.pixelType
       entry.outputGeometry = report.plan.geometry
-      entry.outputBytes = ((try? FileManager.default.attributesOfItem(atPath: destination))?[.size] as? NSNumber)?.intValue
+      entry.outputBytes =
+        ((try? FileManager.default.attributesOfItem(atPath: destination))?[.size] as? NSNumber)?.intValue
     } catch {
       entry.error = "\(error)"
     }
@@ -178,8 +203,10 @@ public enum BatchRunner {
 
   /// Copies each `dataset.json`, with `file_ending` replaced when the format changes (text edit: key order,
   /// which nnU-Net's region-based labels depend on, is kept).
-  static func copyDatasetFiles(_ files: [String], from input: String, to output: String, format: String?,
-                               summary: inout BatchSummary) {
+  static func copyDatasetFiles(
+    _ files: [String], from input: String, to output: String, format: String?,
+    summary: inout BatchSummary
+  ) {
     for relative in files {
       let source = PathText.join(input, relative)
       let destination = PathText.join(output, relative)

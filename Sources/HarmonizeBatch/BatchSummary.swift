@@ -35,11 +35,13 @@ public struct BatchSummary: Codable, Sendable {
 
   /// Closing lines: counts, then every failure.
   public var text: String {
-    var lines = ["\(output): \(converted) converted, \(skipped) already done, \(failed) failed of \(files) files"
-                 + (shard == "0/1" ? "" : " (shard \(shard))")
-                 + String(format: " in %.1f s; ", seconds) + "\(formatBytes(inputBytes)) in, \(formatBytes(outputBytes)) out; "
-                 + "memory budget \(formatBytes(memoryLimit)), largest admitted \(formatBytes(peakReservedMemory))"
-                 + (peakResidentMemory.map { ", peak memory \(formatBytes($0))" } ?? "")]
+    var lines = [
+      "\(output): \(converted) converted, \(skipped) already done, \(failed) failed of \(files) files"
+        + (shard == "0/1" ? "" : " (shard \(shard))")
+        + String(format: " in %.1f s; ", seconds) + "\(formatBytes(inputBytes)) in, \(formatBytes(outputBytes)) out; "
+        + "memory budget \(formatBytes(memoryLimit)), largest admitted \(formatBytes(peakReservedMemory))"
+        + (peakResidentMemory.map { ", peak memory \(formatBytes($0))" } ?? "")
+    ]
     for warning in warnings ?? [] { lines.append("warning: \(warning)") }
     for name in ranAlone { lines.append("ran alone (estimate above the budget): \(name)") }
     for f in failures { lines.append("failed: \(f.input): \(f.error)") }

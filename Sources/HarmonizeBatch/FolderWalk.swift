@@ -25,7 +25,8 @@ struct FolderWalk {
 
   private mutating func walk(_ folder: String, relative: String, visited: inout Set<[UInt64]>) {
     guard let directory = opendir(folder) else {
-      problems.append((relative.isEmpty ? "." : relative, "cannot list the folder: \(String(cString: strerror(errno)))"))
+      problems.append(
+        (relative.isEmpty ? "." : relative, "cannot list the folder: \(String(cString: strerror(errno)))"))
       return
     }
     defer { closedir(directory) }
@@ -45,8 +46,12 @@ struct FolderWalk {
       let child = PathText.join(relative, name)
       var info = stat()
       if stat(path, &info) != 0 {
-        let reason = errno == ELOOP ? "a symbolic link loop" : errno == ENOENT ? "a broken symbolic link (its target is missing)"
-          : "cannot be examined: \(String(cString: strerror(errno)))"
+        let reason =
+          errno == ELOOP
+          ? "a symbolic link loop"
+          : errno == ENOENT
+            ? "a broken symbolic link (its target is missing)"
+            : "cannot be examined: \(String(cString: strerror(errno)))"
         problems.append((child, reason))
         continue
       }

@@ -31,23 +31,30 @@ enum LabelPairCheck {
     let voxelAfter = resampled.geometry.spacing.prefix(3).reduce(1, *) / 1000
     var volumes: [String: Volume] = [:]
     for value in Set(before.counts.keys).union(after.counts.keys) where value != 0 {
-      volumes[String(value)] = Volume(before: Double(before.counts[value] ?? 0) * voxelBefore,
-                                      after: Double(after.counts[value] ?? 0) * voxelAfter)
+      volumes[String(value)] = Volume(
+        before: Double(before.counts[value] ?? 0) * voxelBefore,
+        after: Double(after.counts[value] ?? 0) * voxelAfter)
     }
     var problems: [String] = []
     if let box = before.box {
       let outside = distanceOutside(box: box, of: input.geometry, image: imageGeometry)
       let foreground = before.counts.filter { $0.key != 0 }.values.reduce(0, +)
       if outside.corners == 8 && foreground > 0 && fullyOutside(box: box, of: input.geometry, image: imageGeometry) {
-        problems.append("the label's foreground lies entirely outside its image's field of view: a label of another scan?")
+        problems.append(
+          "the label's foreground lies entirely outside its image's field of view: a label of another scan?")
       } else if outside.mm > 0.5 * (imageGeometry.spacing.prefix(3).max() ?? 1) {
-        problems.append("the label's foreground extends \(formatNumber((outside.mm * 10).rounded() / 10)) mm beyond its image's field of view")
+        problems.append(
+          "the label's foreground extends \(formatNumber((outside.mm * 10).rounded() / 10)) mm beyond its image's field of view"
+        )
       }
     }
-    let vanished = before.counts.filter { $0.key != 0 && $0.value > 0 && (after.counts[$0.key] ?? 0) == 0 }.keys.sorted()
+    let vanished = before.counts.filter { $0.key != 0 && $0.value > 0 && (after.counts[$0.key] ?? 0) == 0 }.keys
+      .sorted()
     if !vanished.isEmpty {
       let listed = vanished.map { "\($0) (\(formatNumber((volumes[String($0)]!.before * 1000).rounded() / 1000)) mL)" }
-      problems.append("label\(vanished.count > 1 ? "s" : "") \(listed.joined(separator: ", ")) vanished in the output: the target spacing is too coarse for \(vanished.count > 1 ? "them" : "it")")
+      problems.append(
+        "label\(vanished.count > 1 ? "s" : "") \(listed.joined(separator: ", ")) vanished in the output: the target spacing is too coarse for \(vanished.count > 1 ? "them" : "it")"
+      )
     }
     return Result(volumes: volumes, problem: problems.isEmpty ? nil : problems.joined(separator: "; "))
   }
@@ -81,7 +88,9 @@ enum LabelPairCheck {
 
   /// How far (mm, along the image's axes) the corners of the box's voxels reach beyond the image's field of view, and
   /// how many of the 8 corners lie outside it.
-  static func distanceOutside(box: (lower: [Int], upper: [Int]), of label: Geometry, image: Geometry) -> (mm: Double, corners: Int) {
+  static func distanceOutside(
+    box: (lower: [Int], upper: [Int]), of label: Geometry, image: Geometry
+  ) -> (mm: Double, corners: Int) {
     var worst = 0.0
     var cornersOutside = 0
     for corner in 0..<8 {
@@ -115,7 +124,9 @@ enum LabelPairCheck {
         high[axis] = max(high[axis], c[axis])
       }
     }
-    return (0..<min(3, image.dimension)).contains { axis in high[axis] < -0.5 || low[axis] > Double(image.size[axis]) - 0.5 }
+    return (0..<min(3, image.dimension)).contains { axis in
+      high[axis] < -0.5 || low[axis] > Double(image.size[axis]) - 0.5
+    }
   }
 
   /// The continuous index of an LPS point in the spatial grid of `image`.

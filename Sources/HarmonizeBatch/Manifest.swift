@@ -53,7 +53,7 @@ public struct Manifest: Sendable {
     var bad: [String] = []
     let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
       .filter { $0.hasPrefix("harmonize-manifest") && $0.hasSuffix(".jsonl") }
-      .sorted { ($0 == mainName ? 0 : 1, $0) < ($1 == mainName ? 0 : 1, $1) } // shards after the main file
+      .sorted { ($0 == mainName ? 0 : 1, $0) < ($1 == mainName ? 0 : 1, $1) }  // shards after the main file
     let decoder = JSONDecoder()
     for name in names {
       guard let data = FileManager.default.contents(atPath: PathText.join(folder, name)) else { continue }
@@ -99,10 +99,13 @@ final class ManifestWriter: @unchecked Sendable {
   init(path: String) throws(BatchError) {
     var info = stat()
     if lstat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG {
-      throw BatchError(path, "the manifest is a symbolic link or not a regular file; harmonize appends only to its own file")
+      throw BatchError(
+        path, "the manifest is a symbolic link or not a regular file; harmonize appends only to its own file")
     }
     if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
-    guard let handle = FileHandle(forWritingAtPath: path) else { throw BatchError(path, "cannot open the manifest for writing") }
+    guard let handle = FileHandle(forWritingAtPath: path) else {
+      throw BatchError(path, "cannot open the manifest for writing")
+    }
     handle.seekToEndOfFile()
     // A previous run killed mid-line leaves no newline: start on a fresh line.
     if handle.offsetInFile > 0, let reader = FileHandle(forReadingAtPath: path) {

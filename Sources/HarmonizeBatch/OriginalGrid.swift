@@ -18,7 +18,8 @@ public enum OriginalGrid {
   /// The original geometry (LPS mm) of the case a prediction file is named after (`CASE{ending}`, nnU-Net's
   /// prediction naming), or of the single original/sidecar given.
   /// - Throws: `ImageFileError` naming what could not be found or read.
-  public static func geometry(forPrediction prediction: String, from source: Source) throws(ImageFileError) -> Geometry {
+  public static func geometry(forPrediction prediction: String, from source: Source) throws(ImageFileError) -> Geometry
+  {
     try grids(forPrediction: prediction, from: source).original
   }
 
@@ -40,9 +41,14 @@ public enum OriginalGrid {
         let sidecar = try Sidecar.load(path)
         return Grids(original: sidecar.sourceGeometry, resampled: sidecar.outputGeometry)
       }
-      let names = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter { $0.hasSuffix(Sidecar.suffix) }
+      let names = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter {
+        $0.hasSuffix(Sidecar.suffix)
+      }
       guard let match = best(names.map { String($0.dropLast(Sidecar.suffix.count)) }, id: id) else {
-        throw ImageFileError(path: path, reason: .invalidArgument("no sidecar for case \(id) (\(id)_0000.*\(Sidecar.suffix) or \(id).*\(Sidecar.suffix))"))
+        throw ImageFileError(
+          path: path,
+          reason: .invalidArgument(
+            "no sidecar for case \(id) (\(id)_0000.*\(Sidecar.suffix) or \(id).*\(Sidecar.suffix))"))
       }
       let sidecar = try Sidecar.load(PathText.join(path, match + Sidecar.suffix))
       return Grids(original: sidecar.sourceGeometry, resampled: sidecar.outputGeometry)
@@ -51,13 +57,18 @@ public enum OriginalGrid {
       let folder = isFolder(path) ? path : PathText.parent(path)
       let all = Manifest.read(folder: folder)
       if all.isEmpty {
-        throw ImageFileError(path: path, reason: .invalidArgument("no harmonize batch manifest (harmonize-manifest*.jsonl) with entries here"))
+        throw ImageFileError(
+          path: path,
+          reason: .invalidArgument("no harmonize batch manifest (harmonize-manifest*.jsonl) with entries here"))
       }
       let entries = all.values.filter { $0.status == .done && $0.sourceGeometry != nil }
-      let byName = Dictionary(entries.map { (PathText.name($0.output), $0) }, uniquingKeysWith: { a, b in
-        a.output.contains("imagesTs") ? a : b
-      })
-      guard let match = best(Array(byName.keys), id: id), let entry = byName[match], let geometry = entry.sourceGeometry else {
+      let byName = Dictionary(
+        entries.map { (PathText.name($0.output), $0) },
+        uniquingKeysWith: { a, b in
+          a.output.contains("imagesTs") ? a : b
+        })
+      guard let match = best(Array(byName.keys), id: id), let entry = byName[match], let geometry = entry.sourceGeometry
+      else {
         throw ImageFileError(path: path, reason: .invalidArgument("no manifest entry for case \(id)"))
       }
       return Grids(original: geometry, resampled: entry.outputGeometry)
@@ -65,7 +76,8 @@ public enum OriginalGrid {
       if !isFolder(path) { return Grids(original: try ImageFile.readHeader(at: path).geometry, resampled: nil) }
       let names = CaseScanner.imageFiles(in: path).map { PathText.name($0) }
       guard let match = best(names, id: id) else {
-        throw ImageFileError(path: path, reason: .invalidArgument("no original for case \(id) (\(id)_0000.* or \(id).*)"))
+        throw ImageFileError(
+          path: path, reason: .invalidArgument("no original for case \(id) (\(id)_0000.* or \(id).*)"))
       }
       return Grids(original: try ImageFile.readHeader(at: PathText.join(path, match)).geometry, resampled: nil)
     }

@@ -46,7 +46,8 @@ final class Progress: @unchecked Sendable {
   func line(_ now: Date) -> String {
     let elapsed = max(0.001, now.timeIntervalSince(start))
     let rate = Double(bytes) / elapsed
-    return "\(done)/\(total) files, \(formatBytes(Int(rate)))/s, elapsed \(clock(elapsed)), ETA \(eta(elapsed: elapsed))"
+    return
+      "\(done)/\(total) files, \(formatBytes(Int(rate)))/s, elapsed \(clock(elapsed)), ETA \(eta(elapsed: elapsed))"
   }
 
   /// Remaining time, from the files and the bytes done so far (the mean of both estimates: a first small file after

@@ -4,13 +4,17 @@ extension Shard {
   /// Parses "I/N" (0 ≤ I < N) or "auto" (Slurm's `SLURM_ARRAY_TASK_ID` minus `SLURM_ARRAY_TASK_MIN`, and
   /// `SLURM_ARRAY_TASK_COUNT`; the whole dataset outside a job array).
   /// - Throws: `BatchError` for malformed text or an `auto` without the Slurm variables' consistent values.
-  public static func parse(_ text: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(BatchError) -> Shard {
+  public static func parse(
+    _ text: String, environment: [String: String] = ProcessInfo.processInfo.environment
+  ) throws(BatchError) -> Shard {
     if text == "auto" {
       guard let id = environment["SLURM_ARRAY_TASK_ID"].flatMap(Int.init),
-            let count = environment["SLURM_ARRAY_TASK_COUNT"].flatMap(Int.init) else { return Shard(index: 0, count: 1) }
+        let count = environment["SLURM_ARRAY_TASK_COUNT"].flatMap(Int.init)
+      else { return Shard(index: 0, count: 1) }
       let first = environment["SLURM_ARRAY_TASK_MIN"].flatMap(Int.init) ?? 0
       guard count >= 1, id - first >= 0, id - first < count else {
-        throw BatchError("--shard auto", "SLURM_ARRAY_TASK_ID \(id) is not in an array of \(count) tasks starting at \(first)")
+        throw BatchError(
+          "--shard auto", "SLURM_ARRAY_TASK_ID \(id) is not in an array of \(count) tasks starting at \(first)")
       }
       return Shard(index: id - first, count: count)
     }

@@ -13,7 +13,8 @@ enum ArgumentSpelling {
     let names = subcommands.map { $0._commandName }
     guard let index = names.firstIndex(of: first) else {
       let near = nearest(first, in: names)
-      return "Error: unknown command '\(first)'\(near.map { " (did you mean '\($0)'?)" } ?? ""); commands: \(names.joined(separator: ", "))."
+      return
+        "Error: unknown command '\(first)'\(near.map { " (did you mean '\($0)'?)" } ?? ""); commands: \(names.joined(separator: ", "))."
     }
     let help = subcommands[index].helpMessage(columns: 10_000)
     let known = Set(matches(of: #"--[a-z0-9][a-z0-9-]*"#, in: help) + ["--help", "--version"])

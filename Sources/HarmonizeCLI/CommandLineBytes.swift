@@ -10,10 +10,13 @@ enum CommandLineBytes {
   static func invalidUTF8Argument() -> String? {
     for index in 1..<Int(CommandLine.argc) {
       guard let pointer = CommandLine.unsafeArgv[index] else { continue }
-      let bytes = Array(UnsafeBufferPointer(start: UnsafeRawPointer(pointer).assumingMemoryBound(to: UInt8.self), count: strlen(pointer)))
+      let bytes = Array(
+        UnsafeBufferPointer(
+          start: UnsafeRawPointer(pointer).assumingMemoryBound(to: UInt8.self), count: strlen(pointer)))
       if String(validating: bytes, as: UTF8.self) == nil {
         let shown = bytes.map { $0 < 0x80 ? String(UnicodeScalar($0)) : String(format: "\\x%02X", $0) }.joined()
-        return "error: \(shown): the name is not valid UTF-8; harmonize reads UTF-8 paths: rename the file (e.g. with convmv)"
+        return
+          "error: \(shown): the name is not valid UTF-8; harmonize reads UTF-8 paths: rename the file (e.g. with convmv)"
       }
     }
     return nil

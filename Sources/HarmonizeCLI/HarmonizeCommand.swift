@@ -10,7 +10,9 @@ struct HarmonizeCommand: ParsableCommand {
     abstract: "Resample 3D medical images and harmonize datasets for segmentation training.",
     discussion: ExitStatus.table,
     version: "0.1.0",
-    subcommands: [Info.self, Resample.self, Reorient.self, Fingerprint.self, Check.self, Batch.self, Restore.self, Plan.self]
+    subcommands: [
+      Info.self, Resample.self, Reorient.self, Fingerprint.self, Check.self, Batch.self, Restore.self, Plan.self,
+    ]
   )
 
   /// Runs the command and exits with the code from DESIGN.md's table: ArgumentParser's own 64 for validation
@@ -18,7 +20,9 @@ struct HarmonizeCommand: ParsableCommand {
   static func main() {
     TemporaryFolders.installSignalHandlers()
     let arguments = Array(CommandLine.arguments.dropFirst())
-    if let message = CommandLineBytes.invalidUTF8Argument() ?? ArgumentSpelling.diagnose(arguments, subcommands: configuration.subcommands) {
+    if let message = CommandLineBytes.invalidUTF8Argument()
+      ?? ArgumentSpelling.diagnose(arguments, subcommands: configuration.subcommands)
+    {
       printError(message)
       Foundation.exit(ExitStatus.usage.rawValue)
     }

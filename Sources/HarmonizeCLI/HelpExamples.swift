@@ -10,25 +10,39 @@ enum HelpExamples {
       "harmonize check new_scans/ --against fingerprint.json --memory 32G",
       "harmonize batch nnUNet_raw/Dataset001_Tiny out/Dataset001_Tiny --spacing 0.5 --max-size 512",
     ],
-    "info": ["harmonize info ct.nii.gz seg.nii.gz", "harmonize info --json ct.nii.gz", "harmonize info atlas.nii.gz --nifti-transform sform"],
+    "info": [
+      "harmonize info ct.nii.gz seg.nii.gz", "harmonize info --json ct.nii.gz",
+      "harmonize info atlas.nii.gz --nifti-transform sform",
+    ],
     "resample": [
       "harmonize resample ct.nii.gz ct_1mm.nii.gz --spacing 1",
       "harmonize resample seg.nii.gz seg_05.nii.gz --spacing 0.5 --interpolation label --max-size 512",
       "harmonize resample mr.nii.gz mr_iso.nii.gz --spacing 0.7x0.7x0.7mm --orient RAS",
       "harmonize resample pred.nii.gz pred_on_ct.nii.gz --like ct.nii.gz --interpolation nearest",
     ],
-    "reorient": ["harmonize reorient sag.nii.gz sag_ras.nii.gz --to RAS", "harmonize reorient case.nii.gz out.nii.gz --fingerprint fingerprint.json"],
-    "fingerprint": ["harmonize fingerprint nnUNet_raw/Dataset001_Tiny -o fingerprint.json",
-                    "harmonize fingerprint nnUNet_raw/Dataset001_Tiny --headers-only -o fingerprint.json"],
-    "check": ["harmonize check new_scans/ --against fingerprint.json",
-              "harmonize check new_scans/ --against nnUNet_results/Dataset001_Tiny/nnUNetTrainer__nnUNetPlans__3d_fullres --memory 32G",
-              "harmonize check new_scans/ --against nnUNet_raw/Dataset001_Tiny --json"],
-    "batch": ["harmonize batch nnUNet_raw/Dataset001_Tiny out/Dataset001_Tiny --spacing 0.5 --max-size 512 --label-interpolation label",
-              "harmonize batch IN OUT --fingerprint fingerprint.json --orient like-training --dry-run",
-              "harmonize batch IN OUT --spacing 0.5 --memory 16G --jobs 2",
-              "sbatch --array=0-7 Samples/slurm/batch-array.sh IN OUT --spacing 0.5   # then: harmonize batch IN OUT --merge-manifests"],
-    "restore": ["harmonize restore pred.nii.gz back.nii.gz --sidecar small.nii.gz.harmonize.json",
-                "harmonize restore predictions/ restored/ --manifest out/Dataset001_Tiny"],
+    "reorient": [
+      "harmonize reorient sag.nii.gz sag_ras.nii.gz --to RAS",
+      "harmonize reorient case.nii.gz out.nii.gz --fingerprint fingerprint.json",
+    ],
+    "fingerprint": [
+      "harmonize fingerprint nnUNet_raw/Dataset001_Tiny -o fingerprint.json",
+      "harmonize fingerprint nnUNet_raw/Dataset001_Tiny --headers-only -o fingerprint.json",
+    ],
+    "check": [
+      "harmonize check new_scans/ --against fingerprint.json",
+      "harmonize check new_scans/ --against nnUNet_results/Dataset001_Tiny/nnUNetTrainer__nnUNetPlans__3d_fullres --memory 32G",
+      "harmonize check new_scans/ --against nnUNet_raw/Dataset001_Tiny --json",
+    ],
+    "batch": [
+      "harmonize batch nnUNet_raw/Dataset001_Tiny out/Dataset001_Tiny --spacing 0.5 --max-size 512 --label-interpolation label",
+      "harmonize batch IN OUT --fingerprint fingerprint.json --orient like-training --dry-run",
+      "harmonize batch IN OUT --spacing 0.5 --memory 16G --jobs 2",
+      "sbatch --array=0-7 Samples/slurm/batch-array.sh IN OUT --spacing 0.5   # then: harmonize batch IN OUT --merge-manifests",
+    ],
+    "restore": [
+      "harmonize restore pred.nii.gz back.nii.gz --sidecar small.nii.gz.harmonize.json",
+      "harmonize restore predictions/ restored/ --manifest out/Dataset001_Tiny",
+    ],
     "plan": ["harmonize plan nnUNet_raw/Dataset001_Tiny --candidates 0.25,0.33,0.5 --max-size 512 --memory 32G"],
   ]
 

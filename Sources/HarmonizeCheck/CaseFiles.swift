@@ -45,7 +45,8 @@ public enum CaseScanner {
       let stem = String(name.dropLast(ending.count))
       let parts = splitChannel(stem)
       let id = parts?.id ?? stem
-      var entry = cases[id] ?? CaseFiles(id: id, channels: [:], fileEnding: ending, endings: [], hasChannelSuffix: parts != nil)
+      var entry =
+        cases[id] ?? CaseFiles(id: id, channels: [:], fileEnding: ending, endings: [], hasChannelSuffix: parts != nil)
       let channel = parts?.channel ?? (entry.channels.keys.max().map { $0 + 1 } ?? 0)
       entry.channels[channel] = path
       entry.endings.insert(ending)

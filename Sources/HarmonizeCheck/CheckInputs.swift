@@ -6,7 +6,8 @@ public enum CheckInputs {
   /// Cases from paths. A folder holding `imagesTs/` (or else `imagesTr/`) is read as an nnU-Net dataset and
   /// its `labelsTs/` (`labelsTr/`) supply label files; any other folder is read flat. `labelsFolder` supplies
   /// label files (`{CASE}{ending}`) for every case. Paths that do not exist come back in `missing`.
-  public static func collect(_ paths: [String], labelsFolder: String? = nil) -> (cases: [CaseFiles], missing: [String]) {
+  public static func collect(_ paths: [String], labelsFolder: String? = nil) -> (cases: [CaseFiles], missing: [String])
+  {
     var files: [String] = []
     var labelFolders: [String] = []
     var missing: [String] = []

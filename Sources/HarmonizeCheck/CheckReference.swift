@@ -20,14 +20,19 @@ public struct CheckReference: Sendable {
   /// (`dataset.json`, `plans.json` or `nnUNetPlans.json`, `dataset_fingerprint.json`); an nnU-Net raw dataset
   /// folder (`dataset.json` + `imagesTr/`) or a folder of images, fingerprinted on the spot.
   /// - Throws: `CheckReferenceError` naming the file and what is missing or malformed.
-  public static func load(_ path: String, readPixels: Bool = true, tool: String) throws(CheckReferenceError) -> CheckReference {
+  public static func load(
+    _ path: String, readPixels: Bool = true, tool: String
+  ) throws(CheckReferenceError) -> CheckReference {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
       throw CheckReferenceError(path, "reference not found")
     }
     if !isDirectory.boolValue {
       if CaseScanner.ending(of: PathText.name(path)) != nil {
-        throw CheckReferenceError(path, "is an image, not a reference: give a `harmonize fingerprint` JSON, an nnU-Net raw dataset folder, a folder of training images or an nnU-Net model folder")
+        throw CheckReferenceError(
+          path,
+          "is an image, not a reference: give a `harmonize fingerprint` JSON, an nnU-Net raw dataset folder, a folder of training images or an nnU-Net model folder"
+        )
       }
       let object = try JSONFile.object(at: path)
       if object["format"] != nil || object["version"] != nil {
@@ -43,8 +48,9 @@ public struct CheckReference: Sendable {
     }
     let result = try Fingerprinter.fingerprint(folder: path, readPixels: readPixels, tool: tool)
     let dataset = names.contains("dataset.json") ? try DatasetJSON.load(PathText.join(path, "dataset.json")) : nil
-    return CheckReference(path: path, fingerprint: result.fingerprint, dataset: dataset, plans: nil, folds: nil,
-                          problems: result.problems)
+    return CheckReference(
+      path: path, fingerprint: result.fingerprint, dataset: dataset, plans: nil, folds: nil,
+      problems: result.problems)
   }
 
   /// An nnU-Net model folder (`nnUNetTrainer__nnUNetPlans__3d_fullres`) or preprocessed folder.
@@ -66,9 +72,10 @@ public struct CheckReference: Sendable {
     let spacings = nnunet.spacings.map { Array($0.reversed()) }
     let cropped = nnunet.shapesAfterCrop.map { Array($0.reversed()) }
     let intensity = dataset.channelNames.enumerated().map { index, name in
-      DatasetFingerprint.ChannelIntensity(channel: index, name: name,
-                                          foreground: nnunet.foregroundIntensity[index] ?? plans.foregroundIntensity[index],
-                                          image: nil)
+      DatasetFingerprint.ChannelIntensity(
+        channel: index, name: name,
+        foreground: nnunet.foregroundIntensity[index] ?? plans.foregroundIntensity[index],
+        image: nil)
     }
     let fingerprint = DatasetFingerprint(
       format: DatasetFingerprint.formatName, version: DatasetFingerprint.currentVersion, createdBy: "nnU-Net",
@@ -80,11 +87,13 @@ public struct CheckReference: Sendable {
       targetSpacing: TargetSpacingRule.targetSpacing(spacings: spacings, sizes: cropped) ?? [],
       pixelTypes: nil, components: nil, orientations: nil, intensity: intensity, labelValues: nil,
       cases: spacings.enumerated().map { index, spacing in
-        DatasetFingerprint.CaseRecord(id: "case \(index)", size: nil, spacing: spacing, axisCodes: nil, pixelTypes: nil,
-                                      sizeAfterCrop: index < cropped.count ? cropped[index].map { Int($0) } : nil)
+        DatasetFingerprint.CaseRecord(
+          id: "case \(index)", size: nil, spacing: spacing, axisCodes: nil, pixelTypes: nil,
+          sizeAfterCrop: index < cropped.count ? cropped[index].map { Int($0) } : nil)
       })
-    return CheckReference(path: given, fingerprint: fingerprint, dataset: dataset, plans: plans,
-                          folds: folds > 0 ? folds : nil, problems: [])
+    return CheckReference(
+      path: given, fingerprint: fingerprint, dataset: dataset, plans: plans,
+      folds: folds > 0 ? folds : nil, problems: [])
   }
 
   /// True for nnU-Net references (a dataset.json, or a model folder): nnU-Net's naming and file ending apply.
@@ -100,6 +109,7 @@ public struct CheckReference: Sendable {
   }
   /// Label values a segmentation may hold.
   public var allowedLabels: [Int]? {
-    dataset?.allowedLabelValues ?? fingerprint.labels.map { Array(Set($0.flatMap(\.values))).sorted() } ?? fingerprint.labelValues
+    dataset?.allowedLabelValues ?? fingerprint.labels.map { Array(Set($0.flatMap(\.values))).sorted() }
+      ?? fingerprint.labelValues
   }
 }

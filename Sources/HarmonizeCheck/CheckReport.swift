@@ -26,7 +26,8 @@ public struct CheckReport: Codable, Sendable {
   }
 
   enum CodingKeys: String, CodingKey {
-    case version, reference, referenceKind, configuration, targetSpacing, referenceNotes, cases, memoryAdvice, unreadable
+    case version, reference, referenceKind, configuration, targetSpacing, referenceNotes, cases, memoryAdvice,
+      unreadable
     case summary
   }
 
@@ -37,8 +38,10 @@ public struct CheckReport: Codable, Sendable {
     var notes: Int
   }
 
-  public init(reference: String, referenceKind: String, configuration: String?, targetSpacing: [Double],
-              referenceNotes: [String], cases: [CaseReport], memoryAdvice: MemoryAdvice?, unreadable: [String]) {
+  public init(
+    reference: String, referenceKind: String, configuration: String?, targetSpacing: [Double],
+    referenceNotes: [String], cases: [CaseReport], memoryAdvice: MemoryAdvice?, unreadable: [String]
+  ) {
     self.reference = reference
     self.referenceKind = referenceKind
     self.configuration = configuration
@@ -73,7 +76,8 @@ public struct CheckReport: Codable, Sendable {
     try c.encode(cases, forKey: .cases)
     try c.encodeIfPresent(memoryAdvice, forKey: .memoryAdvice)
     try c.encode(unreadable, forKey: .unreadable)
-    try c.encode(Summary(cases: cases.count, errors: errorCount, warnings: warningCount, notes: noteCount), forKey: .summary)
+    try c.encode(
+      Summary(cases: cases.count, errors: errorCount, warnings: warningCount, notes: noteCount), forKey: .summary)
   }
 }
 

@@ -16,8 +16,10 @@ public struct CheckOptions: Sendable {
   /// A folder of label files (`{CASE}{ending}`) to check against the images.
   public var labelsFolder: String?
 
-  public init(configuration: String = "3d_fullres", memory: Double, gpuMemory: Double? = nil, readPixels: Bool = true,
-              folds: Int? = nil, labelsFolder: String? = nil) {
+  public init(
+    configuration: String = "3d_fullres", memory: Double, gpuMemory: Double? = nil, readPixels: Bool = true,
+    folds: Int? = nil, labelsFolder: String? = nil
+  ) {
     self.configuration = configuration
     self.memory = memory
     self.gpuMemory = gpuMemory
@@ -31,13 +33,16 @@ public struct CheckOptions: Sendable {
 public enum Checker {
   /// Runs every check on every case.
   /// - Throws: `CheckReferenceError` when the requested configuration is not in the reference's plans.
-  public static func check(_ inputs: [String], against reference: CheckReference,
-                           options: CheckOptions) throws(CheckReferenceError) -> CheckReport {
+  public static func check(
+    _ inputs: [String], against reference: CheckReference,
+    options: CheckOptions
+  ) throws(CheckReferenceError) -> CheckReport {
     var configuration: NNUNetPlans.Configuration?
     if let plans = reference.plans {
       guard let found = plans.configurations[options.configuration] else {
         let names = plans.configurations.keys.sorted().joined(separator: ", ")
-        throw CheckReferenceError(reference.path, "plans have no configuration \(options.configuration) (they have: \(names))")
+        throw CheckReferenceError(
+          reference.path, "plans have no configuration \(options.configuration) (they have: \(names))")
       }
       configuration = found
     }
@@ -51,22 +56,31 @@ public enum Checker {
       reports.append(context.report)
     }
     let estimates = reports.compactMap { $0.memory?.estimate }
-    let advice = estimates.isEmpty ? nil : MemoryAdvice(worstOf: estimates, memory: options.memory, gpuMemory: options.gpuMemory)
+    let advice =
+      estimates.isEmpty ? nil : MemoryAdvice(worstOf: estimates, memory: options.memory, gpuMemory: options.gpuMemory)
     var notes: [String] = []
     if reference.fingerprint.orientations == nil {
-      notes.append("the reference records no orientation or pixel type (nnU-Net's fingerprint does not); run `harmonize fingerprint` on the training images to check them")
+      notes.append(
+        "the reference records no orientation or pixel type (nnU-Net's fingerprint does not); run `harmonize fingerprint` on the training images to check them"
+      )
     }
     if reference.segmentationHeads == nil {
       notes.append("the reference names no labels: memory assumes K = 2 segmentation heads")
     }
-    if !options.readPixels { notes.append("headers only: NaN/Inf, intensities, labels and the non-zero crop were not checked") }
+    if !options.readPixels {
+      notes.append("headers only: NaN/Inf, intensities, labels and the non-zero crop were not checked")
+    }
     notes += reference.problems.map { "reference: \($0)" }
-    let target = configuration.map { _ in reference.plans!.spacingITK(of: configuration!, ownSpacing: reference.fingerprint.targetSpacing) }
+    let target =
+      configuration.map { _ in
+        reference.plans!.spacingITK(of: configuration!, ownSpacing: reference.fingerprint.targetSpacing)
+      }
       ?? reference.fingerprint.targetSpacing
-    return CheckReport(reference: reference.path,
-                       referenceKind: reference.fingerprint.kind,
-                       configuration: configuration?.name, targetSpacing: target, referenceNotes: notes,
-                       cases: reports, memoryAdvice: advice, unreadable: unreadable)
+    return CheckReport(
+      reference: reference.path,
+      referenceKind: reference.fingerprint.kind,
+      configuration: configuration?.name, targetSpacing: target, referenceNotes: notes,
+      cases: reports, memoryAdvice: advice, unreadable: unreadable)
   }
 }
 
@@ -122,8 +136,10 @@ struct CaseContext {
         headers[channel] = try ImageFile.readHeader(at: path)
       } catch {
         unreadable.append("\(error)")
-        add(Finding(.error, "read", "cannot be read: \(error.detail)", measured: path,
-                    fix: "replace the file; nnU-Net's worker would die on it (\"Background workers died\")"))
+        add(
+          Finding(
+            .error, "read", "cannot be read: \(error.detail)", measured: path,
+            fix: "replace the file; nnU-Net's worker would die on it (\"Background workers died\")"))
       }
     }
   }

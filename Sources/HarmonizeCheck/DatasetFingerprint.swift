@@ -100,7 +100,10 @@ public struct DatasetFingerprint: Codable, Sendable, Equatable {
       throw CheckReferenceError(path, "fingerprint has no version")
     }
     guard version <= currentVersion else {
-      throw CheckReferenceError(path, "fingerprint format version \(version) is newer than this harmonize reads (\(currentVersion)); upgrade harmonize")
+      throw CheckReferenceError(
+        path,
+        "fingerprint format version \(version) is newer than this harmonize reads (\(currentVersion)); upgrade harmonize"
+      )
     }
     do {
       let data = FileManager.default.contents(atPath: path) ?? Data()
@@ -118,14 +121,18 @@ public struct DatasetFingerprint: Codable, Sendable, Equatable {
   /// within `Geometry.spacingRange`, 2 or 3 per case; sizes from 1 to 2^31.
   public var problems: [String] {
     var found: [String] = []
-    if !targetSpacing.isEmpty && !((2...3).contains(targetSpacing.count) && targetSpacing.allSatisfy(Geometry.spacingRange.contains)) {
+    if !targetSpacing.isEmpty
+      && !((2...3).contains(targetSpacing.count) && targetSpacing.allSatisfy(Geometry.spacingRange.contains))
+    {
       found.append("targetSpacing must be 2 or 3 numbers between 1e-06 and 1e+06 mm, not \(formatList(targetSpacing))")
     }
     for c in cases {
       if !((2...3).contains(c.spacing.count) && c.spacing.allSatisfy(Geometry.spacingRange.contains)) {
-        found.append("case \(c.id): spacing must be 2 or 3 numbers between 1e-06 and 1e+06 mm, not \(formatList(c.spacing))")
+        found.append(
+          "case \(c.id): spacing must be 2 or 3 numbers between 1e-06 and 1e+06 mm, not \(formatList(c.spacing))")
       }
-      for sizes in [c.size, c.sizeAfterCrop].compactMap({ $0 }) where !sizes.allSatisfy({ (0..<GridPlanner.maxAxisSize).contains($0) }) {
+      for sizes in [c.size, c.sizeAfterCrop].compactMap({ $0 })
+      where !sizes.allSatisfy({ (0..<GridPlanner.maxAxisSize).contains($0) }) {
         found.append("case \(c.id): sizes must be from 0 to 2^31, not \(formatList(sizes))")
       }
     }
@@ -141,14 +148,15 @@ public struct DatasetFingerprint: Codable, Sendable, Equatable {
 /// The axis order of an orientation code, flips ignored: each letter replaced by its axis (x for L/R, y for
 /// P/A, z for I/S). "LPS" and "RAS" are both "xyz"; a sagittal "PIR" is "yzx".
 public func axisOrder(_ code: String) -> String {
-  String(code.map { c -> Character in
-    switch c {
-    case "L", "R": return "x"
-    case "P", "A": return "y"
-    case "I", "S": return "z"
-    default: return "?"
-    }
-  })
+  String(
+    code.map { c -> Character in
+      switch c {
+      case "L", "R": return "x"
+      case "P", "A": return "y"
+      case "I", "S": return "z"
+      default: return "?"
+      }
+    })
 }
 
 extension JSONEncoder {
@@ -156,7 +164,8 @@ extension JSONEncoder {
   static var fingerprint: JSONEncoder {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(
+      positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
     return encoder
   }
 }
@@ -164,7 +173,8 @@ extension JSONEncoder {
 extension JSONDecoder {
   static var fingerprint: JSONDecoder {
     let decoder = JSONDecoder()
-    decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+      positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
     return decoder
   }
 }

@@ -26,8 +26,10 @@ public struct Finding: Codable, Sendable, Equatable {
   /// A command or action that repairs it.
   public var fix: String?
 
-  public init(_ severity: Severity, _ check: String, _ message: String, measured: String? = nil,
-              expected: String? = nil, fix: String? = nil) {
+  public init(
+    _ severity: Severity, _ check: String, _ message: String, measured: String? = nil,
+    expected: String? = nil, fix: String? = nil
+  ) {
     self.severity = severity
     self.check = check
     self.message = message

@@ -18,11 +18,16 @@ public enum Fingerprinter {
   /// Fingerprints an nnU-Net raw dataset folder (`dataset.json`, `imagesTr/`, optional `labelsTr/`) or a folder
   /// of images (grouped into cases by the `_XXXX` channel suffix when the names carry one).
   /// - Throws: `CheckReferenceError` when the folder holds no usable images or its dataset.json is malformed.
-  public static func fingerprint(folder: String, readPixels: Bool = true, tool: String) throws(CheckReferenceError) -> Result {
+  public static func fingerprint(
+    folder: String, readPixels: Bool = true, tool: String
+  ) throws(CheckReferenceError) -> Result {
     let layout = try TrainingLayout.locate(folder)
-    var problems = layout.ignored.map { "\($0): ignored: its ending is not the dataset's file_ending \(layout.dataset?.fileEnding ?? "")" }
+    var problems = layout.ignored.map {
+      "\($0): ignored: its ending is not the dataset's file_ending \(layout.dataset?.fileEnding ?? "")"
+    }
     let caseBudget = max(1, totalSampleBudget / max(1, layout.cases.count))
-    let channelCount = layout.dataset?.channelNames.count ?? (layout.cases.map { ($0.channelIndices.max() ?? 0) + 1 }.max() ?? 1)
+    let channelCount =
+      layout.dataset?.channelNames.count ?? (layout.cases.map { ($0.channelIndices.max() ?? 0) + 1 }.max() ?? 1)
     var records: [DatasetFingerprint.CaseRecord] = []
     var dimensions: [String: Int] = [:]
     var pixelTypes = Array(repeating: [String: Int](), count: channelCount)
@@ -65,7 +70,9 @@ public enum Fingerprinter {
       if let label = files.label {
         do {
           if let difference = try ImageFile.readHeader(at: label).geometry.difference(from: g) {
-            problems.append("\(label): the label's grid differs from its image's (\(difference)): a mis-paired or cut label; its case's foreground statistics are left out")
+            problems.append(
+              "\(label): the label's grid differs from its image's (\(difference)): a mis-paired or cut label; its case's foreground statistics are left out"
+            )
             labelMatches = false
           }
         } catch {
@@ -87,7 +94,8 @@ public enum Fingerprinter {
         for (channel, path) in files.channels where channel < channelCount {
           do {
             let volume = try ImageFile.read(at: path)
-            let scan = VoxelScan.scan(volume, sampleLimit: min(caseBudget, 1_000_000), mask: mask, foregroundLimit: caseBudget)
+            let scan = VoxelScan.scan(
+              volume, sampleLimit: min(caseBudget, 1_000_000), mask: mask, foregroundLimit: caseBudget)
             whole[channel] += scan.sample
             foreground[channel] += scan.foreground
             box.include(scan)
@@ -99,7 +107,9 @@ public enum Fingerprinter {
       records.append(record)
     }
     guard !records.isEmpty else {
-      throw CheckReferenceError(folder, problems.isEmpty ? "no readable training images" : "no readable training images (\(problems.count) unreadable)")
+      throw CheckReferenceError(
+        folder,
+        problems.isEmpty ? "no readable training images" : "no readable training images (\(problems.count) unreadable)")
     }
     let dominant = dimensions.max { $0.value < $1.value }!.key
     let main = records.filter { String($0.spacing.count) == dominant }
@@ -110,16 +120,19 @@ public enum Fingerprinter {
     let fingerprint = DatasetFingerprint(
       format: DatasetFingerprint.formatName, version: DatasetFingerprint.currentVersion, createdBy: tool,
       source: folder, kind: layout.dataset == nil ? "folder" : "nnunet-raw",
-      fileEnding: layout.dataset?.fileEnding ?? records.first.flatMap { r in layout.cases.first { $0.id == r.id }?.fileEnding },
+      fileEnding: layout.dataset?.fileEnding
+        ?? records.first.flatMap { r in layout.cases.first { $0.id == r.id }?.fileEnding },
       channelNames: names, labels: layout.dataset?.labels, segmentationHeads: layout.dataset?.segmentationHeads,
       caseCount: records.count, dimensions: dimensions,
       spacing: AxisStatistics.perAxis(spacings) ?? [], size: AxisStatistics.perAxis(sizes),
       sizeAfterCrop: cropped.count == main.count ? AxisStatistics.perAxis(cropped) : nil,
-      targetSpacing: TargetSpacingRule.targetSpacing(spacings: spacings, sizes: cropped.count == main.count ? cropped : sizes) ?? [],
+      targetSpacing: TargetSpacingRule.targetSpacing(
+        spacings: spacings, sizes: cropped.count == main.count ? cropped : sizes) ?? [],
       pixelTypes: pixelTypes, components: components, orientations: orientations,
       intensity: (0..<channelCount).map { c in
-        DatasetFingerprint.ChannelIntensity(channel: c, name: names[c], foreground: IntensityStatistics(sample: foreground[c]),
-                                            image: IntensityStatistics(sample: whole[c]))
+        DatasetFingerprint.ChannelIntensity(
+          channel: c, name: names[c], foreground: IntensityStatistics(sample: foreground[c]),
+          image: IntensityStatistics(sample: whole[c]))
       },
       labelValues: labelsRead ? labelValues.sorted() : nil, cases: records)
     return Result(fingerprint: fingerprint, problems: problems, warnings: warnings)

@@ -5,14 +5,21 @@ enum JSONFile {
   /// The top-level object of a JSON file.
   static func object(at path: String) throws(CheckReferenceError) -> [String: Any] {
     guard FileManager.default.fileExists(atPath: path) else { throw CheckReferenceError(path, "file not found") }
-    guard let data = FileManager.default.contents(atPath: path) else { throw CheckReferenceError(path, "cannot be read") }
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw CheckReferenceError(path, "cannot be read")
+    }
     let parsed: Any
     do {
       parsed = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
     } catch {
-      throw CheckReferenceError(path, "malformed JSON: \(firstLine((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? error.localizedDescription))")
+      throw CheckReferenceError(
+        path,
+        "malformed JSON: \(firstLine((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? error.localizedDescription))"
+      )
     }
-    guard let object = parsed as? [String: Any] else { throw CheckReferenceError(path, "JSON top level must be an object") }
+    guard let object = parsed as? [String: Any] else {
+      throw CheckReferenceError(path, "JSON top level must be an object")
+    }
     return object
   }
 
@@ -41,7 +48,8 @@ enum JSONFile {
   /// and nnU-Net's region-based `labels` depend on it). nil when the member cannot be found.
   static func orderedKeys(ofObject member: String, in path: String) -> [String]? {
     guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8),
-          let start = text.range(of: "\"\(member)\"") else { return nil }
+      let start = text.range(of: "\"\(member)\"")
+    else { return nil }
     var scanner = text[start.upperBound...].drop { $0 != "{" }
     guard !scanner.isEmpty else { return nil }
     scanner = scanner.dropFirst()

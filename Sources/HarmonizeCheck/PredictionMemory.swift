@@ -23,8 +23,10 @@ public struct PredictionMemory: Sendable, Equatable, Codable {
     /// `*_torchres` plans: float32 torch resampling instead of scipy's float64.
     public var torchResampling: Bool
 
-    public init(channels: Int, segmentationHeads: Int, originalVoxels: Int, croppedVoxels: Int, predictedVoxels: Int,
-                readerBytes: Int, resampled: Bool, separateZ: Bool, folds: Int = 1, torchResampling: Bool = false) {
+    public init(
+      channels: Int, segmentationHeads: Int, originalVoxels: Int, croppedVoxels: Int, predictedVoxels: Int,
+      readerBytes: Int, resampled: Bool, separateZ: Bool, folds: Int = 1, torchResampling: Bool = false
+    ) {
       self.channels = channels
       self.segmentationHeads = segmentationHeads
       self.originalVoxels = originalVoxels
@@ -84,7 +86,8 @@ public struct PredictionMemory: Sendable, Equatable, Codable {
   public func total(npp: Int, nps: Int, onDevice: Bool = true) -> Double {
     let mainProcess = main + (onDevice ? 0 : notOnDeviceExtra) + Self.processBase
     if npp == 0 && nps == 0 {
-      return max(preprocessWorker, queuedInput + main + (onDevice ? 0 : notOnDeviceExtra) + exportWorker) + Self.processBase
+      return max(preprocessWorker, queuedInput + main + (onDevice ? 0 : notOnDeviceExtra) + exportWorker)
+        + Self.processBase
     }
     return mainProcess + Double(npp) * (preprocessWorker + queuedInput + Self.processBase)
       + Double(nps) * (exportWorker + Self.processBase)
@@ -127,7 +130,9 @@ public struct MemoryAdvice: Sendable, Equatable, Codable {
     let worst = estimates.max { $0.total(npp: 3, nps: 3) < $1.total(npp: 3, nps: 3) }
     notOnDevice = gpuMemory.map { gpu in estimates.contains { $0.gpuDataArrays + Self.gpuOverhead > gpu } } ?? false
     let onDevice = !notOnDevice
-    func need(_ npp: Int, _ nps: Int) -> Double { estimates.map { $0.total(npp: npp, nps: nps, onDevice: onDevice) }.max() ?? 0 }
+    func need(_ npp: Int, _ nps: Int) -> Double {
+      estimates.map { $0.total(npp: npp, nps: nps, onDevice: onDevice) }.max() ?? 0
+    }
     defaultsFit = need(3, 3) <= usable
     preprocessWorkers = nil
     exportWorkers = nil

@@ -45,7 +45,8 @@ public struct SpacingPlan: Codable, Sendable {
   /// - Parameters:
   ///   - candidates: isotropic target spacings, mm.
   ///   - memory: RAM for prediction, bytes.
-  public static func make(_ f: DatasetFingerprint, candidates: [Double], maxSize: [Int]?, memory: Double) -> SpacingPlan {
+  public static func make(_ f: DatasetFingerprint, candidates: [Double], maxSize: [Int]?, memory: Double) -> SpacingPlan
+  {
     let medians = f.spacing.map(\.median)
     let throughPlane = medians.max() ?? 1
     let channels = max(1, f.channelNames.count)
@@ -60,7 +61,8 @@ public struct SpacingPlan: Codable, Sendable {
       for record in f.cases {
         guard let size = record.size else { continue }
         let n = size.count
-        let header = ImageHeader(format: "", geometry: Geometry(size: size, spacing: record.spacing), pixelType: .u8, components: 1)
+        let header = ImageHeader(
+          format: "", geometry: Geometry(size: size, spacing: record.spacing), pixelType: .u8, components: 1)
         let request = ResampleRequest(target: .spacing([c]), maxSize: maxSize)
         guard let plan = try? GridPlanner.plan(header, request) else { continue }
         let out = Array(plan.geometry.size.prefix(n))
@@ -69,22 +71,29 @@ public struct SpacingPlan: Codable, Sendable {
         total += voxels
         let types = (record.pixelTypes ?? []).compactMap { PixelType(rawValue: $0) }
         pixelBytes = types.map(\.byteCount).max() ?? 2
-        bytes += voxels * (types.isEmpty ? channels * 2 : types.reduce(0) { $0 + $1.byteCount }) + (hasLabels ? voxels : 0)
+        bytes +=
+          voxels * (types.isEmpty ? channels * 2 : types.reduce(0) { $0 + $1.byteCount }) + (hasLabels ? voxels : 0)
         if plan.capped { capped += 1 }
         if voxels > largest.2 { largest = (record.id, out, voxels) }
       }
-      let estimate = PredictionMemory(.init(channels: channels, segmentationHeads: heads, originalVoxels: largest.2,
-                                            croppedVoxels: largest.2, predictedVoxels: largest.2, readerBytes: pixelBytes,
-                                            resampled: false, separateZ: false, folds: 5))
+      let estimate = PredictionMemory(
+        .init(
+          channels: channels, segmentationHeads: heads, originalVoxels: largest.2,
+          croppedVoxels: largest.2, predictedVoxels: largest.2, readerBytes: pixelBytes,
+          resampled: false, separateZ: false, folds: 5))
       var warnings: [String] = []
       if c < throughPlane / 3 {
-        warnings.append("finer than a third of the through-plane spacing (\(formatNumber(throughPlane)) mm): slices would be invented")
+        warnings.append(
+          "finer than a third of the through-plane spacing (\(formatNumber(throughPlane)) mm): slices would be invented"
+        )
       }
       if capped > 0 { warnings.append("the size cap coarsens \(capped) case\(capped == 1 ? "" : "s")") }
       let needed = estimate.total(npp: 3, nps: 3)
-      rows.append(Row(spacing: c, sizes: sizes, totalVoxels: total, bytes: bytes, largestCase: largest.0, largestSize: largest.1,
-                      cappedCases: capped, largestCaseMemory: estimate, defaultWorkersMemory: needed,
-                      fits: needed <= 0.8 * memory, warnings: warnings))
+      rows.append(
+        Row(
+          spacing: c, sizes: sizes, totalVoxels: total, bytes: bytes, largestCase: largest.0, largestSize: largest.1,
+          cappedCases: capped, largestCaseMemory: estimate, defaultWorkersMemory: needed,
+          fits: needed <= 0.8 * memory, warnings: warnings))
     }
     let order = rows.indices.sorted { rows[$0].spacing < rows[$1].spacing }
     // The rule: the finest candidate without warnings that fits 80% of the memory; else the coarsest, saying why.
@@ -93,36 +102,55 @@ public struct SpacingPlan: Codable, Sendable {
     var note: String?
     if qualifying == nil, rows.indices.contains(suggested) {
       let r = rows[suggested]
-      let reasons = r.warnings + (r.fits ? [] : ["nnU-Net's defaults need \(formatBytes(Int(r.defaultWorkersMemory))), over 80% of \(formatBytes(Int(memory)))"])
-      note = "no candidate fits the memory without a warning; the coarsest, \(formatNumber(r.spacing)) mm, is suggested although \(reasons.joined(separator: "; "))"
+      let reasons =
+        r.warnings
+        + (r.fits
+          ? []
+          : [
+            "nnU-Net's defaults need \(formatBytes(Int(r.defaultWorkersMemory))), over 80% of \(formatBytes(Int(memory)))"
+          ])
+      note =
+        "no candidate fits the memory without a warning; the coarsest, \(formatNumber(r.spacing)) mm, is suggested although \(reasons.joined(separator: "; "))"
     }
-    return SpacingPlan(caseCount: f.caseCount, spacing: f.spacing,
-                       anisotropy: (medians.max() ?? 1) / max(1e-12, medians.min() ?? 1), throughPlaneSpacing: throughPlane,
-                       nnunetTargetSpacing: f.targetSpacing, rows: rows, suggested: suggested, suggestionNote: note, memory: memory,
-                       maxSize: maxSize)
+    return SpacingPlan(
+      caseCount: f.caseCount, spacing: f.spacing,
+      anisotropy: (medians.max() ?? 1) / max(1e-12, medians.min() ?? 1), throughPlaneSpacing: throughPlane,
+      nnunetTargetSpacing: f.targetSpacing, rows: rows, suggested: suggested, suggestionNote: note, memory: memory,
+      maxSize: maxSize)
   }
 
   /// The readable table, and the `batch` command for the suggested row.
   public func text(dataset: String) -> String {
     var lines = ["\(caseCount) cases; spacing (ITK order i, j, k; mm):"]
     for (axis, s) in spacing.enumerated() {
-      lines.append("  axis \(axis): min \(formatNumber(rounded(s.min))), p10 \(formatNumber(rounded(s.p10))), median \(formatNumber(rounded(s.median))), p90 \(formatNumber(rounded(s.p90))), max \(formatNumber(rounded(s.max)))")
+      lines.append(
+        "  axis \(axis): min \(formatNumber(rounded(s.min))), p10 \(formatNumber(rounded(s.p10))), median \(formatNumber(rounded(s.median))), p90 \(formatNumber(rounded(s.p90))), max \(formatNumber(rounded(s.max)))"
+      )
     }
-    lines.append("anisotropy \(formatNumber(rounded(anisotropy))) (coarsest / finest median spacing); nnU-Net target spacing \(formatList(nnunetTargetSpacing.map(rounded))) mm")
+    lines.append(
+      "anisotropy \(formatNumber(rounded(anisotropy))) (coarsest / finest median spacing); nnU-Net target spacing \(formatList(nnunetTargetSpacing.map(rounded))) mm"
+    )
     lines.append("")
-    lines.append("spacing  largest case            total voxels  disk (raw)  capped  nnU-Net RAM, largest case (defaults)")
+    lines.append(
+      "spacing  largest case            total voxels  disk (raw)  capped  nnU-Net RAM, largest case (defaults)")
     for (i, r) in rows.enumerated() {
       let size = r.largestSize.map(String.init).joined(separator: "x")
-      lines.append(String(format: "%@ %-7@  %-22@  %12ld  %10@  %6ld  %@%@", i == suggested ? "*" : " ", formatNumber(r.spacing) as NSString,
-                          "\(size) (\(r.largestCase))" as NSString, r.totalVoxels, formatBytes(r.bytes) as NSString, r.cappedCases,
-                          formatBytes(Int(r.defaultWorkersMemory)) as NSString, (r.fits ? "" : " (over 80% of \(formatBytes(Int(memory))))") as NSString))
+      lines.append(
+        String(
+          format: "%@ %-7@  %-22@  %12ld  %10@  %6ld  %@%@", i == suggested ? "*" : " ",
+          formatNumber(r.spacing) as NSString,
+          "\(size) (\(r.largestCase))" as NSString, r.totalVoxels, formatBytes(r.bytes) as NSString, r.cappedCases,
+          formatBytes(Int(r.defaultWorkersMemory)) as NSString,
+          (r.fits ? "" : " (over 80% of \(formatBytes(Int(memory))))") as NSString))
       for w in r.warnings { lines.append("           warning: \(w)") }
     }
     if rows.indices.contains(suggested) {
       let r = rows[suggested]
       lines.append("")
-      lines.append("suggested (*): harmonize batch \(quote(dataset)) OUTPUT --spacing \(formatNumber(r.spacing))"
-                   + (maxSize.map { " --max-size \($0.map(String.init).joined(separator: ","))" } ?? "") + " --label-interpolation label")
+      lines.append(
+        "suggested (*): harmonize batch \(quote(dataset)) OUTPUT --spacing \(formatNumber(r.spacing))"
+          + (maxSize.map { " --max-size \($0.map(String.init).joined(separator: ","))" } ?? "")
+          + " --label-interpolation label")
       if let suggestionNote { lines.append("note: \(suggestionNote)") }
     }
     return lines.joined(separator: "\n")

@@ -58,8 +58,10 @@ public struct IntensityStatistics: Codable, Sendable, Equatable {
   /// How many values the statistics were computed from (absent in nnU-Net's files).
   public var sampleCount: Int?
 
-  public init(min: Double, max: Double, mean: Double, std: Double, median: Double, percentile_00_5: Double,
-              percentile_99_5: Double, sampleCount: Int? = nil) {
+  public init(
+    min: Double, max: Double, mean: Double, std: Double, median: Double, percentile_00_5: Double,
+    percentile_99_5: Double, sampleCount: Int? = nil
+  ) {
     self.min = min
     self.max = max
     self.mean = mean
@@ -77,9 +79,10 @@ public struct IntensityStatistics: Codable, Sendable, Equatable {
     let n = Double(values.count)
     let mean = values.reduce(0, +) / n
     let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / n
-    self.init(min: values[0], max: values[values.count - 1], mean: mean, std: variance.squareRoot(),
-              median: Statistics.percentile(sorted: values, 50),
-              percentile_00_5: Statistics.percentile(sorted: values, 0.5),
-              percentile_99_5: Statistics.percentile(sorted: values, 99.5), sampleCount: values.count)
+    self.init(
+      min: values[0], max: values[values.count - 1], mean: mean, std: variance.squareRoot(),
+      median: Statistics.percentile(sorted: values, 50),
+      percentile_00_5: Statistics.percentile(sorted: values, 0.5),
+      percentile_99_5: Statistics.percentile(sorted: values, 99.5), sampleCount: values.count)
   }
 }

@@ -53,7 +53,9 @@ public struct LabelSummary: Sendable, Equatable {
 public enum VoxelScan {
   /// Scans every value of `volume`. Spatial axes are the first (up to) three; components and a fourth axis are
   /// pooled. `mask` (one byte per spatial voxel, 1 = foreground) selects the foreground sample.
-  public static func scan(_ volume: Volume, sampleLimit: Int, mask: [UInt8]? = nil, foregroundLimit: Int = 0) -> VoxelSummary {
+  public static func scan(
+    _ volume: Volume, sampleLimit: Int, mask: [UInt8]? = nil, foregroundLimit: Int = 0
+  ) -> VoxelSummary {
     switch volume.pixelType {
     case .u8: return scan(volume, UInt8.self, sampleLimit, mask, foregroundLimit)
     case .i8: return scan(volume, Int8.self, sampleLimit, mask, foregroundLimit)
@@ -70,8 +72,10 @@ public enum VoxelScan {
 
   /// Row by row (a row = one x line of one spatial plane and time point, components interleaved): the non-zero
   /// box from each row's first and last non-zero value, no per-voxel index arithmetic.
-  private static func scan<T: StoredPixel>(_ volume: Volume, _: T.Type, _ sampleLimit: Int, _ mask: [UInt8]?,
-                                           _ foregroundLimit: Int) -> VoxelSummary {
+  private static func scan<T: StoredPixel>(
+    _ volume: Volume, _: T.Type, _ sampleLimit: Int, _ mask: [UInt8]?,
+    _ foregroundLimit: Int
+  ) -> VoxelSummary {
     let spatial = Array(volume.geometry.size.prefix(3))
     let nx = spatial[0], ny = spatial.count > 1 ? spatial[1] : 1, nz = spatial.count > 2 ? spatial[2] : 1
     let components = volume.components
@@ -115,8 +119,10 @@ public enum VoxelScan {
         if first >= 0 {
           lx = min(lx, first / components)
           ux = max(ux, last / components)
-          ly = min(ly, j); uy = max(uy, j)
-          lz = min(lz, k); uz = max(uz, k)
+          ly = min(ly, j)
+          uy = max(uy, j)
+          lz = min(lz, k)
+          uz = max(uz, k)
         }
         if let usableMask, foregroundLimit > 0 {
           let maskRow = spatialRow * nx
@@ -158,12 +164,13 @@ public enum VoxelScan {
         if examples.count < 5 { examples.append(v) }
       }
     }
-    if nonInteger > 0 { // the run-length shortcut above counted runs; count voxels exactly
+    if nonInteger > 0 {  // the run-length shortcut above counted runs; count voxels exactly
       nonInteger = 0
       forEachValue(volume) { _, v in if !(v.isFinite && v == v.rounded()) { nonInteger += 1 } }
     }
-    return LabelSummary(values: values.sorted(), nonIntegerCount: nonInteger, nonIntegerExamples: examples,
-                        foregroundMask: mask)
+    return LabelSummary(
+      values: values.sorted(), nonIntegerCount: nonInteger, nonIntegerExamples: examples,
+      foregroundMask: mask)
   }
 
   /// Whether an image holds at most `limit` distinct values, all integers: stops at the first value over the limit,
@@ -175,9 +182,15 @@ public enum VoxelScan {
     forEachValueWhile(volume) { v in
       if v == last { return true }
       last = v
-      guard v.isFinite, v == v.rounded() else { over = true; return false }
+      guard v.isFinite, v == v.rounded() else {
+        over = true
+        return false
+      }
       seen.insert(v)
-      if seen.count > limit { over = true; return false }
+      if seen.count > limit {
+        over = true
+        return false
+      }
       return true
     }
     return (!over, seen.count)

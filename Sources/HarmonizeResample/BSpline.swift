@@ -12,7 +12,9 @@ enum BSpline {
   /// ITK's default tolerance, which sets how many terms start the causal recursion.
   static let tolerance = 1e-10
 
-  static func run<In: ResamplePixel, Out: ResamplePixel>(job: Job, input: UnsafePointer<In>, output: UnsafeMutablePointer<Out>) throws {
+  static func run<In: ResamplePixel, Out: ResamplePixel>(
+    job: Job, input: UnsafePointer<In>, output: UnsafeMutablePointer<Out>
+  ) throws {
     let size = job.input.size
     let voxels = size.x * size.y * size.z
     let coefficients = UnsafeMutablePointer<Double>.allocate(capacity: voxels)
@@ -26,7 +28,11 @@ enum BSpline {
         decompose(coefficients, size: size, threads: job.threads)
         let shared = Shared(value: (UnsafePointer(coefficients), output + t * job.outputValuesPerTimePoint + c))
         // Separable maps: the support of every output position along each axis, computed once.
-        var tables: ([(SIMD4<Int>, SIMD4<Double>, Bool)], [(SIMD4<Int>, SIMD4<Double>, Bool)], [(SIMD4<Int>, SIMD4<Double>, Bool)])?
+        var tables:
+          (
+            [(SIMD4<Int>, SIMD4<Double>, Bool)], [(SIMD4<Int>, SIMD4<Double>, Bool)],
+            [(SIMD4<Int>, SIMD4<Double>, Bool)]
+          )?
         if case .separable(let x, let y, let z) = job.map.kind {
           tables = (x.map { axis($0, 0, job) }, y.map { axis($0, 1, job) }, z.map { axis($0, 2, job) })
         }
@@ -41,8 +47,10 @@ enum BSpline {
               let (iy, wy, inY) = ty[j], (iz, wz, inZ) = tz[k]
               for i in 0..<wo {
                 let (ix, wx, inX) = tx[i]
-                row[i * job.components] = inX && inY && inZ
-                  ? Out.cast(evaluate(coefficients, size: size, ix, wx, iy, wy, iz, wz), job.request.integerCast) : defaultValue
+                row[i * job.components] =
+                  inX && inY && inZ
+                  ? Out.cast(evaluate(coefficients, size: size, ix, wx, iy, wy, iz, wz), job.request.integerCast)
+                  : defaultValue
               }
             } else if case .general(let start, let delta) = job.map.kind {
               let s = start(j, k), d = delta(j, k)
@@ -51,8 +59,10 @@ enum BSpline {
                 let (ix, wx, inX) = axis(s.x + alpha * d.x, 0, job)
                 let (iy, wy, inY) = axis(s.y + alpha * d.y, 1, job)
                 let (iz, wz, inZ) = axis(s.z + alpha * d.z, 2, job)
-                row[i * job.components] = inX && inY && inZ
-                  ? Out.cast(evaluate(coefficients, size: size, ix, wx, iy, wy, iz, wz), job.request.integerCast) : defaultValue
+                row[i * job.components] =
+                  inX && inY && inZ
+                  ? Out.cast(evaluate(coefficients, size: size, ix, wx, iy, wy, iz, wz), job.request.integerCast)
+                  : defaultValue
               }
             }
           }
@@ -135,8 +145,10 @@ enum BSpline {
 
   /// The spline's value from the supports along each axis: 4 x 4 x 4 coefficients, indices mirrored at the edges.
   @inline(__always)
-  static func evaluate(_ coefficients: UnsafePointer<Double>, size: SIMD3<Int>, _ ix: SIMD4<Int>, _ wx: SIMD4<Double>,
-                       _ iy: SIMD4<Int>, _ wy: SIMD4<Double>, _ iz: SIMD4<Int>, _ wz: SIMD4<Double>) -> Double {
+  static func evaluate(
+    _ coefficients: UnsafePointer<Double>, size: SIMD3<Int>, _ ix: SIMD4<Int>, _ wx: SIMD4<Double>,
+    _ iy: SIMD4<Int>, _ wy: SIMD4<Double>, _ iz: SIMD4<Int>, _ wz: SIMD4<Double>
+  ) -> Double {
     var sum = 0.0
     for kz in 0..<4 {
       let zOffset = iz[kz] * size.x * size.y
@@ -153,7 +165,7 @@ enum BSpline {
   /// `DetermineRegionOfSupport`, `SetInterpolationWeights` and `ApplyMirrorBoundaryConditions`.
   @inline(__always)
   static func support(_ x: Double, _ n: Int) -> (SIMD4<Int>, SIMD4<Double>) {
-    let first = Int(Float(x).rounded(.down)) - 1 // ITK floors the index as float
+    let first = Int(Float(x).rounded(.down)) - 1  // ITK floors the index as float
     let w = x - Double(first + 1)
     let w3 = (1.0 / 6.0) * w * w * w
     let w0 = (1.0 / 6.0) + 0.5 * w * (w - 1.0) - w3

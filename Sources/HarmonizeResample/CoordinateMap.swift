@@ -37,7 +37,8 @@ struct CoordinateMap {
         inSpace.continuousIndex(of: outSpace.point(of: index), p2i: p2i)
       }
       let n = Double(outSpace.size.x)
-      let sameAxes = exactITK
+      let sameAxes =
+        exactITK
         ? (inSpace.isSignedPermutation && inSpace.direction == outSpace.direction)
         : inSpace.direction.indices.allSatisfy { abs(inSpace.direction[$0] - outSpace.direction[$0]) < 1e-12 }
       if sameAxes {

@@ -6,10 +6,13 @@ public enum FileResampler {
   /// The grid `resample` would produce for an input header, from the header alone: reorientation first (when
   /// `orientation` is given), then the request. Geometry in LPS millimetres.
   /// - Throws: `ResampleError` for an invalid request or orientation code.
-  public static func plan(_ header: ImageHeader, request: ResampleRequest, orientation: String? = nil) throws -> GridPlan {
+  public static func plan(
+    _ header: ImageHeader, request: ResampleRequest, orientation: String? = nil
+  ) throws -> GridPlan {
     var header = header
     if let orientation {
-      header.geometry = Reorientation.geometry(header.geometry, try Reorientation.plan(header.geometry, to: orientation))
+      header.geometry = Reorientation.geometry(
+        header.geometry, try Reorientation.plan(header.geometry, to: orientation))
     }
     return try GridPlanner.plan(header, request)
   }
@@ -63,10 +66,12 @@ public enum FileResampler {
   /// output is renamed into place. With `sidecarTool` ("harmonize 0.1.0"), `OUTPUT.harmonize.json` is written with the
   /// output, atomically together.
   /// - Throws: `ImageFileError` (read or write) or `ResampleError` (request); no output file is left on failure.
-  public static func resample(input: String, output: String, request: ResampleRequest, orientation: String? = nil,
-                              writeOptions: WriteOptions = WriteOptions(), streaming: Streaming = .automatic,
-                              sidecarTool: String? = nil,
-                              adjust: ((Volume, inout ResampleRequest) -> Void)? = nil) throws -> Report {
+  public static func resample(
+    input: String, output: String, request: ResampleRequest, orientation: String? = nil,
+    writeOptions: WriteOptions = WriteOptions(), streaming: Streaming = .automatic,
+    sidecarTool: String? = nil,
+    adjust: ((Volume, inout ResampleRequest) -> Void)? = nil
+  ) throws -> Report {
     var request = request
     var writeOptions = writeOptions
     try ImageFile.checkWritable(output, inputs: [input])
@@ -79,20 +84,24 @@ public enum FileResampler {
     let plan = try GridPlanner.plan(header, request)
     if let sidecarTool {
       // The sidecar lands with the image or not at all (a companion of the atomic write).
-      let sidecar = Sidecar(tool: sidecarTool, source: input, sourceHeader: source, outputGeometry: plan.geometry,
-                            parameters: Sidecar.parameters(request, orientation: orientation))
+      let sidecar = Sidecar(
+        tool: sidecarTool, source: input, sourceHeader: source, outputGeometry: plan.geometry,
+        parameters: Sidecar.parameters(request, orientation: orientation))
       writeOptions.companions[Sidecar.suffix] = sidecar.jsonData()
     }
-    let layout = self.layout(inputPath: input, header: source, orientation: orientation, output: output,
-                             plan: plan, request: request, streaming: streaming, decidesAfterReading: adjust != nil)
+    let layout = self.layout(
+      inputPath: input, header: source, orientation: orientation, output: output,
+      plan: plan, request: request, streaming: streaming, decidesAfterReading: adjust != nil)
     // Refuse a grid that cannot fit before reading anything: input (or its window), output (or one slab) and B-spline
     // coefficients.
     let memory = Int(clamping: ProcessInfo.processInfo.physicalMemory)
     if layout.memoryBytes > memory {
-      throw ResampleError(.tooLarge("the output grid \(plan.geometry.size.map(String.init).joined(separator: " x ")) needs "
-        + "\(plan.outputBytes.map(formatBytes) ?? "more than 64 bits can count"), more than this machine's \(formatBytes(memory)) "
-        + "with the input\(canStream(output: output, plan: plan, interpolation: request.interpolation) ? " (and more than the \(formatBytes(freeBytes(inFolderOf: output))) free on disk to stream it)" : "")"
-        + "; use --max-size or --max-voxels"))
+      throw ResampleError(
+        .tooLarge(
+          "the output grid \(plan.geometry.size.map(String.init).joined(separator: " x ")) needs "
+            + "\(plan.outputBytes.map(formatBytes) ?? "more than 64 bits can count"), more than this machine's \(formatBytes(memory)) "
+            + "with the input\(canStream(output: output, plan: plan, interpolation: request.interpolation) ? " (and more than the \(formatBytes(freeBytes(inFolderOf: output))) free on disk to stream it)" : "")"
+            + "; use --max-size or --max-voxels"))
     }
     var notes = layout.notes
     var window: PlaneWindow?
@@ -116,8 +125,9 @@ public enum FileResampler {
       let result = try Resampler.resample(volume, to: plan, request: request)
       let t2 = clock.now
       try ImageFile.write(result, to: output, options: writeOptions)
-      return Report(input: header, source: source, plan: plan, seconds: (readSeconds, seconds(t2 - t1), seconds(clock.now - t2)),
-                    streamed: false, inputStreamed: false, notes: notes)
+      return Report(
+        input: header, source: source, plan: plan, seconds: (readSeconds, seconds(t2 - t1), seconds(clock.now - t2)),
+        streamed: false, inputStreamed: false, notes: notes)
     }
     // A window reads the stored file, so its planes are the stored header's (it only exists when no axes move).
     let slabber = Slabber(header: source, plan: plan, request: request, layout: layout, volume: volume, window: window)
@@ -137,9 +147,10 @@ public enum FileResampler {
       slabber.writeSeconds += seconds(clock.now - t)
     }
     let inputSeconds = window?.readSeconds ?? 0
-    return Report(input: header, source: source, plan: plan,
-                  seconds: (readSeconds + inputSeconds, slabber.computeSeconds - inputSeconds, slabber.writeSeconds),
-                  streamed: layout.streamsOutput, inputStreamed: window != nil, notes: notes)
+    return Report(
+      input: header, source: source, plan: plan,
+      seconds: (readSeconds + inputSeconds, slabber.computeSeconds - inputSeconds, slabber.writeSeconds),
+      streamed: layout.streamsOutput, inputStreamed: window != nil, notes: notes)
   }
 
   /// Free bytes for an unprivileged writer on the filesystem of `path`'s folder (Int.max when unknown).

@@ -26,7 +26,9 @@ public struct GridPlan: Sendable, Equatable {
   public var components: Int
 
   /// The output's header: this grid, pixel type and components.
-  public var header: ImageHeader { ImageHeader(format: "", geometry: geometry, pixelType: pixelType, components: components) }
+  public var header: ImageHeader {
+    ImageHeader(format: "", geometry: geometry, pixelType: pixelType, components: components)
+  }
 
   /// Bytes the output pixels take (nil if that overflows).
   public var outputBytes: Int? { header.pixelByteCount }

@@ -14,8 +14,10 @@ public enum GridPlanner {
     switch request.target {
     case .like(let reference):
       let geometry = try likeGeometry(input: g, reference: reference)
-      return try checkSize(GridPlan(geometry: geometry, sampling: .physical, requestedSpacing: nil, capped: false, warnings: [],
-                                    pixelType: outputType, components: input.components))
+      return try checkSize(
+        GridPlan(
+          geometry: geometry, sampling: .physical, requestedSpacing: nil, capped: false, warnings: [],
+          pixelType: outputType, components: input.components))
     case .spacing(let values):
       var target = values.count == 1 ? Array(repeating: values[0], count: n) : values
       if target.count == 3 && n == 2 { target = Array(target.prefix(2)) }
@@ -26,7 +28,9 @@ public enum GridPlanner {
       var warnings: [String] = []
       let (spacing, capped) = try applyCaps(geometry: g, target: target, isotropic: isotropic, request: request)
       if capped {
-        warnings.append("size cap: spacing coarsened from \(formatList(target)) to \(formatList(spacing.map(roundForDisplay))) mm to keep the field of view")
+        warnings.append(
+          "size cap: spacing coarsened from \(formatList(target)) to \(formatList(spacing.map(roundForDisplay))) mm to keep the field of view"
+        )
       }
       let sizes = (0..<n).map { outputSize(g.size[$0], g.spacing[$0], spacing[$0]) }
       var out = g
@@ -48,18 +52,24 @@ public enum GridPlanner {
       case .sitk:
         for axis in 0..<n {
           // Output plane k samples input index k·t/s; ITK treats an index ≥ n - 0.5 as outside.
-          let outside = (0..<sizes[axis]).filter { Double($0) * spacing[axis] / g.spacing[axis] >= Double(g.size[axis]) - 0.5 }.count
+          let outside = (0..<sizes[axis]).filter {
+            Double($0) * spacing[axis] / g.spacing[axis] >= Double(g.size[axis]) - 0.5
+          }.count
           guard outside > 0 else { continue }
-          warnings.append(outside == 1
-            ? "grid sitk: the last plane along axis \(axis) falls outside the input (ITK treats index n-0.5 as outside) and gets the default value; --grid center avoids it"
-            : "grid sitk: the last \(outside) planes along axis \(axis) fall outside the input (ITK treats index n-0.5 as outside) and get the default value; --grid center avoids it")
+          warnings.append(
+            outside == 1
+              ? "grid sitk: the last plane along axis \(axis) falls outside the input (ITK treats index n-0.5 as outside) and gets the default value; --grid center avoids it"
+              : "grid sitk: the last \(outside) planes along axis \(axis) fall outside the input (ITK treats index n-0.5 as outside) and get the default value; --grid center avoids it"
+          )
         }
       case .nnunet:
         let scale = (0..<n).map { Double(g.size[$0]) / Double(sizes[$0]) }
         sampling = .arraySpace(scale: scale, offset: scale.map { 0.5 * $0 - 0.5 })
       }
-      return try checkSize(GridPlan(geometry: out, sampling: sampling, requestedSpacing: target, capped: capped,
-                                    warnings: warnings, pixelType: outputType, components: input.components))
+      return try checkSize(
+        GridPlan(
+          geometry: out, sampling: sampling, requestedSpacing: target, capped: capped,
+          warnings: warnings, pixelType: outputType, components: input.components))
     }
   }
 
@@ -79,9 +89,13 @@ public enum GridPlanner {
   /// Refuses an output grid whose pixels overflow or exceed `maxOutputBytes`, before anyone multiplies its sizes.
   static func checkSize(_ plan: GridPlan) throws(ResampleError) -> GridPlan {
     guard let bytes = plan.outputBytes, bytes <= maxOutputBytes,
-          plan.geometry.size.allSatisfy({ $0 < maxAxisSize }) else {
-      throw ResampleError(.tooLarge("the output grid \(plan.geometry.size.map(String.init).joined(separator: " x ")) "
-        + "at \(formatList(plan.geometry.spacing)) mm is too large to hold or write; use a coarser spacing, --max-size or --max-voxels"))
+      plan.geometry.size.allSatisfy({ $0 < maxAxisSize })
+    else {
+      throw ResampleError(
+        .tooLarge(
+          "the output grid \(plan.geometry.size.map(String.init).joined(separator: " x ")) "
+            + "at \(formatList(plan.geometry.spacing)) mm is too large to hold or write; use a coarser spacing, --max-size or --max-voxels"
+        ))
     }
     return plan
   }
@@ -90,8 +104,10 @@ public enum GridPlanner {
 
   /// The spacing after size caps: unchanged when no cap bites; otherwise coarsened just enough, by one factor for an
   /// isotropic target (it stays isotropic), per offending axis for a per-axis target; the field of view is kept.
-  static func applyCaps(geometry g: Geometry, target: [Double], isotropic: Bool,
-                        request: ResampleRequest) throws(ResampleError) -> (spacing: [Double], capped: Bool) {
+  static func applyCaps(
+    geometry g: Geometry, target: [Double], isotropic: Bool,
+    request: ResampleRequest
+  ) throws(ResampleError) -> (spacing: [Double], capped: Bool) {
     let n = target.count
     var spacing = target
     let extent = (0..<n).map { Double(g.size[$0]) * g.spacing[$0] }
@@ -100,7 +116,9 @@ public enum GridPlanner {
       if isotropic {
         // The finest isotropic spacing whose sizes all fit: extent / cap on the tightest axis.
         var t = spacing[0]
-        for axis in 0..<n where outputSize(g.size[axis], g.spacing[axis], t) > cap[axis] { t = max(t, extent[axis] / Double(cap[axis])) }
+        for axis in 0..<n where outputSize(g.size[axis], g.spacing[axis], t) > cap[axis] {
+          t = max(t, extent[axis] / Double(cap[axis]))
+        }
         spacing = Array(repeating: t, count: n)
       } else {
         for axis in 0..<n where outputSize(g.size[axis], g.spacing[axis], spacing[axis]) > cap[axis] {
@@ -109,7 +127,9 @@ public enum GridPlanner {
       }
     }
     if let maxVoxels = request.maxVoxels {
-      func voxels(_ s: [Double]) -> Double { (0..<n).reduce(1.0) { $0 * Double(outputSize(g.size[$1], g.spacing[$1], s[$1])) } }
+      func voxels(_ s: [Double]) -> Double {
+        (0..<n).reduce(1.0) { $0 * Double(outputSize(g.size[$1], g.spacing[$1], s[$1])) }
+      }
       if voxels(spacing) > Double(maxVoxels) {
         // Scale every axis by one factor, starting from the continuous estimate, then nudge until it fits.
         var factor = pow(voxels(spacing) / Double(maxVoxels), 1 / Double(n))

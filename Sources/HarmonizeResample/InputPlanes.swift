@@ -14,10 +14,13 @@ public struct InputPlanes: Sendable {
   /// The plan for resampling an input with `input`'s geometry onto `plan` with `request`, or nil when the input must be
   /// held whole (not separable, B-spline, 4D, or an input z that runs backwards along the output).
   public init?(input: Geometry, plan: GridPlan, request: ResampleRequest) {
-    guard !request.interpolation.needsWholeInput, input.dimension <= 3 || input.size.dropFirst(3).allSatisfy({ $0 == 1 }) else {
+    guard !request.interpolation.needsWholeInput,
+      input.dimension <= 3 || input.size.dropFirst(3).allSatisfy({ $0 == 1 })
+    else {
       return nil
     }
-    let map = CoordinateMap(input: input, output: plan.geometry, sampling: plan.sampling, exactITK: request.sitkCompatible)
+    let map = CoordinateMap(
+      input: input, output: plan.geometry, sampling: plan.sampling, exactITK: request.sitkCompatible)
     guard case .separable(_, _, let zs) = map.kind else { return nil }
     let job = Job(geometry: input, components: 1, map: map, request: request)
     var ranges: [Range<Int>] = []
@@ -27,7 +30,9 @@ public struct InputPlanes: Sendable {
       let s = AxisSample(c, size: job.input.size.z, stride: 1, halfOpen: job.halfOpen, snap: !request.sitkCompatible)
       let range = s.inside ? min(s.lower, s.nearest)..<(max(s.upper, s.nearest) + 1) : 0..<0
       // Forward only: each non-empty range must start and end no earlier than the one before.
-      if !range.isEmpty && !last.isEmpty && (range.lowerBound < last.lowerBound || range.upperBound < last.upperBound) { return nil }
+      if !range.isEmpty && !last.isEmpty && (range.lowerBound < last.lowerBound || range.upperBound < last.upperBound) {
+        return nil
+      }
       if !range.isEmpty { last = range }
       ranges.append(range)
     }
@@ -46,7 +51,9 @@ public struct InputPlanes: Sendable {
 
   /// Output slabs (consecutive k-ranges covering every output plane) whose output and input window each stay within
   /// `budget` bytes where one plane allows; with the largest window, in planes, any of them needs.
-  public func slabs(outputPlaneBytes: Int, inputPlaneBytes: Int, budget: Int) -> (slabs: [Range<Int>], windowPlanes: Int) {
+  public func slabs(
+    outputPlaneBytes: Int, inputPlaneBytes: Int, budget: Int
+  ) -> (slabs: [Range<Int>], windowPlanes: Int) {
     var slabs: [Range<Int>] = []
     var window = 0
     var start = 0
@@ -55,7 +62,10 @@ public struct InputPlanes: Sendable {
       var end = start + 1
       while end < perOutputPlane.count, (end + 1 - start) * outputPlaneBytes <= budget {
         let next = perOutputPlane[end]
-        let grown = next.isEmpty ? input : input.isEmpty ? next : min(input.lowerBound, next.lowerBound)..<max(input.upperBound, next.upperBound)
+        let grown =
+          next.isEmpty
+          ? input
+          : input.isEmpty ? next : min(input.lowerBound, next.lowerBound)..<max(input.upperBound, next.upperBound)
         guard grown.count * inputPlaneBytes <= budget else { break }
         input = grown
         end += 1

@@ -27,14 +27,17 @@ final class PlaneWindow {
   /// dropped, planes after the window are read. `needed` must not start before the window does.
   func slide(to needed: Range<Int>) throws(ImageFileError) {
     guard !needed.isEmpty else { return }
-    precondition(needed.lowerBound >= planes.lowerBound && needed.count <= capacity, "the window only moves forward, within its capacity")
+    precondition(
+      needed.lowerBound >= planes.lowerBound && needed.count <= capacity,
+      "the window only moves forward, within its capacity")
     let start = ContinuousClock.now
     defer { readSeconds += seconds(ContinuousClock.now - start) }
     let planeBytes = reader.planeBytes
     if needed.lowerBound < planes.upperBound {
       let keep = needed.lowerBound..<planes.upperBound
       if keep.lowerBound > planes.lowerBound, let base = buffer.baseAddress {
-        base.copyMemory(from: base + (keep.lowerBound - planes.lowerBound) * planeBytes, byteCount: keep.count * planeBytes)
+        base.copyMemory(
+          from: base + (keep.lowerBound - planes.lowerBound) * planeBytes, byteCount: keep.count * planeBytes)
       }
       planes = keep
     } else {
@@ -43,7 +46,8 @@ final class PlaneWindow {
     }
     guard needed.upperBound > planes.upperBound else { return }
     let count = needed.upperBound - planes.upperBound
-    try reader.read(planes: count, into: UnsafeMutableRawBufferPointer(rebasing: buffer[(planes.count * planeBytes)...]))
+    try reader.read(
+      planes: count, into: UnsafeMutableRawBufferPointer(rebasing: buffer[(planes.count * planeBytes)...]))
     planes = planes.lowerBound..<needed.upperBound
   }
 

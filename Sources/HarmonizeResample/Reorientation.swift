@@ -18,12 +18,16 @@ public enum Reorientation {
   /// Parses three RAS+ letters, one from each of L/R, P/A, I/S, into (world axis, sign) per voxel axis.
   /// - Throws: `ResampleError` naming the rule when the code is not such a triple.
   public static func parse(_ code: String) throws(ResampleError) -> [(worldAxis: Int, sign: Int)] {
-    let table: [Character: (Int, Int)] = ["L": (0, -1), "R": (0, 1), "P": (1, -1), "A": (1, 1), "I": (2, -1), "S": (2, 1)]
+    let table: [Character: (Int, Int)] = [
+      "L": (0, -1), "R": (0, 1), "P": (1, -1), "A": (1, 1), "I": (2, -1), "S": (2, 1),
+    ]
     let letters = Array(code.uppercased())
     let parsed = letters.compactMap { table[$0] }
     guard letters.count == 3, parsed.count == 3, Set(parsed.map(\.0)).count == 3 else {
-      throw ResampleError(.invalidRequest(
-        "orientation must be three letters, one of L/R, one of A/P and one of S/I (RAS+ codes as nibabel prints them), not '\(code)'"))
+      throw ResampleError(
+        .invalidRequest(
+          "orientation must be three letters, one of L/R, one of A/P and one of S/I (RAS+ codes as nibabel prints them), not '\(code)'"
+        ))
     }
     return parsed.map { (worldAxis: $0.0, sign: $0.1) }
   }
@@ -40,8 +44,10 @@ public enum Reorientation {
       flip.append(current[a].sign != sign)
     }
     if geometry.dimension == 2 && source[2] != 2 {
-      throw ResampleError(.invalidRequest(
-        "a 2D image (codes \(Orientation.axisCodes(geometry))) can only be flipped or have its two axes swapped, not take '\(code.uppercased())'"))
+      throw ResampleError(
+        .invalidRequest(
+          "a 2D image (codes \(Orientation.axisCodes(geometry))) can only be flipped or have its two axes swapped, not take '\(code.uppercased())'"
+        ))
     }
     let n = min(geometry.dimension, 3)
     return Plan(source: Array(source.prefix(n)), flip: Array(flip.prefix(n)))
@@ -101,7 +107,8 @@ public enum Reorientation {
             for j in 0..<outSize.y {
               var source = base + start + k * step.z + j * step.y
               for _ in 0..<outSize.x {
-                (out.baseAddress! + o * valueBytes).copyMemory(from: input.baseAddress! + source * valueBytes, byteCount: valueBytes)
+                (out.baseAddress! + o * valueBytes).copyMemory(
+                  from: input.baseAddress! + source * valueBytes, byteCount: valueBytes)
                 o += 1
                 source += step.x
               }

@@ -110,7 +110,9 @@ func dispatch<K: PixelTypeKernel>(_ input: PixelType, _ output: PixelType, _ ker
   }
 }
 
-private func dispatchOutput<In: ResamplePixel, K: PixelTypeKernel>(_ input: In.Type, _ output: PixelType, _ kernel: K) throws -> K.Result {
+private func dispatchOutput<In: ResamplePixel, K: PixelTypeKernel>(
+  _ input: In.Type, _ output: PixelType, _ kernel: K
+) throws -> K.Result {
   switch output {
   case .u8: try kernel.run(In.self, UInt8.self)
   case .i8: try kernel.run(In.self, Int8.self)

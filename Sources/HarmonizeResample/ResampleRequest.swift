@@ -26,9 +26,11 @@ public struct ResampleRequest: Sendable, Equatable {
   /// Worker threads; nil uses every core.
   public var threads: Int?
 
-  public init(target: Target, grid: GridPreset = .center, interpolation: Interpolation = .linear, maxSize: [Int]? = nil,
-              maxVoxels: Int? = nil, defaultValue: Double = 0, outputType: PixelType? = nil, sitkCompatible: Bool = false,
-              threads: Int? = nil) {
+  public init(
+    target: Target, grid: GridPreset = .center, interpolation: Interpolation = .linear, maxSize: [Int]? = nil,
+    maxVoxels: Int? = nil, defaultValue: Double = 0, outputType: PixelType? = nil, sitkCompatible: Bool = false,
+    threads: Int? = nil
+  ) {
     self.target = target
     self.grid = sitkCompatible ? .sitk : grid
     self.interpolation = interpolation

@@ -7,25 +7,31 @@ import HarmonizeVolume
 /// Memory: the input, the output, and per thread a few rows of samples; B-spline adds one double per input value.
 public enum Resampler {
   /// Plans the grid for `volume` and resamples it.
-  public static func resample(_ volume: Volume, _ request: ResampleRequest) throws(ResampleError) -> (Volume, GridPlan) {
+  public static func resample(_ volume: Volume, _ request: ResampleRequest) throws(ResampleError) -> (Volume, GridPlan)
+  {
     let plan = try GridPlanner.plan(volume.header(), request)
     return (try resample(volume, to: plan, request: request), plan)
   }
 
   /// Resamples `volume` onto `plan`'s grid with `request`'s interpolation, default value and cast.
-  public static func resample(_ volume: Volume, to plan: GridPlan, request: ResampleRequest) throws(ResampleError) -> Volume {
+  public static func resample(
+    _ volume: Volume, to plan: GridPlan, request: ResampleRequest
+  ) throws(ResampleError) -> Volume {
     var output: Volume
     do {
       output = try Volume(geometry: plan.geometry, pixelType: plan.pixelType, components: volume.components)
     } catch {
       throw ResampleError(.tooLarge("output grid \(formatList(plan.geometry.size)): \(error)"))
     }
-    let map = CoordinateMap(input: volume.geometry, output: plan.geometry, sampling: plan.sampling, exactITK: request.sitkCompatible)
+    let map = CoordinateMap(
+      input: volume.geometry, output: plan.geometry, sampling: plan.sampling, exactITK: request.sitkCompatible)
     let job = Job(geometry: volume.geometry, components: volume.components, map: map, request: request)
     var failure: ResampleError?
     output.withUnsafeMutableBytes { (outBytes: UnsafeMutableRawBufferPointer) in
       volume.withUnsafeBytes { (inBytes: UnsafeRawBufferPointer) in
-        do throws(ResampleError) { try run(job, inBytes, volume.pixelType, plan, into: outBytes) } catch { failure = error }
+        do throws(ResampleError) { try run(job, inBytes, volume.pixelType, plan, into: outBytes) } catch {
+          failure = error
+        }
       }
     }
     if let failure { throw failure }
@@ -35,13 +41,16 @@ public enum Resampler {
   /// Computes output k-planes `slices` of `plan` into `slab` (whole planes, the first at offset 0): the same
   /// values as those planes of `resample(_:to:request:)`, for writing an output larger than memory in slabs.
   /// Not for B-spline (its coefficients span the volume) or 4D inputs.
-  public static func resample(_ volume: Volume, to plan: GridPlan, request: ResampleRequest, slices: Range<Int>,
-                              into slab: UnsafeMutableRawBufferPointer) throws(ResampleError) {
+  public static func resample(
+    _ volume: Volume, to plan: GridPlan, request: ResampleRequest, slices: Range<Int>,
+    into slab: UnsafeMutableRawBufferPointer
+  ) throws(ResampleError) {
     var failure: ResampleError?
     volume.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
       do throws(ResampleError) {
-        try resample(window: bytes, planes: 0..<Space3(volume.geometry).size.z, of: volume.header(), to: plan, request: request,
-                     slices: slices, into: slab)
+        try resample(
+          window: bytes, planes: 0..<Space3(volume.geometry).size.z, of: volume.header(), to: plan, request: request,
+          slices: slices, into: slab)
       } catch { failure = error }
     }
     if let failure { throw failure }
@@ -50,31 +59,41 @@ public enum Resampler {
   /// As `resample(_:to:request:slices:into:)`, from only the input z-planes `planes` of an image with header `input`
   /// (`window` holds them, plane `planes.lowerBound` first): input streaming. `planes` must contain
   /// `InputPlanes.needed(for: slices)`; the values are those of the whole-volume path, bit for bit.
-  public static func resample(window: UnsafeRawBufferPointer, planes: Range<Int>, of input: ImageHeader, to plan: GridPlan,
-                              request: ResampleRequest, slices: Range<Int>,
-                              into slab: UnsafeMutableRawBufferPointer) throws(ResampleError) {
-    let map = CoordinateMap(input: input.geometry, output: plan.geometry, sampling: plan.sampling, exactITK: request.sitkCompatible)
+  public static func resample(
+    window: UnsafeRawBufferPointer, planes: Range<Int>, of input: ImageHeader, to plan: GridPlan,
+    request: ResampleRequest, slices: Range<Int>,
+    into slab: UnsafeMutableRawBufferPointer
+  ) throws(ResampleError) {
+    let map = CoordinateMap(
+      input: input.geometry, output: plan.geometry, sampling: plan.sampling, exactITK: request.sitkCompatible)
     var job = Job(geometry: input.geometry, components: input.components, map: map, request: request)
     let planeBytes = input.planeByteCount
-    guard !request.interpolation.needsWholeInput, job.timePoints == 1, slices.lowerBound >= 0, slices.upperBound <= map.outputSize.z,
-          slab.count == slices.count * map.outputSize.x * map.outputSize.y * input.components * plan.pixelType.byteCount else {
-      throw ResampleError(.invalidRequest("a slab needs linear, nearest or label interpolation, a 3D input and a buffer of whole planes"))
+    guard !request.interpolation.needsWholeInput, job.timePoints == 1, slices.lowerBound >= 0,
+      slices.upperBound <= map.outputSize.z,
+      slab.count == slices.count * map.outputSize.x * map.outputSize.y * input.components * plan.pixelType.byteCount
+    else {
+      throw ResampleError(
+        .invalidRequest("a slab needs linear, nearest or label interpolation, a 3D input and a buffer of whole planes"))
     }
     guard planes.lowerBound >= 0, planes.upperBound <= job.input.size.z, window.count >= planes.count * planeBytes,
-          let base = window.baseAddress ?? (planes.isEmpty ? UnsafeRawPointer(bitPattern: 64) : nil) else {
+      let base = window.baseAddress ?? (planes.isEmpty ? UnsafeRawPointer(bitPattern: 64) : nil)
+    else {
       throw ResampleError(.invalidRequest("the input window does not hold the planes it names"))
     }
     job.slices = slices
     // Kernels index the whole volume; the window stands in for it, shifted so that plane z sits at z · planeBytes.
     // Only planes inside `planes` are touched (InputPlanes computes them with the kernels' own AxisSample).
-    let volume = UnsafeRawBufferPointer(start: base - planes.lowerBound * planeBytes, count: job.input.size.z * planeBytes)
+    let volume = UnsafeRawBufferPointer(
+      start: base - planes.lowerBound * planeBytes, count: job.input.size.z * planeBytes)
     try run(job, volume, input.pixelType, plan, into: slab)
   }
 
   /// Runs `job` over `input` (pixels of type `inputType`) into `output` with the kernel for the pixel types; every
   /// failure becomes a `ResampleError`.
-  private static func run(_ job: Job, _ input: UnsafeRawBufferPointer, _ inputType: PixelType, _ plan: GridPlan,
-                          into output: UnsafeMutableRawBufferPointer) throws(ResampleError) {
+  private static func run(
+    _ job: Job, _ input: UnsafeRawBufferPointer, _ inputType: PixelType, _ plan: GridPlan,
+    into output: UnsafeMutableRawBufferPointer
+  ) throws(ResampleError) {
     do {
       try dispatch(inputType, plan.pixelType, JobRunner(job: job, input: input, output: output))
     } catch let error as ResampleError {
@@ -171,7 +190,8 @@ func fillRows<In: ResamplePixel, Out: ResamplePixel, K: RowKernel>(
       let (source, target, tables) = shared.value
       let input = source + t * job.inputValuesPerTimePoint
       let output = target + t * job.outputValuesPerTimePoint
-      var xs = [AxisSample](repeating: AxisSample(-1, size: 1, stride: 0, halfOpen: true), count: tables == nil ? width : 0)
+      var xs = [AxisSample](
+        repeating: AxisSample(-1, size: 1, stride: 0, halfOpen: true), count: tables == nil ? width : 0)
       var ys = xs
       var zs = xs
       for r in rows {
@@ -181,9 +201,11 @@ func fillRows<In: ResamplePixel, Out: ResamplePixel, K: RowKernel>(
           tx.withUnsafeBufferPointer { px in
             ty.withUnsafeBufferPointer { py in
               tz.withUnsafeBufferPointer { pz in
-                K.fill(RowContext(xs: px.baseAddress!, ys: py.baseAddress! + j, yStride: 0, zs: pz.baseAddress! + k, zStride: 0,
-                                  count: width, input: input, output: rowOutput, components: components,
-                                  defaultValue: defaultValue, cast: cast))
+                K.fill(
+                  RowContext(
+                    xs: px.baseAddress!, ys: py.baseAddress! + j, yStride: 0, zs: pz.baseAddress! + k, zStride: 0,
+                    count: width, input: input, output: rowOutput, components: components,
+                    defaultValue: defaultValue, cast: cast))
               }
             }
           }
@@ -199,9 +221,11 @@ func fillRows<In: ResamplePixel, Out: ResamplePixel, K: RowKernel>(
           xs.withUnsafeBufferPointer { px in
             ys.withUnsafeBufferPointer { py in
               zs.withUnsafeBufferPointer { pz in
-                K.fill(RowContext(xs: px.baseAddress!, ys: py.baseAddress!, yStride: 1, zs: pz.baseAddress!, zStride: 1,
-                                  count: width, input: input, output: rowOutput, components: components,
-                                  defaultValue: defaultValue, cast: cast))
+                K.fill(
+                  RowContext(
+                    xs: px.baseAddress!, ys: py.baseAddress!, yStride: 1, zs: pz.baseAddress!, zStride: 1,
+                    count: width, input: input, output: rowOutput, components: components,
+                    defaultValue: defaultValue, cast: cast))
               }
             }
           }

@@ -18,25 +18,33 @@ public enum Restorer {
   ///
   /// `resampled` is the grid the prediction was made on (from a sidecar or manifest): a prediction whose size, spacing,
   /// origin or direction differ from it is refused (a prediction of another case used to restore to empty labels).
-  public static func restore(prediction: String, original: Geometry, resampled: Geometry? = nil, output: String,
-                             interpolation: Interpolation = .label, threads: Int? = nil) throws -> Report {
+  public static func restore(
+    prediction: String, original: Geometry, resampled: Geometry? = nil, output: String,
+    interpolation: Interpolation = .label, threads: Int? = nil
+  ) throws -> Report {
     guard interpolation.isLabelSafe else {
-      throw ResampleError(.invalidRequest("restore maps segmentations: use nearest or label, not \(interpolation.rawValue)"))
+      throw ResampleError(
+        .invalidRequest("restore maps segmentations: use nearest or label, not \(interpolation.rawValue)"))
     }
     try ImageFile.checkWritable(output, inputs: [prediction])
     if let resampled {
       let found = try ImageFile.readHeader(at: prediction).geometry
       if let difference = found.difference(from: resampled) {
-        throw ResampleError(.invalidRequest("\(prediction) does not lie on the grid its case was resampled to (\(difference)): a prediction of another case, or of another resample?"))
+        throw ResampleError(
+          .invalidRequest(
+            "\(prediction) does not lie on the grid its case was resampled to (\(difference)): a prediction of another case, or of another resample?"
+          ))
       }
     }
     let volume = try ImageFile.read(at: prediction)
     guard volume.pixelType.isInteger else {
-      throw ResampleError(.invalidRequest("\(prediction) holds \(volume.pixelType.rawValue) values: a segmentation has integer labels"))
+      throw ResampleError(
+        .invalidRequest("\(prediction) holds \(volume.pixelType.rawValue) values: a segmentation has integer labels"))
     }
     var target = original
     if volume.geometry.dimension != original.dimension {
-      throw ResampleError(.invalidRequest("the prediction has \(volume.geometry.dimension) axes, the original \(original.dimension)"))
+      throw ResampleError(
+        .invalidRequest("the prediction has \(volume.geometry.dimension) axes, the original \(original.dimension)"))
     }
     target.size = original.size
     let request = ResampleRequest(target: .like(target), interpolation: interpolation, threads: threads)

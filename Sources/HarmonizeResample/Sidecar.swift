@@ -28,7 +28,9 @@ public struct Sidecar: Codable, Sendable, Equatable {
   /// The resampling parameters: target, grid, interpolation, caps, orientation, output type, default value.
   public var parameters: [String: String]
 
-  public init(tool: String, source: String, sourceHeader: ImageHeader, outputGeometry: Geometry, parameters: [String: String]) {
+  public init(
+    tool: String, source: String, sourceHeader: ImageHeader, outputGeometry: Geometry, parameters: [String: String]
+  ) {
     format = Sidecar.formatName
     version = Sidecar.currentVersion
     self.tool = tool
@@ -42,8 +44,10 @@ public struct Sidecar: Codable, Sendable, Equatable {
 
   /// The parameters of a request, as text.
   public static func parameters(_ request: ResampleRequest, orientation: String?) -> [String: String] {
-    var p: [String: String] = ["interpolation": request.interpolation.rawValue, "grid": request.grid.rawValue,
-                               "defaultValue": formatNumber(request.defaultValue)]
+    var p: [String: String] = [
+      "interpolation": request.interpolation.rawValue, "grid": request.grid.rawValue,
+      "defaultValue": formatNumber(request.defaultValue),
+    ]
     switch request.target {
     case .spacing(let s): p["spacing"] = s.map(formatNumber).joined(separator: ",")
     case .like: p["target"] = "like"
@@ -59,13 +63,17 @@ public struct Sidecar: Codable, Sendable, Equatable {
   /// Reads a sidecar.
   /// - Throws: `ImageFileError` naming the file for a missing, malformed or newer-version sidecar.
   public static func load(_ path: String) throws(ImageFileError) -> Sidecar {
-    guard let data = FileManager.default.contents(atPath: path) else { throw ImageFileError(path: path, reason: .notFound) }
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw ImageFileError(path: path, reason: .notFound)
+    }
     guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
-          object["format"] as? String == formatName else {
+      object["format"] as? String == formatName
+    else {
       throw ImageFileError(path: path, reason: .corrupt("not a harmonize sidecar (format is not \"\(formatName)\")"))
     }
     if let v = object["version"] as? Int, v > currentVersion {
-      throw ImageFileError(path: path, reason: .corrupt("sidecar version \(v) is newer than this harmonize reads (\(currentVersion))"))
+      throw ImageFileError(
+        path: path, reason: .corrupt("sidecar version \(v) is newer than this harmonize reads (\(currentVersion))"))
     }
     do { return try JSONDecoder().decode(Sidecar.self, from: data) } catch {
       throw ImageFileError(path: path, reason: .corrupt("malformed sidecar: \(describe(error))"))

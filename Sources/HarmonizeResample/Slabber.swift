@@ -16,7 +16,10 @@ final class Slabber {
   let outputPlaneBytes: Int
 
   /// Takes its input from `window` when given, else from `volume`.
-  init(header: ImageHeader, plan: GridPlan, request: ResampleRequest, layout: StreamingLayout, volume: Volume?, window: PlaneWindow?) {
+  init(
+    header: ImageHeader, plan: GridPlan, request: ResampleRequest, layout: StreamingLayout, volume: Volume?,
+    window: PlaneWindow?
+  ) {
     inputHeader = header
     self.plan = plan
     self.request = request
@@ -45,7 +48,8 @@ final class Slabber {
     do {
       output = try Volume(geometry: plan.geometry, pixelType: plan.pixelType, components: plan.components)
     } catch {
-      throw ResampleError(.tooLarge("output grid \(plan.geometry.size.map(String.init).joined(separator: " x ")): \(error)"))
+      throw ResampleError(
+        .tooLarge("output grid \(plan.geometry.size.map(String.init).joined(separator: " x ")): \(error)"))
     }
     try output.withUnsafeMutableBytes { bytes in
       for slices in layout.slabs {
@@ -62,8 +66,9 @@ final class Slabber {
     defer { computeSeconds += seconds(ContinuousClock.now - start) }
     if let window, let planes = layout.inputPlanes {
       try window.slide(to: planes.needed(for: slices))
-      try Resampler.resample(window: window.bytes, planes: window.planes, of: inputHeader, to: plan, request: request,
-                             slices: slices, into: slab)
+      try Resampler.resample(
+        window: window.bytes, planes: window.planes, of: inputHeader, to: plan, request: request,
+        slices: slices, into: slab)
     } else if let volume {
       try Resampler.resample(volume, to: plan, request: request, slices: slices, into: slab)
     } else {

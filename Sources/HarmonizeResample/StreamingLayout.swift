@@ -27,9 +27,11 @@ extension FileResampler {
   /// The layout for resampling `inputPath` (stored header `header`) onto `plan`, after reorienting it to `orientation`
   /// (RAS+ letters) when given; `decidesAfterReading` when the request is adjusted from the pixels. A reorientation
   /// that changes the axes, and such an adjustment, both need the whole input.
-  public static func layout(inputPath: String, header: ImageHeader, orientation: String? = nil, output: String, plan: GridPlan,
-                            request: ResampleRequest, streaming: Streaming = .automatic,
-                            decidesAfterReading: Bool = false) -> StreamingLayout {
+  public static func layout(
+    inputPath: String, header: ImageHeader, orientation: String? = nil, output: String, plan: GridPlan,
+    request: ResampleRequest, streaming: Streaming = .automatic,
+    decidesAfterReading: Bool = false
+  ) -> StreamingLayout {
     let budget: Int
     switch streaming {
     case .always(let bytes): budget = max(1, bytes)
@@ -37,7 +39,8 @@ extension FileResampler {
     }
     var notes: [String] = []
     // An invalid code has already been refused by whoever planned the grid; here it just means "not the stored axes".
-    let reoriented = orientation.map { code in (try? Reorientation.plan(header.geometry, to: code))?.isIdentity != true } ?? false
+    let reoriented =
+      orientation.map { code in (try? Reorientation.plan(header.geometry, to: code))?.isIdentity != true } ?? false
     let inputBytes = header.pixelByteCount ?? Int.max
     let outputBytes = plan.outputBytes ?? Int.max
 
@@ -48,9 +51,13 @@ extension FileResampler {
     } else if !canStream(output: output, plan: plan, interpolation: request.interpolation) {
       notes.append("output written whole: slabs need a single-component .nii.gz output, a 3D grid and no B-spline")
     } else if outputBytes > freeBytes(inFolderOf: output) {
-      notes.append("output written whole: its \(formatBytes(outputBytes)) would not fit in the \(formatBytes(freeBytes(inFolderOf: output))) free on disk")
+      notes.append(
+        "output written whole: its \(formatBytes(outputBytes)) would not fit in the \(formatBytes(freeBytes(inFolderOf: output))) free on disk"
+      )
     } else if streaming == .automatic && outputBytes <= outputStreamingThreshold {
-      notes.append("output written whole: \(formatBytes(outputBytes)) is within the \(formatBytes(outputStreamingThreshold)) streaming threshold")
+      notes.append(
+        "output written whole: \(formatBytes(outputBytes)) is within the \(formatBytes(outputStreamingThreshold)) streaming threshold"
+      )
     } else {
       outputStreams = true
     }
@@ -60,7 +67,9 @@ extension FileResampler {
     if streaming == .never {
       notes.append("input read whole: streaming is off")
     } else if streaming == .automatic && inputBytes <= inputStreamingThreshold {
-      notes.append("input read whole: \(formatBytes(inputBytes)) is within the \(formatBytes(inputStreamingThreshold)) streaming threshold")
+      notes.append(
+        "input read whole: \(formatBytes(inputBytes)) is within the \(formatBytes(inputStreamingThreshold)) streaming threshold"
+      )
     } else if reoriented {
       notes.append("input read whole: reorientation needs the whole volume")
     } else if decidesAfterReading {
@@ -70,7 +79,8 @@ extension FileResampler {
     } else if let p = InputPlanes(input: header.geometry, plan: plan, request: request) {
       planes = p
     } else {
-      notes.append("input read whole: the output grid is not axis-aligned with the input, or B-spline needs every plane")
+      notes.append(
+        "input read whole: the output grid is not axis-aligned with the input, or B-spline needs every plane")
     }
 
     let outputPlaneBytes = plan.header.planeByteCount
@@ -79,20 +89,25 @@ extension FileResampler {
     var slabs = [0..<depth]
     var window = 0
     if let planes {
-      (slabs, window) = planes.slabs(outputPlaneBytes: outputPlaneBytes, inputPlaneBytes: inputPlaneBytes, budget: budget)
+      (slabs, window) = planes.slabs(
+        outputPlaneBytes: outputPlaneBytes, inputPlaneBytes: inputPlaneBytes, budget: budget)
     } else if outputStreams {
       let perSlab = max(1, min(depth, budget / max(1, outputPlaneBytes)))
       slabs = stride(from: 0, to: depth, by: perSlab).map { $0..<min(depth, $0 + perSlab) }
     }
     let largestSlab = (slabs.map(\.count).max() ?? 1) * outputPlaneBytes
-    if planes != nil { notes.append("input read in windows of up to \(window) planes (\(formatBytes(window * inputPlaneBytes)))") }
+    if planes != nil {
+      notes.append("input read in windows of up to \(window) planes (\(formatBytes(window * inputPlaneBytes)))")
+    }
     if outputStreams { notes.append("output written in \(slabs.count) slabs of up to \(formatBytes(largestSlab))") }
     let inputMemory = planes != nil ? window * inputPlaneBytes + (1 << 20) : inputBytes
     let outputMemory = outputStreams ? largestSlab : outputBytes
     let (pixels, overflow) = inputMemory.addingReportingOverflow(outputMemory)
-    let (working, workingOverflow) = (header.geometry.voxelCount ?? Int.max).multipliedReportingOverflow(by: request.interpolation.extraBytesPerInputVoxel)
+    let (working, workingOverflow) = (header.geometry.voxelCount ?? Int.max).multipliedReportingOverflow(
+      by: request.interpolation.extraBytesPerInputVoxel)
     let (memory, sumOverflow) = pixels.addingReportingOverflow(workingOverflow ? Int.max : working)
-    return StreamingLayout(inputPlanes: planes, windowPlanes: window, outputSlabBytes: outputStreams ? largestSlab : nil,
-                           slabs: slabs, memoryBytes: overflow || sumOverflow ? Int.max : memory, notes: notes)
+    return StreamingLayout(
+      inputPlanes: planes, windowPlanes: window, outputSlabBytes: outputStreams ? largestSlab : nil,
+      slabs: slabs, memoryBytes: overflow || sumOverflow ? Int.max : memory, notes: notes)
   }
 }

@@ -10,14 +10,17 @@ import Foundation
 enum AtomicWrite {
   /// `path` has passed `ImageFile.checkWritable` (its caller checks it first). `companions` are small files written
   /// beside the output under `path + suffix` (a sidecar): they land with it or not at all.
-  static func replacing(_ path: String, companions: [String: Data] = [:],
-                        write: (String) throws(ImageFileError) -> Void) throws(ImageFileError) {
+  static func replacing(
+    _ path: String, companions: [String: Data] = [:],
+    write: (String) throws(ImageFileError) -> Void
+  ) throws(ImageFileError) {
     let folder = PathText.parent(path).isEmpty ? "." : PathText.parent(path)
     let name = PathText.name(path)
     TemporaryFolders.removeStale(in: folder)
     var template = Array((folder + "/" + TemporaryFolders.prefix + "XXXXXX").utf8CString)
     guard let made = mkdtemp(&template) else {
-      throw ImageFileError(path: path, reason: .io("cannot create a temporary folder in '\(folder)': \(String(cString: strerror(errno)))"))
+      throw ImageFileError(
+        path: path, reason: .io("cannot create a temporary folder in '\(folder)': \(String(cString: strerror(errno)))"))
     }
     let temporaryFolder = String(cString: made)
     TemporaryFolders.register(temporaryFolder)
@@ -25,14 +28,18 @@ enum AtomicWrite {
       try? FileManager.default.removeItem(atPath: temporaryFolder)
       TemporaryFolders.unregister(temporaryFolder)
     }
-    guard FileManager.default.createFile(atPath: PathText.join(temporaryFolder, TemporaryFolders.marker),
-                                         contents: Data("\(getpid())\n".utf8)) else {
+    guard
+      FileManager.default.createFile(
+        atPath: PathText.join(temporaryFolder, TemporaryFolders.marker),
+        contents: Data("\(getpid())\n".utf8))
+    else {
       throw ImageFileError(path: path, reason: .io("cannot write in '\(folder)': \(String(cString: strerror(errno)))"))
     }
     try write(temporaryFolder + "/" + name)
     for (suffix, data) in companions {
       guard FileManager.default.createFile(atPath: temporaryFolder + "/" + name + suffix, contents: data) else {
-        throw ImageFileError(path: path, reason: .io("cannot write \(name + suffix): \(String(cString: strerror(errno)))"))
+        throw ImageFileError(
+          path: path, reason: .io("cannot write \(name + suffix): \(String(cString: strerror(errno)))"))
       }
     }
     let written = ((try? FileManager.default.contentsOfDirectory(atPath: temporaryFolder)) ?? [])
@@ -42,7 +49,8 @@ enum AtomicWrite {
     }
     for file in written.filter({ $0 != name }) + [name] {
       if rename(temporaryFolder + "/" + file, folder + "/" + file) != 0 {
-        throw ImageFileError(path: path, reason: .io("cannot move the finished file into place: \(String(cString: strerror(errno)))"))
+        throw ImageFileError(
+          path: path, reason: .io("cannot move the finished file into place: \(String(cString: strerror(errno)))"))
       }
     }
   }

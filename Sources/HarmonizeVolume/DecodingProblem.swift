@@ -6,7 +6,8 @@ public func describe(_ error: any Error) -> String {
     context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
   }
   switch error {
-  case .keyNotFound(let key, let context): return "missing \(path(context).isEmpty ? "" : path(context) + ".")\(key.stringValue)"
+  case .keyNotFound(let key, let context):
+    return "missing \(path(context).isEmpty ? "" : path(context) + ".")\(key.stringValue)"
   case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
     return "\(path(context)): \(context.debugDescription)"
   @unknown default: return "\(error)"

@@ -15,7 +15,9 @@ enum DetachedData {
   /// The data files of `headerPath` (the header itself for `LOCAL` data and attached formats), in read order.
   /// - Throws: `ImageFileError.Reason` for an absurd dimension count, a missing or non-regular data file.
   static func files(headerPath: String) throws(ImageFileError.Reason) -> [String] {
-    guard let format = ImageFormat(path: headerPath), format.family == "MetaImage" || format.family == "NRRD" else { return [headerPath] }
+    guard let format = ImageFormat(path: headerPath), format.family == "MetaImage" || format.family == "NRRD" else {
+      return [headerPath]
+    }
     let meta = format.family == "MetaImage"
     guard let handle = FileHandle(forReadingAtPath: headerPath) else { return [headerPath] }
     defer { try? handle.close() }
@@ -25,13 +27,14 @@ enum DetachedData {
     }
     let separator: Character = meta ? "=" : ":"
     for (number, line) in lines.enumerated() {
-      if !meta && line.isEmpty { break } // NRRD: the header ends at the first blank line
+      if !meta && line.isEmpty { break }  // NRRD: the header ends at the first blank line
       guard let split = line.firstIndex(of: separator) else { continue }
       let key = line[..<split].trimmingCharacters(in: .whitespaces).lowercased()
       let value = line[line.index(after: split)...].trimmingCharacters(in: .whitespaces)
       if key == (meta ? "ndims" : "dimension") {
         guard let n = Int(value), (1...maxDimension).contains(n) else {
-          throw .unsupportedFormat("\(meta ? "NDims" : "dimension") must be 1 to \(maxDimension), not \(value.prefix(40))")
+          throw .unsupportedFormat(
+            "\(meta ? "NDims" : "dimension") must be 1 to \(maxDimension), not \(value.prefix(40))")
         }
       }
       guard key == (meta ? "elementdatafile" : "data file") || (!meta && key == "datafile") else { continue }
@@ -54,7 +57,9 @@ enum DetachedData {
       guard !names.isEmpty else { throw .corrupt("its data file LIST names no files") }
       return names
     }
-    if words.count >= 4, words[0].contains("%"), let first = Int(words[1]), let last = Int(words[2]), let step = Int(words[3]) {
+    if words.count >= 4, words[0].contains("%"), let first = Int(words[1]), let last = Int(words[2]),
+      let step = Int(words[3])
+    {
       guard step != 0, (last - first) / step >= 0, (last - first) / step < maxFiles else {
         throw .corrupt("its data file pattern \(value.prefix(80)) names no files or too many")
       }

@@ -57,9 +57,15 @@ extension Geometry {
       x.count == y.count && zip(x, y).allSatisfy { abs($0 - $1) <= 1e-4 * (relative ? max(1, abs($1)) : 1) }
     }
     if size != other.size { return "size \(formatList(size)), expected \(formatList(other.size))" }
-    if !close(spacing, other.spacing, relative: true) { return "spacing \(formatList(spacing)) mm, expected \(formatList(other.spacing))" }
-    if !close(origin, other.origin, relative: true) { return "origin \(formatList(origin)), expected \(formatList(other.origin))" }
-    if !close(direction, other.direction, relative: false) { return "direction \(formatList(direction)), expected \(formatList(other.direction))" }
+    if !close(spacing, other.spacing, relative: true) {
+      return "spacing \(formatList(spacing)) mm, expected \(formatList(other.spacing))"
+    }
+    if !close(origin, other.origin, relative: true) {
+      return "origin \(formatList(origin)), expected \(formatList(other.origin))"
+    }
+    if !close(direction, other.direction, relative: false) {
+      return "direction \(formatList(direction)), expected \(formatList(other.direction))"
+    }
     return nil
   }
 }

@@ -61,11 +61,12 @@ public struct Geometry: Hashable, Codable, Sendable {
     guard spacing.count == n, origin.count == n, direction.count == n * n else {
       return ["size, spacing, origin and direction disagree on the number of axes"]
     }
-    if size.contains(where: { $0 < 1 }) { found.append("size must be at least 1 on every axis, not \(formatList(size))") }
+    if size.contains(where: { $0 < 1 }) {
+      found.append("size must be at least 1 on every axis, not \(formatList(size))")
+    }
     if spacing.contains(where: { !($0.isFinite && $0 > 0) }) {
       found.append("spacing must be finite and > 0, not \(formatList(spacing))")
-    }
-    else if spacing.prefix(3).contains(where: { !Geometry.spacingRange.contains($0) }) {
+    } else if spacing.prefix(3).contains(where: { !Geometry.spacingRange.contains($0) }) {
       found.append("spacing must be between 1e-06 and 1e+06 mm, not \(formatList(spacing))")
     }
     if origin.contains(where: { !($0.isFinite && abs($0) <= Geometry.maxPosition) }) {
@@ -87,11 +88,14 @@ extension Geometry {
   /// a file is checked before it reaches an Int, a planner or ITK.
   public init(from decoder: any Decoder) throws {
     let container = try decoder.container(keyedBy: CodingKeys.self)
-    self.init(size: try container.decode([Int].self, forKey: .size), spacing: try container.decode([Double].self, forKey: .spacing),
-              origin: try container.decode([Double].self, forKey: .origin),
-              direction: try container.decode([Double].self, forKey: .direction))
+    self.init(
+      size: try container.decode([Int].self, forKey: .size),
+      spacing: try container.decode([Double].self, forKey: .spacing),
+      origin: try container.decode([Double].self, forKey: .origin),
+      direction: try container.decode([Double].self, forKey: .direction))
     if let problem = problems.first {
-      throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "invalid geometry: \(problem)"))
+      throw DecodingError.dataCorrupted(
+        .init(codingPath: decoder.codingPath, debugDescription: "invalid geometry: \(problem)"))
     }
   }
 }

@@ -14,13 +14,17 @@ public enum ImageFile {
   ///   (spacing not finite and > 0, non-finite origin, singular direction).
   public static func readHeader(at path: String) throws(ImageFileError) -> ImageHeader {
     _ = try dataFiles(of: path)
-    var (header, rawBytes) = try CITKBridge.readHeader(path: path).mapError { ImageFileError(path: path, reason: $0) }.get()
-    let claim = "\(header.geometry.size.map(String.init).joined(separator: " × ")) voxels of \(header.components) × \(header.pixelType)"
+    var (header, rawBytes) = try CITKBridge.readHeader(path: path).mapError { ImageFileError(path: path, reason: $0) }
+      .get()
+    let claim =
+      "\(header.geometry.size.map(String.init).joined(separator: " × ")) voxels of \(header.components) × \(header.pixelType)"
     guard rawBytes != 0, let bytes = header.pixelByteCount, UInt64(bytes) == rawBytes else {
       throw ImageFileError(path: path, reason: .tooLarge("header claims \(claim), which overflows 64-bit byte counts"))
     }
     if niftiTransform != .itk, header.format == "NIfTI", let transforms = niftiTransforms(of: path) {
-      do throws(ImageFileError.Reason) { header.geometry = try transforms.geometry(niftiTransform, like: header.geometry) } catch {
+      do throws(ImageFileError.Reason) {
+        header.geometry = try transforms.geometry(niftiTransform, like: header.geometry)
+      } catch {
         throw ImageFileError(path: path, reason: error)
       }
     }
@@ -29,8 +33,11 @@ public enum ImageFile {
       throw ImageFileError(path: path, reason: .invalidGeometry(problems.joined(separator: "; ")))
     }
     if let limit = OnDiskData.plausibleByteLimit(headerPath: path, format: header.format), bytes > limit.bytes {
-      throw ImageFileError(path: path, reason: .corrupt(
-        "header claims \(claim) (\(formatBytes(bytes))) but \(limit.file) holds only \(formatBytes(limit.onDisk)): corrupt header or truncated file"))
+      throw ImageFileError(
+        path: path,
+        reason: .corrupt(
+          "header claims \(claim) (\(formatBytes(bytes))) but \(limit.file) holds only \(formatBytes(limit.onDisk)): corrupt header or truncated file"
+        ))
     }
     return header
   }
@@ -46,7 +53,9 @@ public enum ImageFile {
   /// One line when a NIfTI-1 file's qform and sform disagree (`NiftiTransforms.warning`); nil otherwise.
   public static func transformWarning(for path: String, header: ImageHeader) -> String? {
     guard header.format == "NIfTI", let transforms = niftiTransforms(of: path) else { return nil }
-    let itkGeometry = niftiTransform == .itk ? header.geometry : ((try? CITKBridge.readHeader(path: path).get().0.geometry) ?? header.geometry)
+    let itkGeometry =
+      niftiTransform == .itk
+      ? header.geometry : ((try? CITKBridge.readHeader(path: path).get().0.geometry) ?? header.geometry)
     return transforms.warning(itkGeometry: itkGeometry, reading: niftiTransform)
   }
 
@@ -54,7 +63,8 @@ public enum ImageFile {
   /// absolute path elsewhere): it is read, but it is worth a look; `batch` refuses such files.
   public static func dataLocationWarning(for path: String) -> String? {
     guard let files = try? dataFiles(of: path) else { return nil }
-    let folder = URL(fileURLWithPath: PathText.parent(path).isEmpty ? "." : PathText.parent(path)).resolvingSymlinksInPath().path
+    let folder = URL(fileURLWithPath: PathText.parent(path).isEmpty ? "." : PathText.parent(path))
+      .resolvingSymlinksInPath().path
     for file in files where file != path {
       let resolved = URL(fileURLWithPath: file).resolvingSymlinksInPath().path
       if !resolved.hasPrefix(folder == "/" ? "/" : folder + "/") {
@@ -87,20 +97,28 @@ public enum ImageFile {
     let bytes = header.pixelByteCount ?? Int.max
     let limit = maxBytes ?? Int(clamping: ProcessInfo.processInfo.physicalMemory)
     guard bytes <= limit else {
-      throw ImageFileError(path: path, reason: .tooLarge(
-        "needs \(formatBytes(bytes)) of memory for its pixels, more than the limit of \(formatBytes(limit))"))
+      throw ImageFileError(
+        path: path,
+        reason: .tooLarge(
+          "needs \(formatBytes(bytes)) of memory for its pixels, more than the limit of \(formatBytes(limit))"))
     }
     if let short = OnDiskData.storedShortfall(
-      headerPath: path, format: header.format, pixelBytes: bytes, values: bytes / header.pixelType.byteCount) {
-      throw ImageFileError(path: path, reason: .corrupt(
-        "truncated: the pixel data needs \(short.needed) bytes on disk but the file has \(short.actual)"))
+      headerPath: path, format: header.format, pixelBytes: bytes, values: bytes / header.pixelType.byteCount)
+    {
+      throw ImageFileError(
+        path: path,
+        reason: .corrupt(
+          "truncated: the pixel data needs \(short.needed) bytes on disk but the file has \(short.actual)"))
     }
     guard let storage = PixelStorage(byteCount: bytes, zeroed: false) else {
       throw ImageFileError(path: path, reason: .tooLarge("cannot allocate \(formatBytes(bytes)) for its pixels"))
     }
     let buffer = UnsafeMutableRawBufferPointer(start: storage.base, count: bytes)
-    try CITKBridge.readPixels(path: path, header: header, into: buffer).mapError { ImageFileError(path: path, reason: $0) }.get()
-    return Volume(geometry: header.geometry, pixelType: header.pixelType, components: header.components, storage: storage)
+    try CITKBridge.readPixels(path: path, header: header, into: buffer).mapError {
+      ImageFileError(path: path, reason: $0)
+    }.get()
+    return Volume(
+      geometry: header.geometry, pixelType: header.pixelType, components: header.components, storage: storage)
   }
 
   /// Writes a volume to `path`, in the format its name ends with, atomically: the file appears complete or
@@ -108,10 +126,13 @@ public enum ImageFile {
   ///
   /// - Throws: `ImageFileError` for an unsupported name, a missing or read-only folder, an invalid geometry,
   ///   or a failed write; no partial or temporary file is left behind.
-  public static func write(_ volume: Volume, to path: String, options: WriteOptions = WriteOptions()) throws(ImageFileError) {
+  public static func write(
+    _ volume: Volume, to path: String, options: WriteOptions = WriteOptions()
+  ) throws(ImageFileError) {
     let problems = volume.geometry.problems
     if !problems.isEmpty {
-      throw ImageFileError(path: path, reason: .invalidArgument("cannot write an image whose " + problems.joined(separator: "; ")))
+      throw ImageFileError(
+        path: path, reason: .invalidArgument("cannot write an image whose " + problems.joined(separator: "; ")))
     }
     try checkWritable(path)
     // Multi-component images go through ITK: NIfTI stores components as separate volumes (dim[5]), and ITK's
@@ -120,11 +141,15 @@ public enum ImageFile {
     if format == .niftiGz && volume.components == 1 {
       let level = options.compressionLevel ?? NiftiGzipWriter.defaultLevel(volume.pixelType)
       guard (1...12).contains(level) else {
-        throw ImageFileError(path: path, reason: .invalidArgument("compression level must be 1 to 12 for .nii.gz, not \(level)"))
+        throw ImageFileError(
+          path: path, reason: .invalidArgument("compression level must be 1 to 12 for .nii.gz, not \(level)"))
       }
-      try AtomicWrite.replacing(path, companions: options.companions) { (temporaryPath: String) throws(ImageFileError) in
+      try AtomicWrite.replacing(path, companions: options.companions) {
+        (temporaryPath: String) throws(ImageFileError) in
         do throws(ImageFileError) {
-          try NiftiGzipWriter.write(volume, to: temporaryPath, level: level, threads: options.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+          try NiftiGzipWriter.write(
+            volume, to: temporaryPath, level: level,
+            threads: options.threads ?? ProcessInfo.processInfo.activeProcessorCount)
         } catch {
           throw ImageFileError(path: path, reason: error.reason)
         }
@@ -133,7 +158,8 @@ public enum ImageFile {
       return
     }
     if format == .nifti && volume.components == 1 && (options.compressionLevel ?? 0) == 0 {
-      try AtomicWrite.replacing(path, companions: options.companions) { (temporaryPath: String) throws(ImageFileError) in
+      try AtomicWrite.replacing(path, companions: options.companions) {
+        (temporaryPath: String) throws(ImageFileError) in
         do throws(ImageFileError) { try NiftiPlainWriter.write(volume, to: temporaryPath) } catch {
           throw ImageFileError(path: path, reason: error.reason)
         }
@@ -158,15 +184,19 @@ extension ImageFile {
   /// - Throws: `ImageFileError` naming the path and which of these fails.
   public static func checkWritable(_ path: String, inputs: [String] = []) throws(ImageFileError) {
     guard CITKBridge.canWrite(path: path) else {
-      throw ImageFileError(path: path, reason: .unsupportedFormat(
-        "unsupported output file type: no writer for this name (use \(ImageFormat.writableEndingsText))"))
+      throw ImageFileError(
+        path: path,
+        reason: .unsupportedFormat(
+          "unsupported output file type: no writer for this name (use \(ImageFormat.writableEndingsText))"))
     }
     let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
     var isFolder: ObjCBool = false
     guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) else {
       throw ImageFileError(path: path, reason: .io("cannot write: folder '\(folder)' does not exist"))
     }
-    guard isFolder.boolValue else { throw ImageFileError(path: path, reason: .io("cannot write: '\(folder)' is not a folder")) }
+    guard isFolder.boolValue else {
+      throw ImageFileError(path: path, reason: .io("cannot write: '\(folder)' is not a folder"))
+    }
     guard access(folder, W_OK | X_OK) == 0 else {
       throw ImageFileError(path: path, reason: .io("cannot write: folder '\(folder)' is not writable"))
     }
@@ -174,15 +204,20 @@ extension ImageFile {
     guard stat(path, &existing) == 0 else { return }
     // The rename would replace a device node or FIFO (as root, /dev/null) with a regular file.
     guard (existing.st_mode & S_IFMT) == S_IFREG else {
-      throw ImageFileError(path: path, reason: .invalidArgument("cannot write: it exists and is not a regular file (a folder, FIFO or device)"))
+      throw ImageFileError(
+        path: path,
+        reason: .invalidArgument("cannot write: it exists and is not a regular file (a folder, FIFO or device)"))
     }
     for input in inputs {
       let files = (try? dataFiles(of: input)) ?? [input]
       for file in Set(files + [input]) {
         var source = stat()
         if stat(file, &source) == 0 && source.st_dev == existing.st_dev && source.st_ino == existing.st_ino {
-          throw ImageFileError(path: path, reason: .invalidArgument(
-            "the output is the input '\(input)'\(file == input ? "" : " (its data file)"): harmonize never writes its inputs; choose another output"))
+          throw ImageFileError(
+            path: path,
+            reason: .invalidArgument(
+              "the output is the input '\(input)'\(file == input ? "" : " (its data file)"): harmonize never writes its inputs; choose another output"
+            ))
         }
       }
     }

@@ -26,7 +26,11 @@ public enum ImageFormat: String, CaseIterable, Sendable, Codable {
   /// a name with no known ending, or that is only an ending.
   public init?(path: String) {
     let name = PathText.name(path).lowercased()
-    guard let format = ImageFormat.longestFirst.first(where: { name.hasSuffix($0.rawValue) && name.count > $0.rawValue.count }) else {
+    guard
+      let format = ImageFormat.longestFirst.first(where: {
+        name.hasSuffix($0.rawValue) && name.count > $0.rawValue.count
+      })
+    else {
       return nil
     }
     self = format
@@ -49,7 +53,9 @@ public enum ImageFormat: String, CaseIterable, Sendable, Codable {
   }
 
   /// harmonize writes it (tested round trips: NIfTI, NRRD, MetaImage); the others are read through ITK only.
-  public var isWritable: Bool { [.niftiGz, .nifti, .nrrd, .nrrdDetached, .metaImage, .metaImageDetached].contains(self) }
+  public var isWritable: Bool {
+    [.niftiGz, .nifti, .nrrd, .nrrdDetached, .metaImage, .metaImageDetached].contains(self)
+  }
 
   /// A header whose pixels are in other files (data files, `.img`).
   public var hasDetachedData: Bool { [.niftiPair, .nrrdDetached, .metaImageDetached].contains(self) }
@@ -78,5 +84,7 @@ public enum ImageFormat: String, CaseIterable, Sendable, Codable {
   public static let batchOutputs: [ImageFormat] = [.niftiGz, .nifti, .nrrd, .metaImage]
 
   /// "…, .nii, .nii.gz, .nrrd, …": the writable endings, for error messages.
-  public static var writableEndingsText: String { allCases.filter(\.isWritable).map(\.rawValue).joined(separator: ", ") }
+  public static var writableEndingsText: String {
+    allCases.filter(\.isWritable).map(\.rawValue).joined(separator: ", ")
+  }
 }

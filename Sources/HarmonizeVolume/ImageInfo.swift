@@ -65,11 +65,13 @@ public struct ImageInfo: Codable, Equatable, Sendable {
   public var text: String {
     let n = dimension
     // Rounded to 1e-9 for reading; --json keeps every digit.
-    let rows = (0..<n).map { row in formatList(direction[(row * n)..<(row * n + n)].map { ($0 * 1e9).rounded() / 1e9 }) }
+    let rows = (0..<n).map { row in formatList(direction[(row * n)..<(row * n + n)].map { ($0 * 1e9).rounded() / 1e9 })
+    }
     let spacingText = spacing.map(formatNumber).joined(separator: " x ")
     var lines = [path]
     lines.append("  format       \(format) (\(fileEnding.isEmpty ? "no ending" : fileEnding))")
-    lines.append("  size         \(size.map(String.init).joined(separator: " x "))\(n == 4 ? " (4D: 3 spatial axes + 1)" : "")")
+    lines.append(
+      "  size         \(size.map(String.init).joined(separator: " x "))\(n == 4 ? " (4D: 3 spatial axes + 1)" : "")")
     lines.append("  spacing      \(spacingText) mm\(n == 4 ? " (axis 4 in its own unit)" : "")")
     lines.append("  origin       \(formatList(origin)) mm, LPS")
     lines.append("  direction    \(rows.joined(separator: " "))")

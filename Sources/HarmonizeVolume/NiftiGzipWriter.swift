@@ -26,7 +26,9 @@ enum NiftiGzipWriter {
   }
 
   static func niftiHeader(_ header: ImageHeader, scratch: String, finalPath: String) throws(ImageFileError) -> [UInt8] {
-    try CITKBridge.niftiHeader(header: header, scratchPath: scratch).mapError { ImageFileError(path: finalPath, reason: $0) }.get()
+    try CITKBridge.niftiHeader(header: header, scratchPath: scratch).mapError {
+      ImageFileError(path: finalPath, reason: $0)
+    }.get()
   }
 }
 
@@ -47,17 +49,23 @@ final class NiftiGzipStream {
     self.path = path
     self.level = level
     workers = max(1, threads)
-    guard let expected = header.pixelByteCount else { throw ImageFileError(path: path, reason: .tooLarge("pixel bytes overflow")) }
+    guard let expected = header.pixelByteCount else {
+      throw ImageFileError(path: path, reason: .tooLarge("pixel bytes overflow"))
+    }
     self.expected = expected
     let headerBytes = try NiftiGzipWriter.niftiHeader(header, scratch: path + ".header.nii", finalPath: path)
     fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    guard fd >= 0 else { throw ImageFileError(path: path, reason: .io("cannot create: \(String(cString: strerror(errno)))")) }
+    guard fd >= 0 else {
+      throw ImageFileError(path: path, reason: .io("cannot create: \(String(cString: strerror(errno)))"))
+    }
     let bound = CITKBridge.gzipBound(NiftiGzipWriter.chunkBytes)
     self.bound = bound
     buffers = (0..<(max(1, threads) * 2)).map { _ in UnsafeMutableRawPointer.allocate(byteCount: bound, alignment: 16) }
     sizes = [Int](repeating: 0, count: workers * 2)
     let first = buffers[0]
-    let member = headerBytes.withUnsafeBytes { CITKBridge.gzipMember($0.baseAddress, $0.count, level: level, into: first, capacity: bound) }
+    let member = headerBytes.withUnsafeBytes {
+      CITKBridge.gzipMember($0.baseAddress, $0.count, level: level, into: first, capacity: bound)
+    }
     guard member > 0 else { throw ImageFileError(path: path, reason: .internal("deflate failed on the header")) }
     try emit(buffers[0], member)
   }
@@ -87,7 +95,8 @@ final class NiftiGzipStream {
         DispatchQueue.concurrentPerform(iterations: count) { slot in
           let start = (batchStart + slot) * chunkBytes
           let length = min(chunkBytes, total - start)
-          sizesShared.pointer[slot] = CITKBridge.gzipMember(shared.pixels + start, length, level: level, into: shared.buffers[slot], capacity: bound)
+          sizesShared.pointer[slot] = CITKBridge.gzipMember(
+            shared.pixels + start, length, level: level, into: shared.buffers[slot], capacity: bound)
         }
       }
       for slot in 0..<count {

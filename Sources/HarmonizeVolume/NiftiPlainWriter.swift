@@ -10,7 +10,9 @@ enum NiftiPlainWriter {
   static func write(_ volume: Volume, to path: String) throws(ImageFileError) {
     let header = try NiftiGzipWriter.niftiHeader(volume.header(), scratch: path + ".header.nii", finalPath: path)
     let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-    guard fd >= 0 else { throw ImageFileError(path: path, reason: .io("cannot create: \(String(cString: strerror(errno)))")) }
+    guard fd >= 0 else {
+      throw ImageFileError(path: path, reason: .io("cannot create: \(String(cString: strerror(errno)))"))
+    }
     defer { close(fd) }
     do {
       try header.withUnsafeBytes { try writeAll(fd, $0, path) }
@@ -33,7 +35,8 @@ enum NiftiPlainWriter {
       let wrote = Foundation.write(fd, bytes.baseAddress! + offset, piece)
       if wrote < 0 && errno == EINTR { continue }
       guard wrote > 0 else {
-        throw ImageFileError(path: path, reason: .io("write failed: \(String(cString: strerror(wrote < 0 ? errno : ENOSPC)))"))
+        throw ImageFileError(
+          path: path, reason: .io("write failed: \(String(cString: strerror(wrote < 0 ? errno : ENOSPC)))"))
       }
       offset += wrote
     }

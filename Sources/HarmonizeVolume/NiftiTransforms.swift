@@ -31,7 +31,9 @@ public struct NiftiTransforms: Sendable, Equatable {
     guard let qform, let sform else { return nil }
     var largest = 0.0
     for corner in 0..<8 {
-      let index = (0..<3).map { axis in corner & (1 << axis) != 0 ? Double(max(0, (axis < size.count ? size[axis] : 1) - 1)) : 0 }
+      let index = (0..<3).map { axis in
+        corner & (1 << axis) != 0 ? Double(max(0, (axis < size.count ? size[axis] : 1) - 1)) : 0
+      }
       let q = Self.apply(qform, index), s = Self.apply(sform, index)
       largest = max(largest, sqrt(zip(q, s).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }))
     }
@@ -62,7 +64,9 @@ public struct NiftiTransforms: Sendable, Equatable {
     case .sform: matrix = sform
     case .qform: matrix = qform
     }
-    guard let m = matrix else { throw .corrupt("its \(choice.rawValue) is not set (code 0); use --nifti-transform itk") }
+    guard let m = matrix else {
+      throw .corrupt("its \(choice.rawValue) is not set (code 0); use --nifti-transform itk")
+    }
     let n = geometry.dimension
     guard n >= 3 else { return geometry }
     var result = geometry
@@ -77,7 +81,9 @@ public struct NiftiTransforms: Sendable, Equatable {
     }
     for a in 0..<3 {
       for b in (a + 1)..<3 where abs(zip(columns[a], columns[b]).reduce(0) { $0 + $1.0 * $1.1 }) > 1e-4 {
-        throw .corrupt("its \(choice.rawValue) is sheared (columns \(a) and \(b) are not perpendicular); ITK geometry holds only rotations")
+        throw .corrupt(
+          "its \(choice.rawValue) is sheared (columns \(a) and \(b) are not perpendicular); ITK geometry holds only rotations"
+        )
       }
     }
     for row in 0..<3 {

@@ -13,9 +13,12 @@ enum OnDiskData {
   static let slack = 64 * 1024
 
   static func plausibleByteLimit(headerPath: String, format: String) -> (bytes: Int, onDisk: Int, file: String)? {
-    guard format != "NIfTI", let dataPath = dataFile(headerPath: headerPath), let size = fileSize(dataPath) else { return nil }
+    guard format != "NIfTI", let dataPath = dataFile(headerPath: headerPath), let size = fileSize(dataPath) else {
+      return nil
+    }
     let (scaled, overflow) = size.multipliedReportingOverflow(by: deflateRatio)
-    let file = dataPath == headerPath ? "the file" : "its data file '\(URL(fileURLWithPath: dataPath).lastPathComponent)'"
+    let file =
+      dataPath == headerPath ? "the file" : "its data file '\(URL(fileURLWithPath: dataPath).lastPathComponent)'"
     return overflow ? nil : (scaled + slack, size, file)
   }
 
@@ -41,7 +44,9 @@ extension OnDiskData {
   ///
   /// Why: ITK 5.2's MetaImage reader returns a silently short volume when an uncompressed file is truncated; the
   /// rest of the buffer is whatever memory held. We refuse such files before reading.
-  static func storedShortfall(headerPath: String, format: String, pixelBytes: Int, values: Int) -> (needed: Int, actual: Int)? {
+  static func storedShortfall(
+    headerPath: String, format: String, pixelBytes: Int, values: Int
+  ) -> (needed: Int, actual: Int)? {
     if format == "MetaImage", ImageFormat(path: headerPath)?.family == "MetaImage" {
       guard let layout = metaImageLayout(headerPath), let size = fileSize(layout.dataPath) else { return nil }
       // Compressed data declares its length (CompressedDataSize); ITK's reader inflates what is there without checking.
@@ -53,7 +58,9 @@ extension OnDiskData {
 
   /// Where a MetaImage's pixels are: the data file, the byte offset of the pixels in it, and whether they are
   /// compressed. nil for lists, patterns and explicit header sizes.
-  static func metaImageLayout(_ path: String) -> (dataPath: String, offset: Int, compressed: Bool, compressedBytes: Int?)? {
+  static func metaImageLayout(
+    _ path: String
+  ) -> (dataPath: String, offset: Int, compressed: Bool, compressedBytes: Int?)? {
     guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
     defer { try? handle.close() }
     guard let head = try? handle.read(upToCount: 64 * 1024) else { return nil }
@@ -74,7 +81,9 @@ extension OnDiskData {
         if value == "LOCAL" { return (path, position, compressed, compressedBytes) }
         if value.hasPrefix("LIST") || value.contains("%") || value.contains(" ") { return nil }
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
-        return (value.hasPrefix("/") ? value : folder.appendingPathComponent(value).path, 0, compressed, compressedBytes)
+        return (
+          value.hasPrefix("/") ? value : folder.appendingPathComponent(value).path, 0, compressed, compressedBytes
+        )
       }
     }
     return nil

@@ -31,7 +31,8 @@ public enum Orientation {
   /// The three RAS+ letters of a geometry's spatial axes, as nibabel's `aff2axcodes` prints them.
   public static func axisCodes(_ geometry: Geometry) -> String {
     let letters: [(negative: Character, positive: Character)] = [("L", "R"), ("P", "A"), ("I", "S")]
-    return String(axisAssignment(geometry).map { $0.sign < 0 ? letters[$0.worldAxis].negative : letters[$0.worldAxis].positive })
+    return String(
+      axisAssignment(geometry).map { $0.sign < 0 ? letters[$0.worldAxis].negative : letters[$0.worldAxis].positive })
   }
 
   /// Closest orthogonal matrix (polar factor) of a nonsingular 3 x 3 row-major matrix, by Newton's iteration

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #elseif canImport(Musl)
-import Musl
+  import Musl
 #else
-import Darwin
+  import Darwin
 #endif
 
 /// An owned, 16-byte aligned block of pixel memory. Allocation failure is reported, never a crash.
@@ -32,11 +32,12 @@ public final class PixelStorage: @unchecked Sendable {
     if byteCount >= PixelStorage.mappingThreshold {
       let (length, overflow) = byteCount.addingReportingOverflow(PixelStorage.hugePage + PixelStorage.slackBytes)
       guard !overflow, let start = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
-            start != MAP_FAILED else { return nil }
+        start != MAP_FAILED
+      else { return nil }
       let aligned = (Int(bitPattern: start) + PixelStorage.hugePage - 1) & ~(PixelStorage.hugePage - 1)
       base = UnsafeMutableRawPointer(bitPattern: aligned)!
       mapping = (start, length)
-      _ = madvise(base, byteCount, Int32(MADV_HUGEPAGE)) // advice only: ignored where THP is off
+      _ = madvise(base, byteCount, Int32(MADV_HUGEPAGE))  // advice only: ignored where THP is off
     } else {
       let bytes = byteCount + PixelStorage.slackBytes
       guard let pointer = zeroed ? calloc(bytes, 1) : malloc(bytes) else { return nil }

@@ -38,18 +38,25 @@ public final class PlaneReader {
   /// - Throws: `ImageFileError` naming the path when it cannot be opened, its header changed, or it is truncated.
   public static func open(at path: String, header: ImageHeader) throws(ImageFileError) -> PlaneReader? {
     guard mightStream(header, path: path), let bytes = header.pixelByteCount else { return nil }
-    if let short = OnDiskData.storedShortfall(headerPath: path, format: header.format, pixelBytes: bytes,
-                                                    values: bytes / header.pixelType.byteCount) {
-      throw ImageFileError(path: path, reason: .corrupt(
-        "truncated: the pixel data needs \(short.needed) bytes on disk but the file has \(short.actual)"))
+    if let short = OnDiskData.storedShortfall(
+      headerPath: path, format: header.format, pixelBytes: bytes,
+      values: bytes / header.pixelType.byteCount)
+    {
+      throw ImageFileError(
+        path: path,
+        reason: .corrupt(
+          "truncated: the pixel data needs \(short.needed) bytes on disk but the file has \(short.actual)"))
     }
-    let handle = try CITKBridge.streamOpen(path: path, header: header).mapError { ImageFileError(path: path, reason: $0) }.get()
+    let handle = try CITKBridge.streamOpen(path: path, header: header).mapError {
+      ImageFileError(path: path, reason: $0)
+    }.get()
     return handle.map { PlaneReader(path: path, header: header, handle: $0) }
   }
 
   /// Reads the next `count` planes into the start of `buffer` (at least `count · planeBytes` bytes).
   public func read(planes count: Int, into buffer: UnsafeMutableRawBufferPointer) throws(ImageFileError) {
-    precondition(count >= 0 && position + count <= planeCount && buffer.count >= count * planeBytes, "read past the planes")
+    precondition(
+      count >= 0 && position + count <= planeCount && buffer.count >= count * planeBytes, "read past the planes")
     guard count > 0 else { return }
     try CITKBridge.streamRead(handle, into: buffer.baseAddress, bytes: count * planeBytes)
       .mapError { ImageFileError(path: path, reason: $0) }.get()

@@ -98,8 +98,9 @@ public enum TemporaryFolders {
   static func isStale(_ path: String) -> Bool {
     var info = stat()
     guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR,
-          let text = try? String(contentsOfFile: PathText.join(path, marker), encoding: .utf8),
-          let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) else { return false }
+      let text = try? String(contentsOfFile: PathText.join(path, marker), encoding: .utf8),
+      let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
+    else { return false }
     if pid == getpid() {
       lock.lock()
       defer { lock.unlock() }

@@ -37,7 +37,9 @@ public struct Volume: Sendable {
     if let problem = header.geometry.problems.first { throw VolumeError(problem) }
     guard header.components >= 1 else { throw VolumeError("components must be at least 1, not \(header.components)") }
     guard let bytes = header.pixelByteCount else {
-      throw VolumeError("\(formatList(header.geometry.size)) voxels of \(header.components) × \(header.pixelType) overflow 64-bit byte counts")
+      throw VolumeError(
+        "\(formatList(header.geometry.size)) voxels of \(header.components) × \(header.pixelType) overflow 64-bit byte counts"
+      )
     }
     return bytes
   }
@@ -66,14 +68,18 @@ public struct Volume: Sendable {
   }
 
   /// Calls `body` with the pixels typed as `T`, which must be this volume's pixel type.
-  public func withUnsafeBufferPointer<T: StoredPixel, R>(as type: T.Type, _ body: (UnsafeBufferPointer<T>) throws -> R) rethrows -> R {
+  public func withUnsafeBufferPointer<T: StoredPixel, R>(
+    as type: T.Type, _ body: (UnsafeBufferPointer<T>) throws -> R
+  ) rethrows -> R {
     precondition(T.pixelType == pixelType, "volume holds \(pixelType), not \(T.pixelType)")
     let typed = storage.base.assumingMemoryBound(to: T.self)
     return try body(UnsafeBufferPointer(start: typed, count: valueCount))
   }
 
   /// Calls `body` with the pixels typed as `T` for writing, copying them first if shared.
-  public mutating func withUnsafeMutableBufferPointer<T: StoredPixel, R>(as type: T.Type, _ body: (UnsafeMutableBufferPointer<T>) throws -> R) rethrows -> R {
+  public mutating func withUnsafeMutableBufferPointer<T: StoredPixel, R>(
+    as type: T.Type, _ body: (UnsafeMutableBufferPointer<T>) throws -> R
+  ) rethrows -> R {
     precondition(T.pixelType == pixelType, "volume holds \(pixelType), not \(T.pixelType)")
     makeUnique()
     let typed = storage.base.assumingMemoryBound(to: T.self)
@@ -100,7 +106,9 @@ public struct Volume: Sendable {
 
   private mutating func makeUnique() {
     if !isKnownUniquelyReferenced(&storage) {
-      guard let copy = storage.copy() else { fatalError("out of memory copying a \(formatBytes(storage.byteCount)) volume") }
+      guard let copy = storage.copy() else {
+        fatalError("out of memory copying a \(formatBytes(storage.byteCount)) volume")
+      }
       storage = copy
     }
   }

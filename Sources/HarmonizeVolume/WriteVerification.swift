@@ -20,17 +20,25 @@ enum WriteVerification {
     }
     let bytes = header.pixelByteCount ?? 0
     let values = bytes / max(header.pixelType.byteCount, 1)
-    if let short = OnDiskData.storedShortfall(headerPath: temporaryPath, format: formatOf(temporaryPath), pixelBytes: bytes,
-                                                    values: values) {
-      throw ImageFileError(path: finalPath, reason: .io(
-        "write failed: only \(short.actual) of \(short.needed) bytes reached the disk\(diskFull(folder) ? " (No space left on device)" : "")"))
+    if let short = OnDiskData.storedShortfall(
+      headerPath: temporaryPath, format: formatOf(temporaryPath), pixelBytes: bytes,
+      values: values)
+    {
+      throw ImageFileError(
+        path: finalPath,
+        reason: .io(
+          "write failed: only \(short.actual) of \(short.needed) bytes reached the disk\(diskFull(folder) ? " (No space left on device)" : "")"
+        ))
     }
     try checkHeader(temporaryPath: temporaryPath, finalPath: finalPath, header: header)
     do throws(ImageFileError) {
       if isCompressed(temporaryPath) { _ = try ImageFile.read(at: temporaryPath) }
     } catch {
-      throw ImageFileError(path: finalPath, reason: .io(
-        "write failed: the written file does not read back (\(error.detail))\(diskFull(folder) ? " (No space left on device)" : "")"))
+      throw ImageFileError(
+        path: finalPath,
+        reason: .io(
+          "write failed: the written file does not read back (\(error.detail))\(diskFull(folder) ? " (No space left on device)" : "")"
+        ))
     }
   }
 
@@ -44,14 +52,18 @@ enum WriteVerification {
       written = try ImageFile.readHeader(at: temporaryPath)
     } catch {
       let folder = PathText.parent(temporaryPath)
-      throw ImageFileError(path: finalPath, reason: .io(
-        "write failed: the written file does not read back (\(error.detail))\(diskFull(folder) ? " (No space left on device)" : "")"))
+      throw ImageFileError(
+        path: finalPath,
+        reason: .io(
+          "write failed: the written file does not read back (\(error.detail))\(diskFull(folder) ? " (No space left on device)" : "")"
+        ))
     }
     guard written.geometry.size == header.geometry.size, written.components == header.components else {
       throw ImageFileError(path: finalPath, reason: .io("write failed: the written header does not match the image"))
     }
     if let difference = written.geometry.difference(from: header.geometry) {
-      throw ImageFileError(path: finalPath, reason: .invalidArgument("this format cannot store the geometry: written \(difference)"))
+      throw ImageFileError(
+        path: finalPath, reason: .invalidArgument("this format cannot store the geometry: written \(difference)"))
     }
   }
 
@@ -59,7 +71,8 @@ enum WriteVerification {
   /// did not say so (NRRD's "fwrite wrote only ...").
   static func withDiskFullHint(_ reason: ImageFileError.Reason, _ path: String) -> ImageFileError.Reason {
     guard case .io(let text) = reason, !text.lowercased().contains("no space"),
-          diskFull(PathText.parent(path)) else { return reason }
+      diskFull(PathText.parent(path))
+    else { return reason }
     return .io(text + " (No space left on device)")
   }
 

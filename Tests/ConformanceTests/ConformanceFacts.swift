@@ -57,20 +57,26 @@ func sitkComponentName(_ type: PixelType) -> String {
 }
 
 /// Asserts our header agrees with SimpleITK's: sizes and components exactly, geometry within `tolerance`.
-func expectAgreement(_ header: ImageHeader, _ sitk: FileFacts.SimpleITK, _ file: String, tolerance: Double = 1e-6,
-                     sourceLocation: SourceLocation = #_sourceLocation) {
+func expectAgreement(
+  _ header: ImageHeader, _ sitk: FileFacts.SimpleITK, _ file: String, tolerance: Double = 1e-6,
+  sourceLocation: SourceLocation = #_sourceLocation
+) {
   let g = header.geometry
   #expect(g.size == sitk.size, "\(file): size", sourceLocation: sourceLocation)
   #expect(header.components == sitk.components, "\(file): components", sourceLocation: sourceLocation)
-  #expect(sitk.pixel.hasSuffix(sitkComponentName(header.pixelType)), "\(file): \(header.pixelType) vs \(sitk.pixel)", sourceLocation: sourceLocation)
+  #expect(
+    sitk.pixel.hasSuffix(sitkComponentName(header.pixelType)), "\(file): \(header.pixelType) vs \(sitk.pixel)",
+    sourceLocation: sourceLocation)
   expectClose(g.spacing, sitk.spacing, tolerance, "\(file): spacing", sourceLocation)
   expectClose(g.origin, sitk.origin, tolerance, "\(file): origin", sourceLocation)
   expectClose(g.direction, sitk.direction, tolerance, "\(file): direction", sourceLocation)
 }
 
 /// Asserts our `info` agrees with nibabel: shape, zooms, affine (within `tolerance`, mm) and axis codes.
-func expectAgreement(_ info: ImageInfo, _ nibabel: FileFacts.Nibabel, _ file: String, tolerance: Double = 1e-4,
-                     sourceLocation: SourceLocation = #_sourceLocation) {
+func expectAgreement(
+  _ info: ImageInfo, _ nibabel: FileFacts.Nibabel, _ file: String, tolerance: Double = 1e-4,
+  sourceLocation: SourceLocation = #_sourceLocation
+) {
   #expect(info.size == nibabel.shape, "\(file): shape", sourceLocation: sourceLocation)
   expectClose(info.spacing, Array(nibabel.zooms.prefix(info.dimension)), 1e-6, "\(file): zooms", sourceLocation)
   expectClose(info.affine.flatMap { $0 }, nibabel.affine.flatMap { $0 }, tolerance, "\(file): affine", sourceLocation)

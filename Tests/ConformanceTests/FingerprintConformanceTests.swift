@@ -8,7 +8,13 @@ import _HarmonizeTestSupport
 @Suite("Fingerprint against nibabel and numpy")
 struct FingerprintConformanceTests {
   struct Facts: Decodable {
-    struct Case: Decodable { var id: String; var zooms: [Double]; var shape: [Int]; var axcodes: String; var nonzero: [Int] }
+    struct Case: Decodable {
+      var id: String
+      var zooms: [Double]
+      var shape: [Int]
+      var axcodes: String
+      var nonzero: [Int]
+    }
     var cases: [Case]
     var labels: [Int]
     var whole: [IntensityStatistics]
@@ -32,12 +38,16 @@ struct FingerprintConformanceTests {
     #expect(ours.labelValues == facts.labels)
     func same(_ a: IntensityStatistics?, _ b: IntensityStatistics) -> Bool {
       guard let a else { return false }
-      let pairs = [(a.min, b.min), (a.max, b.max), (a.mean, b.mean), (a.std, b.std), (a.median, b.median),
-                   (a.percentile_00_5, b.percentile_00_5), (a.percentile_99_5, b.percentile_99_5)]
+      let pairs = [
+        (a.min, b.min), (a.max, b.max), (a.mean, b.mean), (a.std, b.std), (a.median, b.median),
+        (a.percentile_00_5, b.percentile_00_5), (a.percentile_99_5, b.percentile_99_5),
+      ]
       return pairs.allSatisfy { abs($0 - $1) <= 1e-9 * max(1, abs($1)) }
     }
     for channel in 0..<facts.whole.count {
-      #expect(same(ours.intensity[channel].image, facts.whole[channel]), "channel \(channel): \(String(describing: ours.intensity[channel].image)) vs \(facts.whole[channel])")
+      #expect(
+        same(ours.intensity[channel].image, facts.whole[channel]),
+        "channel \(channel): \(String(describing: ours.intensity[channel].image)) vs \(facts.whole[channel])")
       #expect(same(ours.intensity[channel].foreground, facts.foreground[channel]), "channel \(channel) foreground")
     }
   }

@@ -39,7 +39,8 @@ struct ReadConformanceTests {
       expectAgreement(header, sitk, name)
       expectAgreement(ImageInfo(path: facts.file, header: header), try #require(facts.nibabel), name)
       let volume = try ImageFile.read(at: facts.file)
-      let nibabelType = facts.nibabel?.dtype.replacingOccurrences(of: ">", with: "").replacingOccurrences(of: "<", with: "")
+      let nibabelType = facts.nibabel?.dtype.replacingOccurrences(of: ">", with: "").replacingOccurrences(
+        of: "<", with: "")
       if nibabelType == header.pixelType.numpyName, let raw = facts.raw {
         #expect(try voxelsEqual(volume, rawPath: raw), "\(name): voxels differ from nibabel's")
       }

@@ -35,20 +35,26 @@ struct ReorientConformanceTests {
       #expect(ours.allValues == theirs.allValues, "\(name): voxels")
       // nibabel stores the affine in float32: geometry agrees to its precision.
       let affineOurs = ours.geometry.rasAffine.flatMap { $0 }, affineTheirs = theirs.geometry.rasAffine.flatMap { $0 }
-      #expect(zip(affineOurs, affineTheirs).allSatisfy { abs($0 - $1) < 1e-4 }, "\(name): \(affineOurs) vs \(affineTheirs)")
+      #expect(
+        zip(affineOurs, affineTheirs).allSatisfy { abs($0 - $1) < 1e-4 }, "\(name): \(affineOurs) vs \(affineTheirs)")
     }
   }
 
   @Test func commandLineOutputHasTheRequestedCodesForNibabel() throws {
     let folder = TemporaryFolder("orient-cli")
     let source = folder.file("sag.nii.gz")
-    try ImageFile.write(SyntheticVolume.make(size: [5, 6, 7], spacing: [1, 1, 3], direction: [0, 0, -1, 1, 0, 0, 0, -1, 0], pixelType: .u8), to: source)
-    let result = try run(TestEnvironment.harmonizeBinary, ["reorient", source, folder.file("ras.nii.gz"), "--to", "RAS"])
+    try ImageFile.write(
+      SyntheticVolume.make(
+        size: [5, 6, 7], spacing: [1, 1, 3], direction: [0, 0, -1, 1, 0, 0, 0, -1, 0], pixelType: .u8), to: source)
+    let result = try run(
+      TestEnvironment.harmonizeBinary, ["reorient", source, folder.file("ras.nii.gz"), "--to", "RAS"])
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stdout.contains("PIR -> RAS"))
     let facts = try conformance(["inspect", folder.file("ras.nii.gz")])
     #expect(facts.first?.nibabel?.axcodes == "RAS")
-    let like = try run(TestEnvironment.harmonizeBinary, ["reorient", folder.file("ras.nii.gz"), folder.file("back.nii.gz"), "--like", source])
+    let like = try run(
+      TestEnvironment.harmonizeBinary,
+      ["reorient", folder.file("ras.nii.gz"), folder.file("back.nii.gz"), "--like", source])
     #expect(like.status == 0)
     let back = try ImageFile.read(at: folder.file("back.nii.gz")), original = try ImageFile.read(at: source)
     #expect(back.allValues == original.allValues)

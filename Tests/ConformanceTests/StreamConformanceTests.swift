@@ -42,12 +42,15 @@ struct StreamConformanceTests {
       #expect(try ImageFile.read(at: path).withUnsafeBytes { Array($0) } == raw, "\(name): whole read differs")
 
       let request = ResampleRequest(target: .spacing([0.6, 0.7, 1.1]))
-      _ = try FileResampler.resample(input: path, output: folder.file("whole-" + name), request: request, streaming: .never)
-      let streamed = try FileResampler.resample(input: path, output: folder.file("streamed-" + name), request: request,
-                                                streaming: .always(slabBytes: 5000))
+      _ = try FileResampler.resample(
+        input: path, output: folder.file("whole-" + name), request: request, streaming: .never)
+      let streamed = try FileResampler.resample(
+        input: path, output: folder.file("streamed-" + name), request: request,
+        streaming: .always(slabBytes: 5000))
       #expect(streamed.inputStreamed, "\(name): \(streamed.notes)")
-      #expect(try ImageFile.read(at: folder.file("whole-" + name)).allValues
-                == ImageFile.read(at: folder.file("streamed-" + name)).allValues, "\(name): streamed resample differs")
+      #expect(
+        try ImageFile.read(at: folder.file("whole-" + name)).allValues
+          == ImageFile.read(at: folder.file("streamed-" + name)).allValues, "\(name): streamed resample differs")
     }
   }
 }

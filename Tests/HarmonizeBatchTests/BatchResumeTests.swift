@@ -8,8 +8,9 @@ import _HarmonizeTestSupport
 @Suite("Batch resume and walk")
 struct BatchResumeTests {
   private func options() -> BatchOptions {
-    BatchOptions(spacing: [0.6], labelInterpolation: .nearest, format: nil, jobs: 2, memoryLimit: 1 << 30,
-                 shard: Shard(index: 0, count: 1))
+    BatchOptions(
+      spacing: [0.6], labelInterpolation: .nearest, format: nil, jobs: 2, memoryLimit: 1 << 30,
+      shard: Shard(index: 0, count: 1))
   }
 
   private func dataset() throws -> TemporaryFolder {
@@ -28,9 +29,10 @@ struct BatchResumeTests {
   @Test func changedImageRedoesItsWholeCase() throws {
     let input = try dataset()
     let output = TemporaryFolder("resume-case")
-    #expect(try run(input, output).converted == 6) // 2 cases of 2 channels and a label
-    try ImageFile.write(DatasetFixture.image(size: [30, 20, 10], spacing: [0.8, 0.8, 2.5], base: 100),
-                        to: input.file("imagesTr/case_001_0000.nii.gz"))
+    #expect(try run(input, output).converted == 6)  // 2 cases of 2 channels and a label
+    try ImageFile.write(
+      DatasetFixture.image(size: [30, 20, 10], spacing: [0.8, 0.8, 2.5], base: 100),
+      to: input.file("imagesTr/case_001_0000.nii.gz"))
     let again = try run(input, output)
     #expect(again.converted == 3 && again.skipped == 3, "\(again.text)")
     let image = try ImageFile.readHeader(at: output.file("imagesTr/case_001_0000.nii.gz")).geometry
@@ -49,10 +51,11 @@ struct BatchResumeTests {
       }
     }
     let output = TemporaryFolder("resume-links-out")
-    #expect(try run(input, output).converted == 6) // 2 cases of 2 channels and a label
+    #expect(try run(input, output).converted == 6)  // 2 cases of 2 channels and a label
     usleep(20_000)
-    try ImageFile.write(DatasetFixture.image(size: [30, 20, 10], spacing: [0.8, 0.8, 2.5], base: 100),
-                        to: raw.file("imagesTr/case_002_0000.nii.gz"))
+    try ImageFile.write(
+      DatasetFixture.image(size: [30, 20, 10], spacing: [0.8, 0.8, 2.5], base: 100),
+      to: raw.file("imagesTr/case_002_0000.nii.gz"))
     let again = try run(input, output)
     #expect(again.converted == 3 && again.skipped == 3, "\(again.text)")
   }
@@ -114,13 +117,16 @@ struct BatchResumeTests {
   @Test func entriesThatCannotBeTakenAreListedAsFailed() throws {
     let input = TemporaryFolder("walk-in")
     try FileManager.default.createDirectory(atPath: input.file("a"), withIntermediateDirectories: true)
-    try ImageFile.write(DatasetFixture.image(size: [12, 10, 6], spacing: [0.8, 0.8, 2.5], base: 100), to: input.file("a/x.nii.gz"))
+    try ImageFile.write(
+      DatasetFixture.image(size: [12, 10, 6], spacing: [0.8, 0.8, 2.5], base: 100), to: input.file("a/x.nii.gz"))
     #expect(symlink("missing.nii.gz", input.file("a/broken.nii.gz")) == 0)
     #expect(symlink("loop1.nii.gz", input.file("a/loop2.nii.gz")) == 0)
     #expect(symlink("loop2.nii.gz", input.file("a/loop1.nii.gz")) == 0)
     #expect(mkfifo(input.file("a/pipe.nii.gz"), 0o600) == 0)
     let badName = Array(input.file("a/bad").utf8) + [0xff] + Array(".nii.gz".utf8) + [0]
-    let fd = badName.withUnsafeBufferPointer { open(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), O_CREAT | O_WRONLY, 0o644) }
+    let fd = badName.withUnsafeBufferPointer {
+      open(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), O_CREAT | O_WRONLY, 0o644)
+    }
     #expect(fd >= 0)
     close(fd)
     let output = TemporaryFolder("walk-out")
@@ -140,7 +146,8 @@ extension BatchResumeTests {
   @Test func detachedDataOutsideTheInputIsRefused() throws {
     let input = TemporaryFolder("walk-outside")
     let elsewhere = TemporaryFolder("walk-elsewhere")
-    try ImageFile.write(DatasetFixture.image(size: [12, 10, 6], spacing: [0.8, 0.8, 2.5], base: 100), to: elsewhere.file("d.mhd"))
+    try ImageFile.write(
+      DatasetFixture.image(size: [12, 10, 6], spacing: [0.8, 0.8, 2.5], base: 100), to: elsewhere.file("d.mhd"))
     let raw = try #require(elsewhere.contents.first { $0 != "d.mhd" })
     let text = try String(contentsOfFile: elsewhere.file("d.mhd"), encoding: .utf8)
     try text.replacingOccurrences(of: "ElementDataFile = \(raw)", with: "ElementDataFile = \(elsewhere.file(raw))")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import HarmonizeBatch
 
 /// Progress lines (#13.14): plain off a terminal, and no first ETA of hours for a job of seconds.

@@ -23,20 +23,24 @@ struct RestoreRoundTripTests {
     return na + nb == 0 ? 1 : 2 * Double(both) / Double(na + nb)
   }
 
-  func roundTrip(_ interpolation: Interpolation, spacing: Double = 0.5) throws -> [(original: Volume, restored: Volume)] {
+  func roundTrip(_ interpolation: Interpolation, spacing: Double = 0.5) throws -> [(original: Volume, restored: Volume)]
+  {
     let output = TemporaryFolder("restore-batch")
-    _ = try BatchRunner.run(inputFolder: Self.dataset, outputFolder: output.path,
-                            options: BatchOptions(spacing: [spacing], labelInterpolation: interpolation, memoryLimit: 1 << 30),
-                            progress: false)
+    _ = try BatchRunner.run(
+      inputFolder: Self.dataset, outputFolder: output.path,
+      options: BatchOptions(spacing: [spacing], labelInterpolation: interpolation, memoryLimit: 1 << 30),
+      progress: false)
     let restored = TemporaryFolder("restore-out")
     var pairs: [(Volume, Volume)] = []
     for id in ["tiny_001", "tiny_002", "tiny_003"] {
       let prediction = output.file("labelsTr/\(id).nii.gz")
       let geometry = try OriginalGrid.geometry(forPrediction: prediction, from: .manifest(output.path))
       let destination = restored.file("\(id).nii.gz")
-      let report = try Restorer.restore(prediction: prediction, original: geometry, output: destination, interpolation: interpolation)
+      let report = try Restorer.restore(
+        prediction: prediction, original: geometry, output: destination, interpolation: interpolation)
       #expect(Set(report.restoredLabels).isSubset(of: report.predictionLabels))
-      pairs.append((try ImageFile.read(at: Self.dataset + "/labelsTr/\(id).nii.gz"), try ImageFile.read(at: destination)))
+      pairs.append(
+        (try ImageFile.read(at: Self.dataset + "/labelsTr/\(id).nii.gz"), try ImageFile.read(at: destination)))
     }
     return pairs
   }

@@ -14,8 +14,9 @@ struct BatchCommandTests {
     let folder = TemporaryFolder("batch-cli-in")
     try FileManager.default.createDirectory(atPath: folder.file("imagesTr"), withIntermediateDirectories: true)
     for k in 0..<6 {
-      try ImageFile.write(DatasetFixture.image(size: [128, 128, 64], spacing: [1, 1, 1], base: 100 + Double(k)),
-                          to: folder.file("imagesTr/case_\(k)_0000.nii.gz"))
+      try ImageFile.write(
+        DatasetFixture.image(size: [128, 128, 64], spacing: [1, 1, 1], base: 100 + Double(k)),
+        to: folder.file("imagesTr/case_\(k)_0000.nii.gz"))
     }
     return folder
   }
@@ -36,7 +37,8 @@ struct BatchCommandTests {
     process.waitUntilExit()
     let finishedBefore = Manifest.read(folder: output.path).count
     #expect(finishedBefore >= 1 && finishedBefore < 6, "the kill should land mid-run: \(finishedBefore) of 6 done")
-    let again = try run(TestEnvironment.harmonizeBinary, ["batch", input.path, output.path, "--spacing", "0.5", "--json"])
+    let again = try run(
+      TestEnvironment.harmonizeBinary, ["batch", input.path, output.path, "--spacing", "0.5", "--json"])
     #expect(again.status == 0, "\(again.stderr)")
     let summary = try JSONDecoder().decode(BatchSummary.self, from: Data(again.stdout.utf8))
     #expect(summary.files == 6 && summary.failed == 0)
@@ -56,17 +58,24 @@ struct BatchCommandTests {
   func peakMemoryStaysWithinTheBudget(_ interpolation: Interpolation, _ labelInterpolation: Interpolation) throws {
     let input = try Self.largerDataset()
     let labels = labelInterpolation == .label ? ["*"] : []
-    let plan = try BatchPlanner.plan(inputFolder: input.path, options: BatchOptions(
-      spacing: [0.5], interpolation: interpolation, labelInterpolation: labelInterpolation, labelGlobs: labels, memoryLimit: 1 << 30))
+    let plan = try BatchPlanner.plan(
+      inputFolder: input.path,
+      options: BatchOptions(
+        spacing: [0.5], interpolation: interpolation, labelInterpolation: labelInterpolation, labelGlobs: labels,
+        memoryLimit: 1 << 30))
     let perFile = plan.jobs.map(\.estimatedMemory).max()!
     // One file at a time fits, two do not.
     let budget = perFile * 3 / 2
     let output = TemporaryFolder("batch-cli-budget")
-    let result = try run(TestEnvironment.harmonizeBinary, ["batch", input.path, output.path, "--spacing", "0.5", "--jobs", "2",
-                                                           "--memory-limit", "\(budget)B", "--json",
-                                                           "--interpolation", interpolation.rawValue,
-                                                           "--label-interpolation", labelInterpolation.rawValue]
-                                                          + labels.flatMap { ["--labels", $0] })
+    let result = try run(
+      TestEnvironment.harmonizeBinary,
+      [
+        "batch", input.path, output.path, "--spacing", "0.5", "--jobs", "2",
+        "--memory-limit", "\(budget)B", "--json",
+        "--interpolation", interpolation.rawValue,
+        "--label-interpolation", labelInterpolation.rawValue,
+      ]
+        + labels.flatMap { ["--labels", $0] })
     #expect(result.status == 0, "\(result.stderr)")
     let summary = try JSONDecoder().decode(BatchSummary.self, from: Data(result.stdout.utf8))
     #expect(summary.converted == 6)
@@ -85,7 +94,9 @@ struct BatchCommandTests {
     let target = output.file("converted")
     let dry = try run(TestEnvironment.harmonizeBinary, ["batch", input.path, target, "--spacing", "0.6", "--dry-run"])
     #expect(dry.status == 0)
-    #expect(dry.stdout.contains("labelsTr/case_001.nii.gz -> labelsTr/case_001.nii.gz  [label (labelsTr/ folder (nnU-Net layout))]"))
+    #expect(
+      dry.stdout.contains(
+        "labelsTr/case_001.nii.gz -> labelsTr/case_001.nii.gz  [label (labelsTr/ folder (nnU-Net layout))]"))
     #expect(dry.stdout.contains("(grid of imagesTr/case_001_0000.nii.gz)"))
     #expect(dry.stdout.contains("imagesTs/bad_0000.nii.gz: cannot plan:"))
     #expect(!FileManager.default.fileExists(atPath: target))
@@ -100,11 +111,15 @@ struct BatchCommandTests {
     try DatasetFixture.write(at: input.path)
     let inside = try run(TestEnvironment.harmonizeBinary, ["batch", input.path, input.file("out"), "--spacing", "1"])
     #expect(inside.status == 2 && inside.stderr.contains("must not be the input folder or inside it"))
-    let missing = try run(TestEnvironment.harmonizeBinary, ["batch", input.file("nothing"), input.file("../x"), "--spacing", "1"])
+    let missing = try run(
+      TestEnvironment.harmonizeBinary, ["batch", input.file("nothing"), input.file("../x"), "--spacing", "1"])
     #expect(missing.status == 2 && missing.stderr.contains("input folder not found"))
-    for arguments in [["--spacing", "1", "--shard", "3/3"], ["--spacing", "0"], [], ["--spacing", "1", "--format", "png"],
-                      ["--spacing", "1", "--label-interpolation", "linear"]] {
-      let r = try run(TestEnvironment.harmonizeBinary, ["batch", input.path, NSTemporaryDirectory() + "harmonize-never"] + arguments)
+    for arguments in [
+      ["--spacing", "1", "--shard", "3/3"], ["--spacing", "0"], [], ["--spacing", "1", "--format", "png"],
+      ["--spacing", "1", "--label-interpolation", "linear"],
+    ] {
+      let r = try run(
+        TestEnvironment.harmonizeBinary, ["batch", input.path, NSTemporaryDirectory() + "harmonize-never"] + arguments)
       #expect(r.status == 2, "\(arguments): \(r.stderr)")
     }
   }

@@ -13,8 +13,9 @@ struct CheckCommandTests {
 
   func writeCase(_ folder: TemporaryFolder, _ id: String, channels: [Int] = [0, 1]) throws {
     for c in channels {
-      try ImageFile.write(DatasetFixture.image(size: [24, 20, 10], spacing: [0.84, 0.84, 2.5], base: 100 + 400 * Double(min(c, 1))),
-                          to: folder.file(id + String(format: "_%04d", c) + ".nii.gz"))
+      try ImageFile.write(
+        DatasetFixture.image(size: [24, 20, 10], spacing: [0.84, 0.84, 2.5], base: 100 + 400 * Double(min(c, 1))),
+        to: folder.file(id + String(format: "_%04d", c) + ".nii.gz"))
     }
   }
 
@@ -24,7 +25,7 @@ struct CheckCommandTests {
     let made = try run(TestEnvironment.harmonizeBinary, ["fingerprint", training.path, "-o", fingerprint])
     #expect(made.status == 0, "\(made.stderr)")
     #expect(made.stdout.hasPrefix("fingerprint of 3 cases (2 channels: T2, ADC) written to \(fingerprint)"))
-    #expect(out.contents == ["fingerprint.json"]) // no temporary file left
+    #expect(out.contents == ["fingerprint.json"])  // no temporary file left
     let inputs = TemporaryFolder("cli-inputs")
     try writeCase(inputs, "new")
     let result = try run(TestEnvironment.harmonizeBinary, ["check", inputs.path, "--against", fingerprint])
@@ -36,7 +37,8 @@ struct CheckCommandTests {
     let inputs = TemporaryFolder("cli-inputs-extra")
     try writeCase(inputs, "extra", channels: [0, 1, 2])
     try writeCase(inputs, "fine")
-    let text = try run(TestEnvironment.harmonizeBinary, ["check", inputs.path, "--against", training.path, "--memory", "32G"])
+    let text = try run(
+      TestEnvironment.harmonizeBinary, ["check", inputs.path, "--against", training.path, "--memory", "32G"])
     #expect(text.status == 1)
     #expect(text.stdout.contains("extra  [3 channel files]  ERROR"))
     #expect(text.stdout.contains("IndexError"))
@@ -69,10 +71,13 @@ struct CheckCommandTests {
     for reference in [malformed, refs.path, refs.file("absent")] {
       let result = try run(TestEnvironment.harmonizeBinary, ["check", inputs.path, "--against", reference])
       #expect(result.status == 2)
-      #expect(result.stderr.hasPrefix("error: \(reference): ") && result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+      #expect(
+        result.stderr.hasPrefix("error: \(reference): ") && result.stderr.split(separator: "\n").count == 1,
+        "\(result.stderr)")
       #expect(result.stdout.isEmpty)
     }
-    let usage = try run(TestEnvironment.harmonizeBinary, ["check", inputs.path, "--against", training.path, "--memory", "lots"])
+    let usage = try run(
+      TestEnvironment.harmonizeBinary, ["check", inputs.path, "--against", training.path, "--memory", "lots"])
     #expect(usage.status == 2)
   }
 
@@ -82,7 +87,9 @@ struct CheckCommandTests {
     let staging = TemporaryFolder("cli-staging")
     try writeCase(staging, "sag")
     for c in ["0000", "0001"] {
-      let r = try run(TestEnvironment.harmonizeBinary, ["reorient", staging.file("sag_\(c).nii.gz"), inputs.file("sag_\(c).nii.gz"), "--to", "PIR"])
+      let r = try run(
+        TestEnvironment.harmonizeBinary,
+        ["reorient", staging.file("sag_\(c).nii.gz"), inputs.file("sag_\(c).nii.gz"), "--to", "PIR"])
       #expect(r.status == 0)
     }
     let json = try run(TestEnvironment.harmonizeBinary, ["check", inputs.path, "--against", training.path, "--json"])
@@ -90,10 +97,12 @@ struct CheckCommandTests {
     let report = try JSONDecoder().decode(CheckReport.self, from: Data(json.stdout.utf8))
     let finding = try #require(report.cases.first?.findings.first { $0.check == "orientation" })
     #expect(finding.severity == .error)
-    #expect(!report.cases[0].findings.contains { $0.check == "spacing" }) // compared in the training axis order
-    let fix = try #require(finding.fix).replacingOccurrences(of: "harmonize ", with: TestEnvironment.harmonizeBinary + " ")
+    #expect(!report.cases[0].findings.contains { $0.check == "spacing" })  // compared in the training axis order
+    let fix = try #require(finding.fix).replacingOccurrences(
+      of: "harmonize ", with: TestEnvironment.harmonizeBinary + " ")
     #expect(try run("/bin/bash", ["-c", fix]).status == 0)
-    let again = try run(TestEnvironment.harmonizeBinary, ["check", inputs.file("reoriented"), "--against", training.path])
+    let again = try run(
+      TestEnvironment.harmonizeBinary, ["check", inputs.file("reoriented"), "--against", training.path])
     #expect(again.status == 0, "\(again.stdout)")
     #expect(again.stdout.hasSuffix("1 case: 0 errors, 0 warnings, 0 notes\n"))
   }

@@ -52,7 +52,9 @@ struct FuzzedInputTests {
     try ImageFile.write(SyntheticVolume.make(size: [12, 10, 6], spacing: [0.7, 0.8, 2.5], pixelType: .i16), to: good)
     let original = [UInt8](try Data(contentsOf: URL(fileURLWithPath: good)))
     let reference = TemporaryFolder("fuzz-reference")
-    try ImageFile.write(SyntheticVolume.make(size: [12, 10, 6], spacing: [0.7, 0.8, 2.5], pixelType: .i16), to: reference.file("case_0000.nii.gz"))
+    try ImageFile.write(
+      SyntheticVolume.make(size: [12, 10, 6], spacing: [0.7, 0.8, 2.5], pixelType: .i16),
+      to: reference.file("case_0000.nii.gz"))
     let fingerprint = reference.file("fp.json")
     #expect(try run(TestEnvironment.harmonizeBinary, ["fingerprint", reference.path, "-o", fingerprint]).status == 0)
     let corpus = TemporaryFolder("fuzz-corpus")
@@ -69,21 +71,28 @@ struct FuzzedInputTests {
       let path = folder.file("f\(index)" + ending)
       try Data(bytes).write(to: URL(fileURLWithPath: path))
       try Data(bytes).write(to: URL(fileURLWithPath: corpus.file("f\(index)_0000" + ending)))
-      let commands = [["info", path], ["resample", path, folder.file("out\(index).nii.gz"), "--spacing", "1.3"],
-                      ["check", path, "--against", fingerprint], ["restore", path, folder.file("back\(index).nii.gz"), "--original", good],
-                      ["reorient", path, folder.file("ras\(index).nii.gz"), "--to", "RAS"]]
+      let commands = [
+        ["info", path], ["resample", path, folder.file("out\(index).nii.gz"), "--spacing", "1.3"],
+        ["check", path, "--against", fingerprint],
+        ["restore", path, folder.file("back\(index).nii.gz"), "--original", good],
+        ["reorient", path, folder.file("ras\(index).nii.gz"), "--to", "RAS"],
+      ]
       for command in commands {
         guard let result = try runLimited(command) else {
           Issue.record("\(command[0]) \(path) hung")
           continue
         }
         outcomes[result.status, default: 0] += 1
-        #expect([0, 1, 2].contains(result.status), "\(command[0]) f\(index)\(ending): exit \(result.status): \(result.stderr.prefix(300))")
-        #expect(!result.stderr.contains("Fatal error") && !result.stderr.contains("crashed"), "\(result.stderr.prefix(300))")
+        #expect(
+          [0, 1, 2].contains(result.status),
+          "\(command[0]) f\(index)\(ending): exit \(result.status): \(result.stderr.prefix(300))")
+        #expect(
+          !result.stderr.contains("Fatal error") && !result.stderr.contains("crashed"), "\(result.stderr.prefix(300))")
         if result.status != 0 {
           let lines = result.stderr.split(separator: "\n")
-          #expect(lines.last?.hasPrefix("error: ") == true && lines.last?.contains("f\(index)") == true,
-                  "\(command[0]) f\(index)\(ending): \(result.stderr.prefix(300))")
+          #expect(
+            lines.last?.hasPrefix("error: ") == true && lines.last?.contains("f\(index)") == true,
+            "\(command[0]) f\(index)\(ending): \(result.stderr.prefix(300))")
         }
       }
       #expect([UInt8](try Data(contentsOf: URL(fileURLWithPath: path))) == bytes, "f\(index)\(ending) was modified")
@@ -91,13 +100,19 @@ struct FuzzedInputTests {
     #expect(!folder.contents.contains { $0.hasPrefix(".harmonize-tmp") })
     // The whole corpus through batch and fingerprint in one run each: every damaged file is a failure, not a crash.
     let batchOutput = TemporaryFolder("fuzz-batch")
-    for command in [["batch", corpus.path, batchOutput.path, "--spacing", "1.3"], ["fingerprint", corpus.path, "-o", batchOutput.file("fp.json")]] {
+    for command in [
+      ["batch", corpus.path, batchOutput.path, "--spacing", "1.3"],
+      ["fingerprint", corpus.path, "-o", batchOutput.file("fp.json")],
+    ] {
       let result = try runLimited(command, seconds: 300)
       #expect(result != nil, "\(command[0]) over the corpus hung")
       if let result {
         outcomes[result.status, default: 0] += 1
-        #expect([0, 1, 2].contains(result.status), "\(command[0]) corpus: exit \(result.status): \(result.stderr.suffix(500))")
-        #expect(!result.stderr.contains("Fatal error") && !result.stderr.contains("crashed"), "\(result.stderr.suffix(500))")
+        #expect(
+          [0, 1, 2].contains(result.status), "\(command[0]) corpus: exit \(result.status): \(result.stderr.suffix(500))"
+        )
+        #expect(
+          !result.stderr.contains("Fatal error") && !result.stderr.contains("crashed"), "\(result.stderr.suffix(500))")
       }
     }
     print("fuzzed \(ending): exit codes \(outcomes.sorted { $0.key < $1.key })")

@@ -24,13 +24,16 @@ struct HostileOutputTests {
     let before = try bytes(path)
     #expect(symlink(path, folder.file("link.nii.gz")) == 0)
     #expect(link(path, folder.file("hard.nii.gz")) == 0)
-    let arguments: [String] = switch command {
-    case "resample": ["--spacing", "1"]
-    case "reorient": ["--to", "RAS"]
-    default: ["--original", path]
-    }
-    for (source, destination) in [(path, path), (path, folder.path + "/./in.nii.gz"), (folder.file("link.nii.gz"), path),
-                                  (folder.file("hard.nii.gz"), path)] {
+    let arguments: [String] =
+      switch command {
+      case "resample": ["--spacing", "1"]
+      case "reorient": ["--to", "RAS"]
+      default: ["--original", path]
+      }
+    for (source, destination) in [
+      (path, path), (path, folder.path + "/./in.nii.gz"), (folder.file("link.nii.gz"), path),
+      (folder.file("hard.nii.gz"), path),
+    ] {
       let result = try run(TestEnvironment.harmonizeBinary, [command, source, destination] + arguments)
       #expect(result.status == 2, "\(command) \(source) \(destination): \(result.stderr)")
       #expect(result.stderr.contains("the output is the input"), "\(result.stderr)")
@@ -44,7 +47,8 @@ struct HostileOutputTests {
     let folder = TemporaryFolder("hostile-fifo")
     let path = try input(folder)
     #expect(mkfifo(folder.file("out.nii.gz"), 0o600) == 0)
-    let result = try run(TestEnvironment.harmonizeBinary, ["resample", path, folder.file("out.nii.gz"), "--spacing", "1"])
+    let result = try run(
+      TestEnvironment.harmonizeBinary, ["resample", path, folder.file("out.nii.gz"), "--spacing", "1"])
     #expect(result.status == 2, "\(result.stderr)")
     #expect(result.stderr.contains("exists and is not a regular file"), "\(result.stderr)")
     var info = stat()
@@ -59,7 +63,9 @@ struct HostileOutputTests {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: TestEnvironment.harmonizeBinary)
     // About 1.3 GB of output written in slabs: seconds of work, so the signal lands mid-write.
-    process.arguments = ["resample", path, folder.file("out.nii.gz"), "--spacing", "0.01", "--no-sidecar", "--threads", "1"]
+    process.arguments = [
+      "resample", path, folder.file("out.nii.gz"), "--spacing", "0.01", "--no-sidecar", "--threads", "1",
+    ]
     process.standardOutput = FileHandle.nullDevice
     process.standardError = FileHandle.nullDevice
     try process.run()
@@ -89,7 +95,8 @@ struct HostileOutputTests {
     // A process id that cannot be running: above the kernel's pid_max.
     try "4194305\n".write(toFile: ours + "/" + TemporaryFolders.marker, atomically: true, encoding: .utf8)
     try Data(count: 10).write(to: URL(fileURLWithPath: users + "/keep.txt"))
-    let result = try run(TestEnvironment.harmonizeBinary, ["resample", path, folder.file("out.nii.gz"), "--spacing", "1"])
+    let result = try run(
+      TestEnvironment.harmonizeBinary, ["resample", path, folder.file("out.nii.gz"), "--spacing", "1"])
     #expect(result.status == 0, "\(result.stderr)")
     #expect(!FileManager.default.fileExists(atPath: ours))
     #expect(FileManager.default.fileExists(atPath: users + "/keep.txt"))
@@ -100,9 +107,11 @@ struct HostileOutputTests {
   @Test func sidecarAndImageLandTogether() throws {
     let folder = TemporaryFolder("hostile-sidecar")
     let path = try input(folder)
-    try FileManager.default.createDirectory(atPath: folder.file("out.nii.gz.harmonize.json"), withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      atPath: folder.file("out.nii.gz.harmonize.json"), withIntermediateDirectories: true)
     try Data(count: 1).write(to: URL(fileURLWithPath: folder.file("out.nii.gz.harmonize.json/x")))
-    let result = try run(TestEnvironment.harmonizeBinary, ["resample", path, folder.file("out.nii.gz"), "--spacing", "1"])
+    let result = try run(
+      TestEnvironment.harmonizeBinary, ["resample", path, folder.file("out.nii.gz"), "--spacing", "1"])
     #expect(result.status == 1, "\(result.stderr)")
     #expect(!FileManager.default.fileExists(atPath: folder.file("out.nii.gz")))
     let ok = try run(TestEnvironment.harmonizeBinary, ["resample", path, folder.file("ok.nii.gz"), "--spacing", "1"])
@@ -114,8 +123,12 @@ struct HostileOutputTests {
   @Test func fileSizeLimitIsAWriteError() throws {
     let folder = TemporaryFolder("hostile-ulimit")
     let path = try input(folder)
-    let result = try run("/bin/bash", ["-c", "ulimit -f 8; exec \"$0\" resample \"$1\" \"$2\" --spacing 0.1 --no-sidecar",
-                                       TestEnvironment.harmonizeBinary, path, folder.file("big.nii")])
+    let result = try run(
+      "/bin/bash",
+      [
+        "-c", "ulimit -f 8; exec \"$0\" resample \"$1\" \"$2\" --spacing 0.1 --no-sidecar",
+        TestEnvironment.harmonizeBinary, path, folder.file("big.nii"),
+      ])
     #expect(result.status == 1, "\(result.stderr)")
     // One line, the system's reason (nifticlib's own "** ERROR: NWAD" line no longer appears: .nii is written by us).
     #expect(result.stderr == "error: \(folder.file("big.nii")): write failed: File too large\n", "\(result.stderr)")
@@ -142,12 +155,18 @@ struct HostileOutputTests {
   @Test func sidecarWithAnAbsurdOriginIsRefused() throws {
     let folder = TemporaryFolder("hostile-sidecar-numbers")
     let path = try input(folder)
-    #expect(try run(TestEnvironment.harmonizeBinary, ["resample", path, folder.file("small.nii.gz"), "--spacing", "1"]).status == 0)
+    #expect(
+      try run(TestEnvironment.harmonizeBinary, ["resample", path, folder.file("small.nii.gz"), "--spacing", "1"]).status
+        == 0)
     let sidecar = folder.file("small.nii.gz.harmonize.json")
     let text = try String(contentsOfFile: sidecar, encoding: .utf8)
-    try text.replacingOccurrences(of: #""origin" : \[\s*[-0-9.e]+"#, with: "\"origin\" : [ 1e308", options: .regularExpression)
-      .write(toFile: sidecar, atomically: true, encoding: .utf8)
-    let result = try run(TestEnvironment.harmonizeBinary, ["restore", folder.file("small.nii.gz"), folder.file("back.nii.gz"), "--sidecar", sidecar])
+    try text.replacingOccurrences(
+      of: #""origin" : \[\s*[-0-9.e]+"#, with: "\"origin\" : [ 1e308", options: .regularExpression
+    )
+    .write(toFile: sidecar, atomically: true, encoding: .utf8)
+    let result = try run(
+      TestEnvironment.harmonizeBinary,
+      ["restore", folder.file("small.nii.gz"), folder.file("back.nii.gz"), "--sidecar", sidecar])
     #expect(result.status == 2, "\(result.stderr)")
     #expect(result.stderr.contains("origin must be finite and within 1e9 mm"), "\(result.stderr)")
     #expect(!FileManager.default.fileExists(atPath: folder.file("back.nii.gz")))
@@ -159,7 +178,9 @@ extension HostileOutputTests {
   /// unprivileged user `nobody` (runuser); without root this cannot be arranged (a failure under CI=true).
   @Test func unreadableSubfolderIsAFailedEntry() throws {
     guard getuid() == 0 else {
-      if ProcessInfo.processInfo.environment["CI"] == "true" { Issue.record("this test needs root (runuser) and CI runs as root") }
+      if ProcessInfo.processInfo.environment["CI"] == "true" {
+        Issue.record("this test needs root (runuser) and CI runs as root")
+      }
       return
     }
     let folder = TemporaryFolder("hostile-unreadable")
@@ -168,12 +189,19 @@ extension HostileOutputTests {
     _ = try input(folder, "in/ok/x.nii.gz")
     _ = try input(folder, "in/locked/y.nii.gz")
     #expect(chmod(folder.file("in/locked"), 0) == 0)
-    for path in [folder.path, folder.file("in"), folder.file("in/ok"), folder.file("in/ok/x.nii.gz")] { #expect(chmod(path, 0o755) == 0) }
+    for path in [folder.path, folder.file("in"), folder.file("in/ok"), folder.file("in/ok/x.nii.gz")] {
+      #expect(chmod(path, 0o755) == 0)
+    }
     #expect(chmod(folder.path, 0o777) == 0)
     // A copy of the binary in the test's folder: the clone's own folders may not be open to `nobody`.
     try FileManager.default.copyItem(atPath: TestEnvironment.harmonizeBinary, toPath: folder.file("harmonize"))
     #expect(chmod(folder.file("harmonize"), 0o755) == 0)
-    let result = try run("/usr/sbin/runuser", ["-u", "nobody", "--", folder.file("harmonize"), "batch", folder.file("in"), folder.file("out"), "--spacing", "1"])
+    let result = try run(
+      "/usr/sbin/runuser",
+      [
+        "-u", "nobody", "--", folder.file("harmonize"), "batch", folder.file("in"), folder.file("out"), "--spacing",
+        "1",
+      ])
     #expect(chmod(folder.file("in/locked"), 0o755) == 0)
     #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
     #expect(result.stdout.contains("1 converted, 0 already done, 1 failed of 2 files"), "\(result.stdout)")

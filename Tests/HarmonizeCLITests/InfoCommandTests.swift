@@ -2,6 +2,7 @@ import Foundation
 import HarmonizeVolume
 import Testing
 import _HarmonizeTestSupport
+
 @testable import HarmonizeCLI
 
 @Suite("harmonize info")
@@ -18,25 +19,28 @@ struct InfoCommandTests {
     let result = try run(TestEnvironment.harmonizeBinary, ["info", path])
     #expect(result.status == 0)
     #expect(result.stderr.isEmpty)
-    #expect(result.stdout == """
-      \(path)
-        format       NIfTI (.nii.gz)
-        size         50 x 50 x 22
-        spacing      0.85 x 0.85 x 2.5 mm
-        origin       (-21, -20, 35) mm, LPS
-        direction    (0.990268069, -0.139173103, 0) (0.139173103, 0.990268069, 0) (0, 0, 1)
-        orientation  LPS (RAS+ axis codes, as nibabel prints them)
-        pixel type   i16, 1 component
-        memory       107.4 KiB (110000 bytes)
+    #expect(
+      result.stdout == """
+        \(path)
+          format       NIfTI (.nii.gz)
+          size         50 x 50 x 22
+          spacing      0.85 x 0.85 x 2.5 mm
+          origin       (-21, -20, 35) mm, LPS
+          direction    (0.990268069, -0.139173103, 0) (0.139173103, 0.990268069, 0) (0, 0, 1)
+          orientation  LPS (RAS+ axis codes, as nibabel prints them)
+          pixel type   i16, 1 component
+          memory       107.4 KiB (110000 bytes)
 
-      """)
+        """)
   }
 
   @Test func jsonReportDecodes() throws {
     let folder = TemporaryFolder("cli-json")
     let path = folder.file("v.nrrd")
-    try ImageFile.write(SyntheticVolume.make(size: [4, 5, 6], spacing: [0.5, 0.5, 2], origin: [1, 2, 3],
-                                             direction: [-1, 0, 0, 0, -1, 0, 0, 0, 1], pixelType: .u16), to: path)
+    try ImageFile.write(
+      SyntheticVolume.make(
+        size: [4, 5, 6], spacing: [0.5, 0.5, 2], origin: [1, 2, 3],
+        direction: [-1, 0, 0, 0, -1, 0, 0, 0, 1], pixelType: .u16), to: path)
     let result = try run(TestEnvironment.harmonizeBinary, ["info", "--json", path])
     #expect(result.status == 0)
     let infos = try JSONDecoder().decode([ImageInfo].self, from: Data(result.stdout.utf8))

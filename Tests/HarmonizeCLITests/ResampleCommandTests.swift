@@ -2,6 +2,7 @@ import Foundation
 import HarmonizeVolume
 import Testing
 import _HarmonizeTestSupport
+
 @testable import HarmonizeCLI
 
 @Suite("harmonize resample")
@@ -15,7 +16,8 @@ struct ResampleCommandTests {
   @Test func parsesEveryOption() throws {
     let command = try HarmonizeCommand.parseAsRoot([
       "resample", "a.nii.gz", "b.nii.gz", "--spacing", "0.7,0.7,1.5", "--interpolation", "label", "--grid", "nnunet",
-      "--max-size", "512,512,256", "--max-voxels", "1000000", "--default-value", "-1024", "--output-type", "f32", "--threads", "2",
+      "--max-size", "512,512,256", "--max-voxels", "1000000", "--default-value", "-1024", "--output-type", "f32",
+      "--threads", "2",
     ])
     let resample = try #require(command as? HarmonizeCommand.Resample)
     #expect(resample.spacing?.values == [0.7, 0.7, 1.5])
@@ -30,20 +32,29 @@ struct ResampleCommandTests {
   @Test func verboseSaysWhyNothingStreamed() throws {
     let folder = TemporaryFolder("cli-resample-verbose")
     let input = try inputFile(folder)
-    let verbose = try run(TestEnvironment.harmonizeBinary, ["resample", input, folder.file("out.nii.gz"), "--spacing", "0.5", "--verbose"])
+    let verbose = try run(
+      TestEnvironment.harmonizeBinary, ["resample", input, folder.file("out.nii.gz"), "--spacing", "0.5", "--verbose"])
     #expect(verbose.status == 0, "\(verbose.stderr)")
-    #expect(verbose.stderr.contains("\(input): input read whole: 960 B is within the 256 MiB streaming threshold"), "\(verbose.stderr)")
+    #expect(
+      verbose.stderr.contains("\(input): input read whole: 960 B is within the 256 MiB streaming threshold"),
+      "\(verbose.stderr)")
     #expect(verbose.stderr.contains("\(input): output written whole:"), "\(verbose.stderr)")
-    let nrrd = try run(TestEnvironment.harmonizeBinary, ["resample", input, folder.file("out.nrrd"), "--spacing", "0.5", "--orient", "RAS", "--verbose"])
+    let nrrd = try run(
+      TestEnvironment.harmonizeBinary,
+      ["resample", input, folder.file("out.nrrd"), "--spacing", "0.5", "--orient", "RAS", "--verbose"])
     #expect(nrrd.status == 0, "\(nrrd.stderr)")
-    #expect(nrrd.stderr.contains("output written whole: slabs need a single-component .nii.gz output"), "\(nrrd.stderr)")
-    let quiet = try run(TestEnvironment.harmonizeBinary, ["resample", input, folder.file("out2.nii.gz"), "--spacing", "0.5"])
+    #expect(
+      nrrd.stderr.contains("output written whole: slabs need a single-component .nii.gz output"), "\(nrrd.stderr)")
+    let quiet = try run(
+      TestEnvironment.harmonizeBinary, ["resample", input, folder.file("out2.nii.gz"), "--spacing", "0.5"])
     #expect(quiet.status == 0 && !quiet.stderr.contains("read whole"), "\(quiet.stderr)")
   }
 
   @Test func resamplesAndReportsTheGrid() throws {
     let folder = TemporaryFolder("cli-resample-ok")
-    let result = try run(TestEnvironment.harmonizeBinary, ["resample", try inputFile(folder), folder.file("out.nrrd"), "--spacing", "0.5", "--max-size", "12"])
+    let result = try run(
+      TestEnvironment.harmonizeBinary,
+      ["resample", try inputFile(folder), folder.file("out.nrrd"), "--spacing", "0.5", "--max-size", "12"])
     #expect(result.status == 0, "\(result.stderr)")
     // Extent 7 x 5.6 x 15 mm: at 0.5 mm z would need 30 voxels; 15 mm / 12 = 1.25 mm isotropic fits every axis.
     #expect(result.stdout.hasPrefix(folder.file("out.nrrd") + ": 6 x 4 x 12 at 1.25 x 1.25 x 1.25 mm"))
@@ -55,9 +66,11 @@ struct ResampleCommandTests {
 
   @Test func sitkGridWarnsAboutTheEmptyLastPlane() throws {
     let folder = TemporaryFolder("cli-resample-sitk")
-    let result = try run(TestEnvironment.harmonizeBinary, ["resample", try inputFile(folder), folder.file("out.mha"), "--spacing", "0.5", "--sitk-compatible"])
+    let result = try run(
+      TestEnvironment.harmonizeBinary,
+      ["resample", try inputFile(folder), folder.file("out.mha"), "--spacing", "0.5", "--sitk-compatible"])
     #expect(result.status == 0)
-    #expect(result.stderr.contains("the last 2 planes along axis 2 fall outside the input")) // 2.5 mm to 0.5 mm: planes 28 and 29
+    #expect(result.stderr.contains("the last 2 planes along axis 2 fall outside the input"))  // 2.5 mm to 0.5 mm: planes 28 and 29
   }
 
   /// Bad input: one line, non-zero exit, no output file.
@@ -66,7 +79,10 @@ struct ResampleCommandTests {
     (["--spacing", "-0.5"], "spacing must be finite and > 0, not (-0.5)"),
     (["--spacing", "nan"], "spacing must be finite and > 0, not (nan)"),
     (["--spacing", "1", "--max-size", "0"], "max size must be 1 to 3 whole numbers ≥ 1, not (0)"),
-    (["--spacing", "1", "--interpolation", "cubic"], "The value 'cubic' is invalid for '--interpolation <interpolation>'"),
+    (
+      ["--spacing", "1", "--interpolation", "cubic"],
+      "The value 'cubic' is invalid for '--interpolation <interpolation>'"
+    ),
     (["--spacing", "1", "--like", "x.nii"], "Give exactly one of --spacing and --like."),
     ([String](), "Give exactly one of --spacing and --like."),
   ])
@@ -83,7 +99,8 @@ struct ResampleCommandTests {
   @Test func outputThatCannotFitIsRefusedBeforeReading() throws {
     let folder = TemporaryFolder("cli-resample-huge")
     let out = folder.file("out.nii.gz")
-    let result = try run(TestEnvironment.harmonizeBinary, ["resample", try inputFile(folder), out, "--spacing", "0.0005"])
+    let result = try run(
+      TestEnvironment.harmonizeBinary, ["resample", try inputFile(folder), out, "--spacing", "0.0005"])
     #expect(result.status == 2)
     #expect(result.stderr.contains("the output grid 14000 x 11200 x 30000 needs"))
     #expect(result.stderr.contains("use --max-size or --max-voxels"))
@@ -95,7 +112,8 @@ struct ResampleCommandTests {
     let reference = folder.file("ref.nii.gz")
     try Data("not an image".utf8).write(to: URL(fileURLWithPath: reference))
     let out = folder.file("out.nii.gz")
-    let result = try run(TestEnvironment.harmonizeBinary, ["resample", try inputFile(folder), out, "--like", reference])
+    let result = try run(
+      TestEnvironment.harmonizeBinary, ["resample", try inputFile(folder), out, "--like", reference])
     #expect(result.status == 2)
     #expect(result.stderr.hasPrefix("error: \(reference): "))
     #expect(result.stderr.split(separator: "\n").count == 1)
@@ -113,7 +131,9 @@ struct ResampleCommandTests {
 
   @Test func missingInputExitsTwo() throws {
     let folder = TemporaryFolder("cli-resample-noinput")
-    let result = try run(TestEnvironment.harmonizeBinary, ["resample", folder.file("none.nii.gz"), folder.file("out.nii.gz"), "--spacing", "1"])
+    let result = try run(
+      TestEnvironment.harmonizeBinary,
+      ["resample", folder.file("none.nii.gz"), folder.file("out.nii.gz"), "--spacing", "1"])
     #expect(result.status == 2)
     #expect(result.stderr == "error: \(folder.file("none.nii.gz")): no such file\n")
     #expect(folder.contents.isEmpty)
@@ -121,12 +141,16 @@ struct ResampleCommandTests {
 
   @Test func orientReorientsBeforeResampling() throws {
     let folder = TemporaryFolder("cli-resample-orient")
-    let result = try run(TestEnvironment.harmonizeBinary, ["resample", try inputFile(folder), folder.file("out.nii.gz"), "--spacing", "0.5", "--orient", "SAR"])
+    let result = try run(
+      TestEnvironment.harmonizeBinary,
+      ["resample", try inputFile(folder), folder.file("out.nii.gz"), "--spacing", "0.5", "--orient", "SAR"])
     #expect(result.status == 0, "\(result.stderr)")
     let header = try ImageFile.readHeader(at: folder.file("out.nii.gz"))
     #expect(header.axisCodes == "SAR")
-    #expect(header.geometry.size == [30, 11, 14]) // z (15 mm), y (5.6 mm), x (7 mm) at 0.5 mm
-    let bad = try run(TestEnvironment.harmonizeBinary, ["resample", try inputFile(folder), folder.file("x.nii.gz"), "--spacing", "1", "--orient", "XYZ"])
+    #expect(header.geometry.size == [30, 11, 14])  // z (15 mm), y (5.6 mm), x (7 mm) at 0.5 mm
+    let bad = try run(
+      TestEnvironment.harmonizeBinary,
+      ["resample", try inputFile(folder), folder.file("x.nii.gz"), "--spacing", "1", "--orient", "XYZ"])
     #expect(bad.status == 2)
     #expect(bad.stderr.contains("orientation must be three letters"))
   }
@@ -137,12 +161,15 @@ struct ResampleCommandTests {
     var sizes: [String: Int] = [:]
     for level in ["fast", "best", "6"] {
       let out = folder.file("out-\(level).nii.gz")
-      let result = try run(TestEnvironment.harmonizeBinary, ["resample", input, out, "--spacing", "0.25", "--compression", level])
+      let result = try run(
+        TestEnvironment.harmonizeBinary, ["resample", input, out, "--spacing", "0.25", "--compression", level])
       #expect(result.status == 0, "\(result.stderr)")
       sizes[level] = try FileManager.default.attributesOfItem(atPath: out)[.size] as? Int
     }
     #expect(sizes["best"]! < sizes["fast"]!)
-    let bad = try run(TestEnvironment.harmonizeBinary, ["resample", input, folder.file("x.nii.gz"), "--spacing", "1", "--compression", "13"])
+    let bad = try run(
+      TestEnvironment.harmonizeBinary,
+      ["resample", input, folder.file("x.nii.gz"), "--spacing", "1", "--compression", "13"])
     #expect(bad.status == 2)
   }
 
@@ -151,7 +178,9 @@ struct ResampleCommandTests {
     let reference = folder.file("ref.mha")
     let grid = Geometry(size: [7, 6, 5], spacing: [1, 1, 1], origin: [1, 1, 1])
     try ImageFile.write(try Volume(geometry: grid, pixelType: .u8), to: reference)
-    let result = try run(TestEnvironment.harmonizeBinary, ["resample", try inputFile(folder), folder.file("out.mha"), "--like", reference, "--interpolation", "nearest"])
+    let result = try run(
+      TestEnvironment.harmonizeBinary,
+      ["resample", try inputFile(folder), folder.file("out.mha"), "--like", reference, "--interpolation", "nearest"])
     #expect(result.status == 0, "\(result.stderr)")
     let header = try ImageFile.readHeader(at: folder.file("out.mha"))
     #expect(header.geometry == grid)

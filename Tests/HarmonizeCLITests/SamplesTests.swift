@@ -8,7 +8,8 @@ struct SamplesTests {
   @Test func walkthroughRuns() throws {
     var environment = ProcessInfo.processInfo.environment
     environment["HARMONIZE"] = TestEnvironment.harmonizeBinary
-    let result = try run("/bin/bash", [TestEnvironment.packageRoot + "/Samples/walkthrough.sh"], environment: environment)
+    let result = try run(
+      "/bin/bash", [TestEnvironment.packageRoot + "/Samples/walkthrough.sh"], environment: environment)
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stdout.contains("size         50 x 50 x 22"))
     #expect(result.stdout.contains("\"orientation\" : \"LPS\""))

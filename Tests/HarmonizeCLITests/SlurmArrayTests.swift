@@ -8,7 +8,10 @@ import _HarmonizeTestSupport
 /// three shards convert the dataset, every file exactly once. Needs root to start Slurm's daemons.
 @Suite("Slurm job array", .serialized)
 struct SlurmArrayTests {
-  @Test(.enabled(if: getuid() == 0 || TestEnvironment.isCI, "starting slurmctld, slurmd and munge needs root (under CI=true it fails instead)"))
+  @Test(
+    .enabled(
+      if: getuid() == 0 || TestEnvironment.isCI,
+      "starting slurmctld, slurmd and munge needs root (under CI=true it fails instead)"))
   func threeShardsConvertEveryFileOnce() throws {
     let input = TemporaryFolder("slurm-in")
     try DatasetFixture.write(at: input.path)
@@ -20,13 +23,15 @@ struct SlurmArrayTests {
     #expect(result.stdout.contains("shard manifests: 3"))
     let manifest = Manifest.read(folder: work.file("out"))
     #expect(manifest.count == 9 && manifest.values.allSatisfy { $0.status == .done })
-    let lines = try String(contentsOfFile: work.file("out/" + Manifest.mainName), encoding: .utf8).split(separator: "\n")
-    #expect(lines.count == 9) // merged: one line per file, shard files gone
+    let lines = try String(contentsOfFile: work.file("out/" + Manifest.mainName), encoding: .utf8).split(
+      separator: "\n")
+    #expect(lines.count == 9)  // merged: one line per file, shard files gone
     for entry in manifest.values {
       let spacing = try ImageFile.readHeader(at: work.file("out/" + entry.output)).geometry.spacing
-      #expect(spacing.allSatisfy { abs($0 - 0.6) < 1e-6 }, "\(entry.output): \(spacing)") // NIfTI stores float32
+      #expect(spacing.allSatisfy { abs($0 - 0.6) < 1e-6 }, "\(entry.output): \(spacing)")  // NIfTI stores float32
     }
-    let again = try run(TestEnvironment.harmonizeBinary, ["batch", input.path, work.file("out"), "--spacing", "0.6", "--json"])
+    let again = try run(
+      TestEnvironment.harmonizeBinary, ["batch", input.path, work.file("out"), "--spacing", "0.6", "--json"])
     #expect(again.status == 0)
     let summary = try JSONDecoder().decode(BatchSummary.self, from: Data(again.stdout.utf8))
     #expect(summary.skipped == 9 && summary.converted == 0)

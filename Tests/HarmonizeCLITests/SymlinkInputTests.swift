@@ -13,8 +13,11 @@ struct SymlinkInputTests {
     let real = TemporaryFolder("links-real")
     try DatasetFixture.write(at: real.path, cases: 2)
     try FileManager.default.createDirectory(atPath: real.file("imagesTs"), withIntermediateDirectories: true)
-    try ImageFile.write(DatasetFixture.image(size: [24, 20, 10], spacing: [0.8, 0.8, 2.5]), to: real.file("imagesTs/test_0000.nii.gz"))
-    try ImageFile.write(DatasetFixture.image(size: [24, 20, 10], spacing: [0.8, 0.8, 2.5], base: 500), to: real.file("imagesTs/test_0001.nii.gz"))
+    try ImageFile.write(
+      DatasetFixture.image(size: [24, 20, 10], spacing: [0.8, 0.8, 2.5]), to: real.file("imagesTs/test_0000.nii.gz"))
+    try ImageFile.write(
+      DatasetFixture.image(size: [24, 20, 10], spacing: [0.8, 0.8, 2.5], base: 500),
+      to: real.file("imagesTs/test_0001.nii.gz"))
     let linked = TemporaryFolder("links-linked")
     let fm = FileManager.default
     #expect(symlink(real.file("dataset.json"), linked.file("dataset.json")) == 0)
@@ -45,15 +48,19 @@ struct SymlinkInputTests {
     // info: the same report, but for the name given.
     let infoReal = try harmonize(["info", real.file(image)]), infoLinked = try harmonize(["info", linked.file(image)])
     #expect(infoLinked.status == 0, "\(infoLinked.stderr)")
-    #expect(infoLinked.stdout.replacingOccurrences(of: linked.path, with: "") == infoReal.stdout.replacingOccurrences(of: real.path, with: ""))
+    #expect(
+      infoLinked.stdout.replacingOccurrences(of: linked.path, with: "")
+        == infoReal.stdout.replacingOccurrences(of: real.path, with: ""))
     // resample, reorient: byte-identical outputs.
     for (command, extra) in [("resample", ["--spacing", "1.1", "--no-sidecar"]), ("reorient", ["--to", "LPS"])] {
       let a = try harmonize([command, real.file(image), out.file("\(command)-real.nii.gz")] + extra)
-      let b = try harmonize([command, linked.file("labelsTr/case_001.nii.gz"), out.file("\(command)-label.nii.gz")] + extra)
+      let b = try harmonize(
+        [command, linked.file("labelsTr/case_001.nii.gz"), out.file("\(command)-label.nii.gz")] + extra)
       let c = try harmonize([command, linked.file(image), out.file("\(command)-linked.nii.gz")] + extra)
       #expect(a.status == 0 && b.status == 0 && c.status == 0, "\(a.stderr)\(b.stderr)\(c.stderr)")
-      #expect(try Data(contentsOf: URL(fileURLWithPath: out.file("\(command)-real.nii.gz"))) ==
-              Data(contentsOf: URL(fileURLWithPath: out.file("\(command)-linked.nii.gz"))))
+      #expect(
+        try Data(contentsOf: URL(fileURLWithPath: out.file("\(command)-real.nii.gz")))
+          == Data(contentsOf: URL(fileURLWithPath: out.file("\(command)-linked.nii.gz"))))
     }
     // fingerprint and check through a linked dataset folder; plan over it.
     let fp = try harmonize(["fingerprint", linked.path, "-o", out.file("fp.json")])
@@ -68,9 +75,16 @@ struct SymlinkInputTests {
     #expect(batch.status == 0, "\(batch.stdout)\(batch.stderr)")
     #expect(batch.stdout.contains("8 converted, 0 already done, 0 failed of 8 files"), "\(batch.stdout)")
     // restore through a link to the sidecar's prediction and a link to the original.
-    #expect(try harmonize(["resample", real.file("labelsTr/case_001.nii.gz"), out.file("small.nii.gz"), "--spacing", "1.6", "--interpolation", "nearest"]).status == 0)
+    #expect(
+      try harmonize([
+        "resample", real.file("labelsTr/case_001.nii.gz"), out.file("small.nii.gz"), "--spacing", "1.6",
+        "--interpolation", "nearest",
+      ]).status == 0)
     #expect(symlink(out.file("small.nii.gz"), out.file("pred-link.nii.gz")) == 0)
-    let restore = try harmonize(["restore", out.file("pred-link.nii.gz"), out.file("back.nii.gz"), "--original", linked.file("labelsTr/case_001.nii.gz")])
+    let restore = try harmonize([
+      "restore", out.file("pred-link.nii.gz"), out.file("back.nii.gz"), "--original",
+      linked.file("labelsTr/case_001.nii.gz"),
+    ])
     #expect(restore.status == 0, "\(restore.stderr)")
   }
 }

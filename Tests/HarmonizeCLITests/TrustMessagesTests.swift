@@ -7,7 +7,9 @@ import _HarmonizeTestSupport
 /// gate that checked nothing does not pass.
 @Suite("Trust: gates and messages")
 struct TrustMessagesTests {
-  private func image(_ folder: TemporaryFolder, _ name: String, size: [Int] = [12, 10, 6], pixelType: PixelType = .i16) throws -> String {
+  private func image(
+    _ folder: TemporaryFolder, _ name: String, size: [Int] = [12, 10, 6], pixelType: PixelType = .i16
+  ) throws -> String {
     let path = folder.file(name)
     try ImageFile.write(SyntheticVolume.make(size: size, spacing: [0.8, 0.8, 2.5], pixelType: pixelType), to: path)
     return path
@@ -48,27 +50,40 @@ struct TrustMessagesTests {
     let scan = try image(folder, "scan.nii.gz", pixelType: .u8)
     let other = try image(folder, "other.nii.gz", size: [14, 10, 6], pixelType: .u8)
     for (input, output) in [(scan, "small.nii.gz"), (other, "other_small.nii.gz")] {
-      let made = try run(TestEnvironment.harmonizeBinary, ["resample", input, folder.file(output), "--spacing", "1.6", "--interpolation", "nearest"])
+      let made = try run(
+        TestEnvironment.harmonizeBinary,
+        ["resample", input, folder.file(output), "--spacing", "1.6", "--interpolation", "nearest"])
       #expect(made.status == 0, "\(made.stderr)")
     }
-    let wrong = try run(TestEnvironment.harmonizeBinary, ["restore", folder.file("other_small.nii.gz"), folder.file("back.nii.gz"),
-                                                          "--sidecar", folder.file("small.nii.gz.harmonize.json")])
+    let wrong = try run(
+      TestEnvironment.harmonizeBinary,
+      [
+        "restore", folder.file("other_small.nii.gz"), folder.file("back.nii.gz"),
+        "--sidecar", folder.file("small.nii.gz.harmonize.json"),
+      ])
     #expect(wrong.status == 2, "\(wrong.stderr)")
     #expect(wrong.stderr.contains("does not lie on the grid its case was resampled to"), "\(wrong.stderr)")
     #expect(!FileManager.default.fileExists(atPath: folder.file("back.nii.gz")))
-    let right = try run(TestEnvironment.harmonizeBinary, ["restore", folder.file("small.nii.gz"), folder.file("back.nii.gz"),
-                                                          "--sidecar", folder.file("small.nii.gz.harmonize.json")])
+    let right = try run(
+      TestEnvironment.harmonizeBinary,
+      [
+        "restore", folder.file("small.nii.gz"), folder.file("back.nii.gz"),
+        "--sidecar", folder.file("small.nii.gz.harmonize.json"),
+      ])
     #expect(right.status == 0, "\(right.stderr)")
   }
 
   @Test func restoreWithAMissingManifestSaysSo() throws {
     let folder = TemporaryFolder("trust-manifest")
     let scan = try image(folder, "case_001.nii.gz", pixelType: .u8)
-    let missing = try run(TestEnvironment.harmonizeBinary, ["restore", scan, folder.file("back.nii.gz"), "--manifest", folder.file("nothere")])
+    let missing = try run(
+      TestEnvironment.harmonizeBinary,
+      ["restore", scan, folder.file("back.nii.gz"), "--manifest", folder.file("nothere")])
     #expect(missing.status == 2)
     #expect(missing.stderr.contains("\(folder.file("nothere")): no such file"), "\(missing.stderr)")
     let empty = TemporaryFolder("trust-manifest-empty")
-    let none = try run(TestEnvironment.harmonizeBinary, ["restore", scan, folder.file("back.nii.gz"), "--manifest", empty.path])
+    let none = try run(
+      TestEnvironment.harmonizeBinary, ["restore", scan, folder.file("back.nii.gz"), "--manifest", empty.path])
     #expect(none.status == 2)
     #expect(none.stderr.contains("no harmonize batch manifest"), "\(none.stderr)")
   }
@@ -79,7 +94,9 @@ extension TrustMessagesTests {
     let folder = TemporaryFolder("trust-c3d")
     let path = try image(folder, "scan.nii.gz")
     for spelling in ["0.5x0.5x2mm", "0.5,0.5,2 mm", "0.5x0.5x2"] {
-      let result = try run(TestEnvironment.harmonizeBinary, ["resample", path, folder.file("out.nii.gz"), "--spacing", spelling, "--no-sidecar"])
+      let result = try run(
+        TestEnvironment.harmonizeBinary,
+        ["resample", path, folder.file("out.nii.gz"), "--spacing", spelling, "--no-sidecar"])
       #expect(result.status == 0, "\(spelling): \(result.stderr)")
       #expect(try ImageFile.readHeader(at: folder.file("out.nii.gz")).geometry.spacing == [0.5, 0.5, 2], "\(spelling)")
     }
@@ -89,7 +106,9 @@ extension TrustMessagesTests {
   @Test func sitkCompatibleWithAnotherGridIsAUsageError() throws {
     let folder = TemporaryFolder("trust-sitk-grid")
     let path = try image(folder, "scan.nii.gz")
-    let result = try run(TestEnvironment.harmonizeBinary, ["resample", path, folder.file("out.nii.gz"), "--spacing", "1", "--sitk-compatible", "--grid", "center"])
+    let result = try run(
+      TestEnvironment.harmonizeBinary,
+      ["resample", path, folder.file("out.nii.gz"), "--spacing", "1", "--sitk-compatible", "--grid", "center"])
     #expect(result.status == 2)
     #expect(result.stderr.contains("--sitk-compatible uses the sitk grid; drop --grid center"), "\(result.stderr)")
   }
@@ -99,7 +118,9 @@ extension TrustMessagesTests {
   @Test func sitkGridWarningCountsTheEmptyPlanes() throws {
     let folder = TemporaryFolder("trust-sitk-count")
     let path = try image(folder, "scan.nii.gz")
-    let result = try run(TestEnvironment.harmonizeBinary, ["resample", path, folder.file("out.nii.gz"), "--spacing", "0.5", "--grid", "sitk", "--no-sidecar"])
+    let result = try run(
+      TestEnvironment.harmonizeBinary,
+      ["resample", path, folder.file("out.nii.gz"), "--spacing", "0.5", "--grid", "sitk", "--no-sidecar"])
     #expect(result.status == 0)
     // z: 6 planes at 2.5 mm -> 30 at 0.5 mm; plane k samples k/5, outside from 5.5: k = 28, 29.
     #expect(result.stderr.contains("the last 2 planes along axis 2 fall outside the input"), "\(result.stderr)")
@@ -116,15 +137,21 @@ extension TrustMessagesTests {
     func header(_ name: String) throws -> String {
       String(decoding: try Data(contentsOf: URL(fileURLWithPath: folder.file(name))).prefix(400), as: UTF8.self)
     }
-    for (name, arguments) in [("plain", [String]()), ("default", ["--compression", "default"]), ("best", ["--compression", "best"])] {
-      let result = try run(TestEnvironment.harmonizeBinary, ["resample", path, folder.file(name + ending), "--spacing", "0.8,0.8,2.5", "--no-sidecar"] + arguments)
+    for (name, arguments) in [
+      ("plain", [String]()), ("default", ["--compression", "default"]), ("best", ["--compression", "best"]),
+    ] {
+      let result = try run(
+        TestEnvironment.harmonizeBinary,
+        ["resample", path, folder.file(name + ending), "--spacing", "0.8,0.8,2.5", "--no-sidecar"] + arguments)
       #expect(result.status == 0, "\(result.stderr)")
     }
     let compressedMarker = ending == ".nrrd" ? "encoding: gzip" : "CompressedData = True"
     #expect(!(try header("plain" + ending)).contains(compressedMarker))
     #expect(try header("default" + ending).contains(compressedMarker))
     #expect(try header("best" + ending).contains(compressedMarker))
-    #expect(try ImageFile.read(at: folder.file("default" + ending)).byteCount == ImageFile.read(at: folder.file("plain" + ending)).byteCount)
+    #expect(
+      try ImageFile.read(at: folder.file("default" + ending)).byteCount
+        == ImageFile.read(at: folder.file("plain" + ending)).byteCount)
   }
 }
 
@@ -133,12 +160,17 @@ extension TrustMessagesTests {
   @Test func fingerprintFlagsALabelOffItsImagesGrid() throws {
     let training = TemporaryFolder("trust-fp-pair")
     try DatasetFixture.write(at: training.path, cases: 2)
-    try ImageFile.write(DatasetFixture.label(size: [24, 20, 9], spacing: [0.84, 0.84, 2.5]), to: training.file("labelsTr/case_002.nii.gz"))
+    try ImageFile.write(
+      DatasetFixture.label(size: [24, 20, 9], spacing: [0.84, 0.84, 2.5]), to: training.file("labelsTr/case_002.nii.gz")
+    )
     for arguments in [[String](), ["--headers-only"]] {
-      let result = try run(TestEnvironment.harmonizeBinary, ["fingerprint", training.path, "-o", training.file("fp.json")] + arguments)
+      let result = try run(
+        TestEnvironment.harmonizeBinary, ["fingerprint", training.path, "-o", training.file("fp.json")] + arguments)
       #expect(result.status == 1, "\(arguments): \(result.stderr)")
-      #expect(result.stderr.contains("case_002.nii.gz: the label's grid differs from its image's (size (24, 20, 9), expected (24, 20, 10))"),
-              "\(result.stderr)")
+      #expect(
+        result.stderr.contains(
+          "case_002.nii.gz: the label's grid differs from its image's (size (24, 20, 9), expected (24, 20, 10))"),
+        "\(result.stderr)")
     }
   }
 }
@@ -148,7 +180,9 @@ extension TrustMessagesTests {
   @Test func batchProgressOffATerminalIsAPlainLine() throws {
     let input = TemporaryFolder("trust-progress")
     try DatasetFixture.write(at: input.path, cases: 1)
-    let result = try run(TestEnvironment.harmonizeBinary, ["batch", input.path, TemporaryFolder("trust-progress-out").path, "--spacing", "1"])
+    let result = try run(
+      TestEnvironment.harmonizeBinary,
+      ["batch", input.path, TemporaryFolder("trust-progress-out").path, "--spacing", "1"])
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stderr.contains("progress: 3/3 files, "), "\(result.stderr)")
     #expect(!result.stderr.contains("[#") && !result.stderr.contains("\r"), "\(result.stderr)")
@@ -169,6 +203,9 @@ extension TrustMessagesTests {
     let total = try #require(rows.first?["totalVoxels"] as? Int)
     #expect(total > Int(Int32.max))
     #expect(text.stdout.contains(" \(total) "), "\(text.stdout)")
-    #expect(text.stdout.contains("note: no candidate fits the memory without a warning; the coarsest, 0.03 mm, is suggested although"), "\(text.stdout)")
+    #expect(
+      text.stdout.contains(
+        "note: no candidate fits the memory without a warning; the coarsest, 0.03 mm, is suggested although"),
+      "\(text.stdout)")
   }
 }

@@ -17,21 +17,27 @@ final class CheckFixture: @unchecked Sendable {
   }
 
   /// Writes `CASE_XXXX.nii.gz` channel files into the inputs folder.
-  func writeCase(_ id: String, channels: [Int] = [0, 1], size: [Int] = [24, 20, 10], spacing: [Double] = [0.84, 0.84, 2.5],
-                 origin: [Double]? = nil, direction: [Double]? = nil, pixelType: PixelType = .i16, ending: String = ".nii.gz",
-                 edit: ((Int, inout Volume) -> Void)? = nil) throws {
+  func writeCase(
+    _ id: String, channels: [Int] = [0, 1], size: [Int] = [24, 20, 10], spacing: [Double] = [0.84, 0.84, 2.5],
+    origin: [Double]? = nil, direction: [Double]? = nil, pixelType: PixelType = .i16, ending: String = ".nii.gz",
+    edit: ((Int, inout Volume) -> Void)? = nil
+  ) throws {
     for c in channels {
-      var volume = DatasetFixture.image(size: size, spacing: spacing, origin: origin, direction: direction,
-                                        pixelType: pixelType, base: 100 + 400 * Double(min(c, 1)))
+      var volume = DatasetFixture.image(
+        size: size, spacing: spacing, origin: origin, direction: direction,
+        pixelType: pixelType, base: 100 + 400 * Double(min(c, 1)))
       edit?(c, &volume)
       try ImageFile.write(volume, to: inputs.file(id + String(format: "_%04d", c) + ending))
     }
   }
 
-  func check(_ paths: [String]? = nil, memory: Double = 64 * gib, reference: CheckReference? = nil,
-             labels: String? = nil) throws -> CheckReport {
-    try Checker.check(paths ?? [inputs.path], against: reference ?? self.reference,
-                      options: CheckOptions(memory: memory, labelsFolder: labels))
+  func check(
+    _ paths: [String]? = nil, memory: Double = 64 * gib, reference: CheckReference? = nil,
+    labels: String? = nil
+  ) throws -> CheckReport {
+    try Checker.check(
+      paths ?? [inputs.path], against: reference ?? self.reference,
+      options: CheckOptions(memory: memory, labelsFolder: labels))
   }
 }
 

@@ -16,7 +16,7 @@ struct CheckerTests {
     #expect(report.errorCount == 0 && report.warningCount == 0)
     let memory = try #require(report.cases[0].memory)
     #expect(memory.size == [24, 20, 10])
-    #expect(memory.croppedSize == [16, 12, 6]) // the non-zero box of DatasetFixture.image: indices 4...19, 4...15, 2...7
+    #expect(memory.croppedSize == [16, 12, 6])  // the non-zero box of DatasetFixture.image: indices 4...19, 4...15, 2...7
     #expect(memory.estimate.input.channels == 2 && memory.estimate.input.segmentationHeads == 3)
     #expect(report.memoryAdvice?.defaultsFit == true)
   }
@@ -42,7 +42,9 @@ struct CheckerTests {
     try f.writeCase("missing", channels: [0])
     try f.writeCase("gap", channels: [0, 2])
     let report = try f.check()
-    #expect(report.findings("missing").first { $0.check == "channels" }?.message.contains("to have 2 channels, but got 1") == true)
+    #expect(
+      report.findings("missing").first { $0.check == "channels" }?.message.contains("to have 2 channels, but got 1")
+        == true)
     #expect(report.findings("gap").first { $0.check == "channels" }?.message.contains("wrong order") == true)
   }
 
@@ -80,13 +82,15 @@ struct CheckerTests {
     #expect(memory.predictedSize == [14, 12, 6])
     #expect(finding.message.contains("(14, 12, 6)") && finding.message.contains("(58, 48, 24)"))
     #expect(finding.message.contains("export worker ≈"))
-    #expect(finding.fix?.contains("harmonize resample") == true && finding.fix?.contains("--spacing 0.84,0.84,2.5") == true)
+    #expect(
+      finding.fix?.contains("harmonize resample") == true && finding.fix?.contains("--spacing 0.84,0.84,2.5") == true)
   }
 
   @Test func permutedAxesAreAnErrorAndFlipsANote() throws {
     let f = try CheckFixture()
     // Voxel axes along (P, I, L): a sagittal-style storage order, axis order yzx.
-    try f.writeCase("sagittal", size: [20, 10, 24], spacing: [0.84, 2.5, 0.84], direction: [0, 0, 1, 1, 0, 0, 0, 1, 0])
+    try f.writeCase(
+      "sagittal", size: [20, 10, 24], spacing: [0.84, 2.5, 0.84], direction: [0, 0, 1, 1, 0, 0, 0, 1, 0])
     try f.writeCase("flipped", direction: [-1, 0, 0, 0, 1, 0, 0, 0, 1])
     let report = try f.check()
     let permuted = try #require(report.findings("sagittal").first { $0.check == "orientation" })
@@ -122,7 +126,12 @@ struct CheckerTests {
   @Test func nanAndInfinityAreErrors() throws {
     let f = try CheckFixture()
     try f.writeCase("nan", pixelType: .f32) { c, v in
-      if c == 0 { v.withUnsafeMutableBufferPointer(as: Float.self) { $0[5] = .nan; $0[6] = .infinity } }
+      if c == 0 {
+        v.withUnsafeMutableBufferPointer(as: Float.self) {
+          $0[5] = .nan
+          $0[6] = .infinity
+        }
+      }
     }
     let finding = try #require(try f.check().findings("nan").first { $0.check == "non-finite" })
     #expect(finding.severity == .error)
@@ -146,8 +155,9 @@ struct CheckerTests {
   @Test func ctWithoutItsOffsetWarns() throws {
     let f = try CheckFixture()
     var reference = f.reference
-    reference.fingerprint.intensity[0].image = IntensityStatistics(min: -1024, max: 1800, mean: -400, std: 500, median: -700,
-                                                                  percentile_00_5: -1024, percentile_99_5: 1200)
+    reference.fingerprint.intensity[0].image = IntensityStatistics(
+      min: -1024, max: 1800, mean: -400, std: 500, median: -700,
+      percentile_00_5: -1024, percentile_99_5: 1200)
     try f.writeCase("raw")
     let finding = try #require(try f.check(reference: reference).findings("raw").first { $0.message.contains("-1024") })
     #expect(finding.severity == .warning && finding.check == "intensity")
@@ -157,14 +167,16 @@ struct CheckerTests {
     let f = try CheckFixture()
     let labels = TemporaryFolder("check-labels")
     for id in ["good", "stray", "fractional", "misfit"] { try f.writeCase(id) }
-    try ImageFile.write(DatasetFixture.label(size: [24, 20, 10], spacing: [0.84, 0.84, 2.5]), to: labels.file("good.nii.gz"))
+    try ImageFile.write(
+      DatasetFixture.label(size: [24, 20, 10], spacing: [0.84, 0.84, 2.5]), to: labels.file("good.nii.gz"))
     var stray = DatasetFixture.label(size: [24, 20, 10], spacing: [0.84, 0.84, 2.5])
     stray.withUnsafeMutableBufferPointer(as: UInt8.self) { $0[0] = 5 }
     try ImageFile.write(stray, to: labels.file("stray.nii.gz"))
     var fractional = DatasetFixture.label(size: [24, 20, 10], spacing: [0.84, 0.84, 2.5], pixelType: .f32)
     fractional.withUnsafeMutableBufferPointer(as: Float.self) { $0[0] = 0.9999 }
     try ImageFile.write(fractional, to: labels.file("fractional.nii.gz"))
-    try ImageFile.write(DatasetFixture.label(size: [24, 20, 9], spacing: [0.84, 0.84, 2.5]), to: labels.file("misfit.nii.gz"))
+    try ImageFile.write(
+      DatasetFixture.label(size: [24, 20, 9], spacing: [0.84, 0.84, 2.5]), to: labels.file("misfit.nii.gz"))
     let report = try f.check(labels: labels.path)
     #expect(report.findings("good").isEmpty, "\(report.findings("good"))")
     let strayFinding = try #require(report.findings("stray").first { $0.check == "labels" })
@@ -190,7 +202,8 @@ struct CheckerTests {
     let f = try CheckFixture()
     try f.writeCase("good")
     try Data("not an image".utf8).write(to: URL(fileURLWithPath: f.inputs.file("broken_0000.nii.gz")))
-    try ImageFile.write(DatasetFixture.image(size: [24, 20, 10], spacing: [0.84, 0.84, 2.5]), to: f.inputs.file("broken_0001.nii.gz"))
+    try ImageFile.write(
+      DatasetFixture.image(size: [24, 20, 10], spacing: [0.84, 0.84, 2.5]), to: f.inputs.file("broken_0001.nii.gz"))
     let report = try f.check()
     #expect(report.unreadable.count == 1 && report.unreadable[0].hasPrefix(f.inputs.file("broken_0000.nii.gz") + ": "))
     #expect(report.findings("broken").contains { $0.check == "read" && $0.severity == .error })
@@ -201,14 +214,17 @@ struct CheckerTests {
   @Test func plainFolderReferenceSkipsNNUNetNaming() throws {
     let training = TemporaryFolder("plain-training")
     for k in 0..<3 {
-      try ImageFile.write(DatasetFixture.image(size: [24, 20, 10], spacing: [0.8, 0.8, 2.5]), to: training.file("scan\(k).nii"))
+      try ImageFile.write(
+        DatasetFixture.image(size: [24, 20, 10], spacing: [0.8, 0.8, 2.5]), to: training.file("scan\(k).nii"))
     }
     let reference = try CheckReference.load(training.path, tool: "test")
     #expect(reference.fingerprint.kind == "folder" && !reference.isNNUNet)
     let inputs = TemporaryFolder("plain-inputs")
-    try ImageFile.write(DatasetFixture.image(size: [24, 20, 10], spacing: [0.8, 0.8, 2.5]), to: inputs.file("new.nii.gz"))
-    try ImageFile.write(DatasetFixture.image(size: [24, 20, 10], spacing: [0.8, 0.8, 2.5], direction: [0, 0, 1, 1, 0, 0, 0, 1, 0]),
-                        to: inputs.file("sideways.nii.gz"))
+    try ImageFile.write(
+      DatasetFixture.image(size: [24, 20, 10], spacing: [0.8, 0.8, 2.5]), to: inputs.file("new.nii.gz"))
+    try ImageFile.write(
+      DatasetFixture.image(size: [24, 20, 10], spacing: [0.8, 0.8, 2.5], direction: [0, 0, 1, 1, 0, 0, 0, 1, 0]),
+      to: inputs.file("sideways.nii.gz"))
     let report = try Checker.check([inputs.path], against: reference, options: CheckOptions(memory: 1e11))
     #expect(report.findings("new").isEmpty, "\(report.findings("new"))")
     #expect(report.findings("sideways").contains { $0.check == "orientation" && $0.severity == .error })

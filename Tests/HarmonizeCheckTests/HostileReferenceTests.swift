@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import _HarmonizeTestSupport
+
 @testable import HarmonizeCheck
 
 /// Numbers in nnU-Net's and harmonize's reference files are checked before they reach an index or an Int (#20:
@@ -16,8 +17,10 @@ struct HostileReferenceTests {
     """
   }
 
-  @Test(arguments: [("[0, 1, 2]", "[1e-300, 1, 1]", "spacing must be"), ("[0]", "[1, 1, 1]", "transpose_forward"),
-                    ("[0, 1, 2]", "[1, 1, 1, 1]", "spacing must be"), ("[0, 1, 2]", "[1, \"x\", 1]", nil)])
+  @Test(arguments: [
+    ("[0, 1, 2]", "[1e-300, 1, 1]", "spacing must be"), ("[0]", "[1, 1, 1]", "transpose_forward"),
+    ("[0, 1, 2]", "[1, 1, 1, 1]", "spacing must be"), ("[0, 1, 2]", "[1, \"x\", 1]", nil),
+  ])
   func absurdPlansAreRefused(_ transpose: String, _ spacing: String, _ expected: String?) throws {
     let folder = TemporaryFolder("hostile-plans")
     let path = folder.file("plans.json")

@@ -14,7 +14,7 @@ struct SpacingPlanTests {
     let plan = SpacingPlan.make(f, candidates: [0.5, 1.0], maxSize: [40, 40, 50], memory: 64 * 1_073_741_824)
     // nnU-Net: medians (0.84, 0.84, 2.5); 2.5 is not > 3 x 0.84, so no anisotropic correction.
     #expect(plan.nnunetTargetSpacing.map { ($0 * 1e6).rounded() / 1e6 } == [0.84, 0.84, 2.5])
-    #expect(abs(plan.anisotropy - 2.5 / 0.84) < 1e-6) // NIfTI stores spacing as float32
+    #expect(abs(plan.anisotropy - 2.5 / 0.84) < 1e-6)  // NIfTI stores spacing as float32
     #expect(plan.throughPlaneSpacing == 2.5)
     let half = plan.rows[0]
     // round(24·0.8/0.5) = 38, round(20·0.8/0.5) = 32, round(10·2.5/0.5) = 50; 0.84: 40.32 → 40, 33.6 → 34;
@@ -32,6 +32,8 @@ struct SpacingPlanTests {
     let one = plan.rows[1]
     #expect(one.sizes["case_001"] == [19, 16, 25] && one.cappedCases == 0 && one.warnings.isEmpty)
     #expect(plan.suggested == 1)
-    #expect(plan.text(dataset: folder.path).contains("suggested (*): harmonize batch \(folder.path) OUTPUT --spacing 1 --max-size 40,40,50"))
+    #expect(
+      plan.text(dataset: folder.path).contains(
+        "suggested (*): harmonize batch \(folder.path) OUTPUT --spacing 1 --max-size 40,40,50"))
   }
 }

@@ -1,18 +1,23 @@
 import HarmonizeVolume
 import Testing
+
 @testable import HarmonizeResample
 
 @Suite("GridPlanner")
 struct GridPlannerTests {
-  private func header(_ size: [Int], _ spacing: [Double], origin: [Double]? = nil, direction: [Double]? = nil) -> ImageHeader {
-    ImageHeader(format: "", geometry: Geometry(size: size, spacing: spacing, origin: origin, direction: direction), pixelType: .i16, components: 1)
+  private func header(
+    _ size: [Int], _ spacing: [Double], origin: [Double]? = nil, direction: [Double]? = nil
+  ) -> ImageHeader {
+    ImageHeader(
+      format: "", geometry: Geometry(size: size, spacing: spacing, origin: origin, direction: direction),
+      pixelType: .i16, components: 1)
   }
 
   @Test func sizeRuleRoundsHalfToEvenAsPythonRound() {
-    #expect(GridPlanner.outputSize(101, 0.5, 1.0) == 50) // 50.5 → 50
-    #expect(GridPlanner.outputSize(103, 0.5, 1.0) == 52) // 51.5 → 52
+    #expect(GridPlanner.outputSize(101, 0.5, 1.0) == 50)  // 50.5 → 50
+    #expect(GridPlanner.outputSize(103, 0.5, 1.0) == 52)  // 51.5 → 52
     #expect(GridPlanner.outputSize(300, 2.5, 1.0) == 750)
-    #expect(GridPlanner.outputSize(3, 1, 100) == 1) // never 0
+    #expect(GridPlanner.outputSize(3, 1, 100) == 1)  // never 0
   }
 
   @Test func centerGridSharesTheInputCentre() throws {
@@ -38,10 +43,14 @@ struct GridPlannerTests {
   }
 
   @Test func nnunetGridAlignsFieldOfViewEdges() throws {
-    let plan = try GridPlanner.plan(header([10, 10, 10], [1, 1, 1]), ResampleRequest(target: .spacing([3]), grid: .nnunet))
+    let plan = try GridPlanner.plan(
+      header([10, 10, 10], [1, 1, 1]), ResampleRequest(target: .spacing([3]), grid: .nnunet))
     #expect(plan.geometry.size == [3, 3, 3])
-    #expect(plan.geometry.spacing == [3, 3, 3]) // recorded as requested, as nnU-Net does
-    guard case .arraySpace(let scale, let offset) = plan.sampling else { Issue.record("expected array space"); return }
+    #expect(plan.geometry.spacing == [3, 3, 3])  // recorded as requested, as nnU-Net does
+    guard case .arraySpace(let scale, let offset) = plan.sampling else {
+      Issue.record("expected array space")
+      return
+    }
     // Samples at 1.1667, 4.5, 7.8333 (reference/resampling.md b.13).
     #expect(abs(scale[0] * 0 + offset[0] - 7.0 / 6.0) < 1e-12)
     #expect(abs(scale[0] * 1 + offset[0] - 4.5) < 1e-12)
@@ -54,20 +63,22 @@ struct GridPlannerTests {
     #expect(s[0] == s[1] && s[1] == s[2])
     #expect(plan.capped)
     #expect(plan.geometry.size.max() == 512)
-    #expect(abs(Double(plan.geometry.size[2]) * s[2] - 750) < s[2]) // z field of view, 300 × 2.5 mm, kept
-    #expect(abs(s[0] - 750.0 / 512) < 1e-12) // just enough: the tightest axis exactly fills the cap
+    #expect(abs(Double(plan.geometry.size[2]) * s[2] - 750) < s[2])  // z field of view, 300 × 2.5 mm, kept
+    #expect(abs(s[0] - 750.0 / 512) < 1e-12)  // just enough: the tightest axis exactly fills the cap
     #expect(plan.warnings.contains { $0.hasPrefix("size cap: spacing coarsened") })
   }
 
   @Test func perAxisCapCoarsensOnlyTheOffendingAxis() throws {
-    let plan = try GridPlanner.plan(header([512, 512, 300], [0.7, 0.7, 2.5]),
-                                    ResampleRequest(target: .spacing([0.7, 0.7, 0.5]), maxSize: [512, 512, 600]))
+    let plan = try GridPlanner.plan(
+      header([512, 512, 300], [0.7, 0.7, 2.5]),
+      ResampleRequest(target: .spacing([0.7, 0.7, 0.5]), maxSize: [512, 512, 600]))
     #expect(plan.geometry.spacing[0] == 0.7 && plan.geometry.spacing[1] == 0.7)
     #expect(plan.geometry.size[2] == 600)
   }
 
   @Test func voxelCapCoarsensEveryAxisByOneFactor() throws {
-    let plan = try GridPlanner.plan(header([100, 100, 100], [1, 1, 1]), ResampleRequest(target: .spacing([0.5]), maxVoxels: 1_000_000))
+    let plan = try GridPlanner.plan(
+      header([100, 100, 100], [1, 1, 1]), ResampleRequest(target: .spacing([0.5]), maxVoxels: 1_000_000))
     #expect(plan.geometry.voxelCount! <= 1_000_000)
     #expect(plan.geometry.voxelCount! > 900_000)
     #expect(Set(plan.geometry.spacing).count == 1)
@@ -75,7 +86,9 @@ struct GridPlannerTests {
 
   @Test(arguments: [[0.0], [-1.0], [Double.nan], [0.5, 0.5, 0.5, 0.5]])
   func invalidSpacingIsRejected(_ spacing: [Double]) {
-    #expect(throws: ResampleError.self) { try GridPlanner.plan(header([4, 4, 4], [1, 1, 1]), ResampleRequest(target: .spacing(spacing))) }
+    #expect(throws: ResampleError.self) {
+      try GridPlanner.plan(header([4, 4, 4], [1, 1, 1]), ResampleRequest(target: .spacing(spacing)))
+    }
   }
 
   @Test func capBelowOneIsRejected() {

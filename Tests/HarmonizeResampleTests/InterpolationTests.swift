@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import HarmonizeResample
 @testable import HarmonizeVolume
 
@@ -10,18 +11,22 @@ struct InterpolationTests {
     #expect(Interpolation.allCases.map(\.supportWidth) == [2, 1, 2, 4])
     #expect(Interpolation.allCases.filter(\.isLabelSafe) == [.nearest, .label])
     #expect(Interpolation.allCases.filter(\.needsWholeInput) == [.bspline])
-    #expect(Interpolation.label.simpleITKCounterpart == nil && Interpolation.bspline.simpleITKCounterpart == "sitkBSpline")
+    #expect(
+      Interpolation.label.simpleITKCounterpart == nil && Interpolation.bspline.simpleITKCounterpart == "sitkBSpline")
   }
 
   /// B-spline's float64 coefficients are part of the one memory figure the refusal and the batch reservation use
   /// (batch used to reserve 166 MiB for a case that peaked at 559 MiB).
   @Test func layoutMemoryCountsBSplineCoefficients() throws {
-    let header = ImageHeader(format: "NIfTI", geometry: Geometry(size: [100, 100, 100], spacing: [1, 1, 1]), pixelType: .f32, components: 1)
+    let header = ImageHeader(
+      format: "NIfTI", geometry: Geometry(size: [100, 100, 100], spacing: [1, 1, 1]), pixelType: .f32, components: 1)
     func memory(_ interpolation: Interpolation) throws -> Int {
       let request = ResampleRequest(target: .spacing([2]), interpolation: interpolation)
       let plan = try GridPlanner.plan(header, request)
-      return FileResampler.layout(inputPath: "/nonexistent.nii.gz", header: header, output: "/tmp/out.nii.gz", plan: plan,
-                                  request: request).memoryBytes
+      return FileResampler.layout(
+        inputPath: "/nonexistent.nii.gz", header: header, output: "/tmp/out.nii.gz", plan: plan,
+        request: request
+      ).memoryBytes
     }
     #expect(try memory(.bspline) - memory(.linear) == 100 * 100 * 100 * 8)
   }

@@ -1,6 +1,7 @@
 import HarmonizeVolume
 import Testing
 import _HarmonizeTestSupport
+
 @testable import HarmonizeResample
 
 @Suite("Reorientation")
@@ -26,8 +27,9 @@ struct ReorientationTests {
   /// holding the same value.
   @Test(arguments: allCodes)
   func everyCodeKeepsEveryVoxelAtItsPhysicalPoint(_ code: String) throws {
-    let input = SyntheticVolume.make(size: [4, 3, 5], spacing: [0.7, 1.1, 2.5], origin: [10, -20, 5],
-                                     direction: SyntheticVolume.obliqueDirection(degrees: 9), pixelType: .i16)
+    let input = SyntheticVolume.make(
+      size: [4, 3, 5], spacing: [0.7, 1.1, 2.5], origin: [10, -20, 5],
+      direction: SyntheticVolume.obliqueDirection(degrees: 9), pixelType: .i16)
     let output = try Reorientation.reorient(input, to: code)
     #expect(Orientation.axisCodes(output.geometry) == code)
     #expect(output.geometry.size.sorted() == [3, 4, 5])
@@ -47,7 +49,8 @@ struct ReorientationTests {
 
   @Test(arguments: allCodes)
   func reorientingBackRestoresGeometryAndVoxelsExactly(_ code: String) throws {
-    let input = SyntheticVolume.make(size: [4, 3, 5], spacing: [0.7, 1.1, 2.5], origin: [10, -20, 5], pixelType: .f32)
+    let input = SyntheticVolume.make(
+      size: [4, 3, 5], spacing: [0.7, 1.1, 2.5], origin: [10, -20, 5], pixelType: .f32)
     let there = try Reorientation.reorient(input, to: code)
     let back = try Reorientation.reorient(there, to: "LPS")
     #expect(back.geometry == input.geometry)

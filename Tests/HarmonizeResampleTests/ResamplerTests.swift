@@ -1,6 +1,7 @@
 import HarmonizeVolume
 import Testing
 import _HarmonizeTestSupport
+
 @testable import HarmonizeResample
 
 @Suite("Resampler")
@@ -19,9 +20,11 @@ struct ResamplerTests {
   @Test func centerGridUpsamplingHasNoEmptyLastPlaneButSitkGridDoes() throws {
     let input = try ramp([6, 5, 4], spacing: [1, 1, 1])
     for interpolation in [Interpolation.linear, .nearest, .label, .bspline] {
-      let (centered, _) = try Resampler.resample(input, ResampleRequest(target: .spacing([0.5]), interpolation: interpolation))
+      let (centered, _) = try Resampler.resample(
+        input, ResampleRequest(target: .spacing([0.5]), interpolation: interpolation))
       #expect(!centered.allValues.contains(0), "\(interpolation): a centred grid never samples outside")
-      let (recipe, _) = try Resampler.resample(input, ResampleRequest(target: .spacing([0.5]), grid: .sitk, interpolation: interpolation))
+      let (recipe, _) = try Resampler.resample(
+        input, ResampleRequest(target: .spacing([0.5]), grid: .sitk, interpolation: interpolation))
       #expect(recipe.allValues.contains(0), "\(interpolation): the recipe's last plane is outside")
     }
   }
@@ -63,28 +66,37 @@ struct ResamplerTests {
     // Labels 1..27 in a 3 x 3 x 3 block; resampled onto the same grid every voxel keeps its own label.
     var labels = try Volume(geometry: Geometry(size: [3, 3, 3], spacing: [1, 1, 1]), pixelType: .i16)
     labels.withUnsafeMutableBufferPointer(as: Int16.self) { for i in 0..<27 { $0[i] = Int16(i + 1) } }
-    let (same, _) = try Resampler.resample(labels, ResampleRequest(target: .like(labels.geometry), interpolation: .label))
+    let (same, _) = try Resampler.resample(
+      labels, ResampleRequest(target: .like(labels.geometry), interpolation: .label))
     #expect(same.allValues == labels.allValues)
   }
 
   @Test func integerOutputsRoundToNearestTiesToEvenByDefaultAndTruncateInSitkMode() throws {
     // Values 1, 2 on two voxels; sampled at their midpoint: 1.5.
     var v = try Volume(geometry: Geometry(size: [2, 1, 1], spacing: [1, 1, 1]), pixelType: .i16)
-    v.withUnsafeMutableBufferPointer(as: Int16.self) { $0[0] = 1; $0[1] = 2 }
+    v.withUnsafeMutableBufferPointer(as: Int16.self) {
+      $0[0] = 1
+      $0[1] = 2
+    }
     let mid = Geometry(size: [1, 1, 1], spacing: [1, 1, 1], origin: [0.5, 0, 0])
     let (rounded, _) = try Resampler.resample(v, ResampleRequest(target: .like(mid)))
-    #expect(rounded.value(at: 0) == 2) // 1.5 → 2 (even)
+    #expect(rounded.value(at: 0) == 2)  // 1.5 → 2 (even)
     let (truncated, _) = try Resampler.resample(v, ResampleRequest(target: .like(mid), sitkCompatible: true))
     #expect(truncated.value(at: 0) == 1)
-    #expect(Int16.cast(2.5, .roundAndClamp) == 2 && Int16.cast(-2.5, .roundAndClamp) == -2 && Int16.cast(2.6, .roundAndClamp) == 3)
-    #expect(UInt8.cast(300, .roundAndClamp) == 255 && UInt8.cast(-4, .roundAndClamp) == 0 && Int8.cast(.nan, .roundAndClamp) == 0)
+    #expect(
+      Int16.cast(2.5, .roundAndClamp) == 2 && Int16.cast(-2.5, .roundAndClamp) == -2
+        && Int16.cast(2.6, .roundAndClamp) == 3)
+    #expect(
+      UInt8.cast(300, .roundAndClamp) == 255 && UInt8.cast(-4, .roundAndClamp) == 0
+        && Int8.cast(.nan, .roundAndClamp) == 0)
   }
 
   @Test(arguments: PixelType.allCases)
   func everyPixelTypeKeepsItsTypeAndValuesOnTheSameGrid(_ type: PixelType) throws {
     let input = SyntheticVolume.make(size: [5, 4, 3], spacing: [0.7, 0.7, 2.5], pixelType: type)
     for interpolation in [Interpolation.linear, .nearest] {
-      let (same, _) = try Resampler.resample(input, ResampleRequest(target: .like(input.geometry), interpolation: interpolation))
+      let (same, _) = try Resampler.resample(
+        input, ResampleRequest(target: .like(input.geometry), interpolation: interpolation))
       #expect(same.pixelType == type)
       #expect(same.allValues == input.allValues, "\(type) \(interpolation)")
     }
@@ -115,7 +127,8 @@ struct ResamplerTests {
   @Test func multiComponentImageResamplesEachComponent() throws {
     let input = SyntheticVolume.make(size: [6, 5, 4], spacing: [1, 1, 1], pixelType: .f32, components: 2)
     for interpolation in [Interpolation.linear, .nearest, .bspline] {
-      let (out, _) = try Resampler.resample(input, ResampleRequest(target: .spacing([0.5]), interpolation: interpolation))
+      let (out, _) = try Resampler.resample(
+        input, ResampleRequest(target: .spacing([0.5]), interpolation: interpolation))
       #expect(out.components == 2)
       #expect(out.geometry.size == [12, 10, 8])
     }
@@ -133,12 +146,17 @@ struct ResamplerTests {
 
   @Test func separableAndGeneralPathsAgree() throws {
     // The same oblique direction on input and output takes the fast path; a tiny rotation forces the general one.
-    let input = SyntheticVolume.make(size: [12, 10, 8], spacing: [0.7, 0.8, 2], direction: SyntheticVolume.obliqueDirection(), pixelType: .f32)
+    let input = SyntheticVolume.make(
+      size: [12, 10, 8], spacing: [0.7, 0.8, 2], direction: SyntheticVolume.obliqueDirection(), pixelType: .f32)
     let (fast, plan) = try Resampler.resample(input, ResampleRequest(target: .spacing([0.6])))
     var nudged = plan.geometry
     nudged.direction = nudged.direction.map { $0 + 1e-11 }
-    let general = try Resampler.resample(input, to: GridPlan(geometry: nudged, sampling: .physical, requestedSpacing: nil, capped: false, warnings: [], pixelType: .f32, components: 1),
-                                         request: ResampleRequest(target: .like(nudged)))
+    let general = try Resampler.resample(
+      input,
+      to: GridPlan(
+        geometry: nudged, sampling: .physical, requestedSpacing: nil, capped: false, warnings: [], pixelType: .f32,
+        components: 1),
+      request: ResampleRequest(target: .like(nudged)))
     let worst = zip(fast.allValues, general.allValues).map { abs($0 - $1) }.max() ?? 0
     #expect(worst < 1e-3)
   }

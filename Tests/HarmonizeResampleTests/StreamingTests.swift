@@ -14,7 +14,9 @@ struct StreamingTests {
     var direction: [Double]?
     var grid: GridPreset = .center
     var sitk = false
-    var testDescription: String { "\(interpolation) \(pixelType) \(spacing) \(direction == nil ? "" : "oblique") \(grid)\(sitk ? " sitk" : "")" }
+    var testDescription: String {
+      "\(interpolation) \(pixelType) \(spacing) \(direction == nil ? "" : "oblique") \(grid)\(sitk ? " sitk" : "")"
+    }
   }
 
   static let cases: [Case] = [
@@ -36,27 +38,34 @@ struct StreamingTests {
   func slabsEqualTheWholeVolume(_ c: Case) throws {
     let folder = TemporaryFolder("stream")
     let input = folder.file("in.nii.gz")
-    let source = c.interpolation == .linear
-      ? SyntheticVolume.make(size: [23, 17, 13], spacing: [1, 1.2, 2], origin: [3, -4, 5], direction: c.direction, pixelType: c.pixelType)
-      : DatasetFixture.label(size: [23, 17, 13], spacing: [1, 1.2, 2], origin: [3, -4, 5], direction: c.direction, pixelType: c.pixelType)
+    let source =
+      c.interpolation == .linear
+      ? SyntheticVolume.make(
+        size: [23, 17, 13], spacing: [1, 1.2, 2], origin: [3, -4, 5], direction: c.direction, pixelType: c.pixelType)
+      : DatasetFixture.label(
+        size: [23, 17, 13], spacing: [1, 1.2, 2], origin: [3, -4, 5], direction: c.direction, pixelType: c.pixelType)
     try ImageFile.write(source, to: input)
-    let request = ResampleRequest(target: .spacing(c.spacing), grid: c.grid, interpolation: c.interpolation, sitkCompatible: c.sitk)
-    let whole = try FileResampler.resample(input: input, output: folder.file("whole.nii.gz"), request: request, streaming: .never)
+    let request = ResampleRequest(
+      target: .spacing(c.spacing), grid: c.grid, interpolation: c.interpolation, sitkCompatible: c.sitk)
+    let whole = try FileResampler.resample(
+      input: input, output: folder.file("whole.nii.gz"), request: request, streaming: .never)
     #expect(!whole.streamed && !whole.inputStreamed)
     let expected = try ImageFile.read(at: folder.file("whole.nii.gz"))
     // Both sides streamed (.nii.gz out), and the input alone (.nii out is written whole); from a one-member and a
     // many-member (the first streamed output, one member per slab) input.
     let many = try Self.manyMembers(of: input, in: folder)
     // The copy's geometry went through NIfTI's float32 fields once more: compare it with its own whole-volume result.
-    _ = try FileResampler.resample(input: many, output: folder.file("whole-many.nii.gz"), request: request, streaming: .never)
+    _ = try FileResampler.resample(
+      input: many, output: folder.file("whole-many.nii.gz"), request: request, streaming: .never)
     let expectedMany = try ImageFile.read(at: folder.file("whole-many.nii.gz"))
     let runs: [(output: String, input: String, slab: Int)] = [
       ("slab1.nii.gz", input, 1), ("slab4096.nii.gz", input, 4096), ("slab1M.nii.gz", input, 1 << 20),
       ("in-only.nii", input, 3000), ("many-members.nii.gz", many, 3000),
     ]
     for run in runs {
-      let streamed = try FileResampler.resample(input: run.input, output: folder.file(run.output), request: request,
-                                                streaming: .always(slabBytes: run.slab))
+      let streamed = try FileResampler.resample(
+        input: run.input, output: folder.file(run.output), request: request,
+        streaming: .always(slabBytes: run.slab))
       #expect(streamed.streamed == run.output.hasSuffix(".nii.gz"), "\(run.output)")
       // The output axes are the input's (an oblique input keeps its direction), so the input streams.
       #expect(streamed.inputStreamed, "\(run.output): \(streamed.notes)")
@@ -73,15 +82,22 @@ struct StreamingTests {
     let folder = TemporaryFolder("stream-rotated")
     let input = folder.file("in.nii.gz")
     try ImageFile.write(SyntheticVolume.make(size: [20, 18, 16], spacing: [1, 1, 1.5], pixelType: .i16), to: input)
-    let target = Geometry(size: [20, 18, 16], spacing: [1, 1, 1], origin: [0, 0, 0], direction: SyntheticVolume.obliqueDirection())
+    let target = Geometry(
+      size: [20, 18, 16], spacing: [1, 1, 1], origin: [0, 0, 0], direction: SyntheticVolume.obliqueDirection())
     let request = ResampleRequest(target: .like(target))
-    let report = try FileResampler.resample(input: input, output: folder.file("out.nii.gz"), request: request,
-                                            streaming: .always(slabBytes: 2048))
+    let report = try FileResampler.resample(
+      input: input, output: folder.file("out.nii.gz"), request: request,
+      streaming: .always(slabBytes: 2048))
     #expect(!report.inputStreamed && report.streamed)
-    #expect(report.notes.contains { $0.hasPrefix("input read whole: the output grid is not axis-aligned") }, "\(report.notes)")
-    let whole = try FileResampler.resample(input: input, output: folder.file("whole.nii.gz"), request: request, streaming: .never)
+    #expect(
+      report.notes.contains { $0.hasPrefix("input read whole: the output grid is not axis-aligned") }, "\(report.notes)"
+    )
+    let whole = try FileResampler.resample(
+      input: input, output: folder.file("whole.nii.gz"), request: request, streaming: .never)
     #expect(!whole.streamed)
-    #expect(try ImageFile.read(at: folder.file("out.nii.gz")).allValues == ImageFile.read(at: folder.file("whole.nii.gz")).allValues)
+    #expect(
+      try ImageFile.read(at: folder.file("out.nii.gz")).allValues
+        == ImageFile.read(at: folder.file("whole.nii.gz")).allValues)
   }
 
   /// A copy of `path` written one plane per gzip member.
@@ -106,11 +122,12 @@ struct StreamingTests {
     let input = folder.file("in.nii.gz")
     try ImageFile.write(SyntheticVolume.make(size: [40, 30, 24], spacing: [1, 1, 2], pixelType: .i16), to: input)
     var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: input)))
-    bytes[bytes.count - 6] ^= 0xff // the CRC, met only after the last plane
+    bytes[bytes.count - 6] ^= 0xff  // the CRC, met only after the last plane
     try Data(bytes).write(to: URL(fileURLWithPath: input))
     let request = ResampleRequest(target: .spacing([0.9]))
     #expect {
-      _ = try FileResampler.resample(input: input, output: folder.file(name), request: request, streaming: .always(slabBytes: 4096))
+      _ = try FileResampler.resample(
+        input: input, output: folder.file(name), request: request, streaming: .always(slabBytes: 4096))
     } throws: { error in
       "\(error)" == "\(input): corrupt compressed data (incorrect data check)"
         || "\(error)".hasPrefix("\(input): corrupt compressed data (incorrect data check)")
@@ -122,36 +139,41 @@ struct StreamingTests {
   @Test func layoutCountsAWindowAndASlab() throws {
     let folder = TemporaryFolder("layout")
     let input = folder.file("in.nii.gz")
-    try ImageFile.write(SyntheticVolume.make(size: [64, 64, 120], spacing: [0.25, 0.25, 0.25], pixelType: .i16), to: input)
+    try ImageFile.write(
+      SyntheticVolume.make(size: [64, 64, 120], spacing: [0.25, 0.25, 0.25], pixelType: .i16), to: input)
     let header = try ImageFile.readHeader(at: input)
     let request = ResampleRequest(target: .spacing([0.5]))
     let plan = try GridPlanner.plan(header, request)
-    let layout = FileResampler.layout(inputPath: input, header: header, output: folder.file("o.nii.gz"),
-                                      plan: plan, request: request, streaming: .always(slabBytes: 64 * 64 * 2 * 10))
+    let layout = FileResampler.layout(
+      inputPath: input, header: header, output: folder.file("o.nii.gz"),
+      plan: plan, request: request, streaming: .always(slabBytes: 64 * 64 * 2 * 10))
     #expect(layout.streamsInput && layout.streamsOutput)
     #expect(layout.windowPlanes <= 10 && layout.windowPlanes >= 2)
     #expect(layout.slabs.first?.lowerBound == 0 && layout.slabs.last?.upperBound == plan.geometry.size[2])
     #expect(zip(layout.slabs, layout.slabs.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound })
-    #expect(layout.memoryBytes - (1 << 20) < header.pixelByteCount! / 4) // 1 MiB: the reader's buffer
-    let whole = FileResampler.layout(inputPath: input, header: header, orientation: "RAS", output: folder.file("o.nii.gz"),
-                                     plan: plan, request: request, streaming: .always(slabBytes: 4096))
+    #expect(layout.memoryBytes - (1 << 20) < header.pixelByteCount! / 4)  // 1 MiB: the reader's buffer
+    let whole = FileResampler.layout(
+      inputPath: input, header: header, orientation: "RAS", output: folder.file("o.nii.gz"),
+      plan: plan, request: request, streaming: .always(slabBytes: 4096))
     #expect(!whole.streamsInput && whole.notes.contains("input read whole: reorientation needs the whole volume"))
   }
 
   @Test func bsplineAndOtherFormatsAreWrittenWhole() throws {
-    let header = ImageHeader(format: "NIfTI", geometry: Geometry(size: [4, 4, 4], spacing: [1, 1, 1]), pixelType: .i16, components: 1)
+    let header = ImageHeader(
+      format: "NIfTI", geometry: Geometry(size: [4, 4, 4], spacing: [1, 1, 1]), pixelType: .i16, components: 1)
     let linear = ResampleRequest(target: .spacing([0.5]))
     var bspline = linear
     bspline.interpolation = .bspline
     let plan = try GridPlanner.plan(header, linear)
     func layout(_ output: String, _ request: ResampleRequest, _ streaming: FileResampler.Streaming) -> StreamingLayout {
-      FileResampler.layout(inputPath: "/nonexistent.nii.gz", header: header, output: output, plan: plan,
-                           request: request, streaming: streaming)
+      FileResampler.layout(
+        inputPath: "/nonexistent.nii.gz", header: header, output: output, plan: plan,
+        request: request, streaming: streaming)
     }
     #expect(layout("x.nii.gz", linear, .always(slabBytes: 1)).outputSlabBytes == 8 * 8 * 2)
     #expect(!layout("x.nii.gz", bspline, .always(slabBytes: 1)).streamsOutput)
     #expect(!layout("x.nrrd", linear, .always(slabBytes: 1)).streamsOutput)
-    #expect(!layout("x.nii.gz", linear, .automatic).streamsOutput) // small: whole
-    #expect(!layout("x.nii.gz", linear, .always(slabBytes: 1)).streamsInput) // no such file: read whole (and fail there)
+    #expect(!layout("x.nii.gz", linear, .automatic).streamsOutput)  // small: whole
+    #expect(!layout("x.nii.gz", linear, .always(slabBytes: 1)).streamsInput)  // no such file: read whole (and fail there)
   }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import _HarmonizeTestSupport
+
 @testable import HarmonizeVolume
 
 /// One test per bad-input bullet of the foundation issue. Each asserts a one-line message that names the file and
@@ -8,7 +9,8 @@ import _HarmonizeTestSupport
 @Suite("Bad input")
 struct BadInputTests {
   /// The error `body` throws, or a recorded issue when it does not throw an `ImageFileError`.
-  private func failure(_ body: () throws -> Void, sourceLocation: SourceLocation = #_sourceLocation) -> ImageFileError? {
+  private func failure(_ body: () throws -> Void, sourceLocation: SourceLocation = #_sourceLocation) -> ImageFileError?
+  {
     do {
       try body()
       Issue.record("expected an ImageFileError, none was thrown", sourceLocation: sourceLocation)
@@ -72,7 +74,7 @@ struct BadInputTests {
     let path = folder.file("crc.nii.gz")
     try ImageFile.write(SyntheticVolume.make(size: size, pixelType: .i16), to: path)
     var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-    bytes[bytes.count - 6] ^= 0xff // inside the gzip trailer's CRC-32
+    bytes[bytes.count - 6] ^= 0xff  // inside the gzip trailer's CRC-32
     try Data(bytes).write(to: URL(fileURLWithPath: path))
     let error = failure { _ = try ImageFile.read(at: path) }
     #expect(error?.description.hasPrefix("\(path): corrupt compressed data") == true, "\(String(describing: error))")
@@ -102,7 +104,9 @@ struct BadInputTests {
       let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
       try bytes.dropLast(10).write(to: URL(fileURLWithPath: path))
       let error = failure { _ = try ImageFile.read(at: path) }
-      #expect(error?.description.hasPrefix("\(path): truncated: the pixel data needs") == true, "\(String(describing: error))")
+      #expect(
+        error?.description.hasPrefix("\(path): truncated: the pixel data needs") == true, "\(String(describing: error))"
+      )
     }
   }
 
@@ -110,12 +114,14 @@ struct BadInputTests {
   @Test func truncatedCompressedMetaImageIsNotReadShort() throws {
     let folder = TemporaryFolder("short-mha")
     let path = folder.file("short.mha")
-    try ImageFile.write(SyntheticVolume.make(size: [40, 40, 40], pixelType: .i16), to: path, options: WriteOptions(compressionLevel: 6))
+    try ImageFile.write(
+      SyntheticVolume.make(size: [40, 40, 40], pixelType: .i16), to: path, options: WriteOptions(compressionLevel: 6))
     _ = try ImageFile.read(at: path)
     let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
     try bytes.dropLast(bytes.count / 4).write(to: URL(fileURLWithPath: path))
     let error = failure { _ = try ImageFile.read(at: path) }
-    #expect(error?.description.hasPrefix("\(path): truncated: the pixel data needs") == true, "\(String(describing: error))")
+    #expect(
+      error?.description.hasPrefix("\(path): truncated: the pixel data needs") == true, "\(String(describing: error))")
   }
 
   @Test func randomBytesWithNiftiName() throws {
@@ -124,13 +130,24 @@ struct BadInputTests {
     var generator = SystemRandomNumberGenerator()
     try Data((0..<4096).map { _ in UInt8.random(in: 0...255, using: &generator) }).write(to: URL(fileURLWithPath: path))
     let error = failure { _ = try ImageFile.read(at: path) }
-    #expect(error?.description.hasPrefix("\(path): not a NIfTI-1 header: sizeof_hdr is ") == true, "\(String(describing: error))")
+    #expect(
+      error?.description.hasPrefix("\(path): not a NIfTI-1 header: sizeof_hdr is ") == true,
+      "\(String(describing: error))")
   }
 
   @Test(arguments: [
-    ("huge.mha", "ObjectType = Image\nNDims = 3\nDimSize = 2147483648 2147483648 2147483648\nElementType = MET_UCHAR\nElementSpacing = 1 1 1\nElementDataFile = LOCAL\n"),
-    ("huge.nrrd", "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 2147483648 2147483648 2147483648\nspacings: 1 1 1\nencoding: raw\n\n"),
-    ("large.mha", "ObjectType = Image\nNDims = 3\nDimSize = 2147483648 2147483648 1\nElementType = MET_UCHAR\nElementSpacing = 1 1 1\nElementDataFile = LOCAL\n"),
+    (
+      "huge.mha",
+      "ObjectType = Image\nNDims = 3\nDimSize = 2147483648 2147483648 2147483648\nElementType = MET_UCHAR\nElementSpacing = 1 1 1\nElementDataFile = LOCAL\n"
+    ),
+    (
+      "huge.nrrd",
+      "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 2147483648 2147483648 2147483648\nspacings: 1 1 1\nencoding: raw\n\n"
+    ),
+    (
+      "large.mha",
+      "ObjectType = Image\nNDims = 3\nDimSize = 2147483648 2147483648 1\nElementType = MET_UCHAR\nElementSpacing = 1 1 1\nElementDataFile = LOCAL\n"
+    ),
   ])
   func headerClaimingHugeSizesAllocatesNothing(_ name: String, _ header: String) throws {
     let folder = TemporaryFolder("huge")
@@ -152,10 +169,15 @@ struct BadInputTests {
     let folder = TemporaryFolder("niftihuge")
     let path = try writeGoodNifti(folder)
     var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-    for axis in 1...3 { bytes[40 + 2 * axis] = 0xff; bytes[41 + 2 * axis] = 0x7f } // dim = 32767 each
+    for axis in 1...3 {
+      bytes[40 + 2 * axis] = 0xff
+      bytes[41 + 2 * axis] = 0x7f
+    }  // dim = 32767 each
     try Data(bytes).write(to: URL(fileURLWithPath: path))
     let error = failure { _ = try ImageFile.read(at: path, maxBytes: Int.max) }
-    #expect(error?.description.contains("truncated: the pixel data needs 70362301923678 bytes on disk") == true, "\(String(describing: error))")
+    #expect(
+      error?.description.contains("truncated: the pixel data needs 70362301923678 bytes on disk") == true,
+      "\(String(describing: error))")
   }
 
   @Test(arguments: [Float(0), Float(-0.7), Float.nan])
@@ -163,10 +185,12 @@ struct BadInputTests {
     let folder = TemporaryFolder("spacing")
     let path = try writeGoodNifti(folder)
     var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-    withUnsafeBytes(of: pixdim.bitPattern.littleEndian) { for (k, b) in $0.enumerated() { bytes[84 + k] = b } } // pixdim[2]
+    withUnsafeBytes(of: pixdim.bitPattern.littleEndian) { for (k, b) in $0.enumerated() { bytes[84 + k] = b } }  // pixdim[2]
     try Data(bytes).write(to: URL(fileURLWithPath: path))
     let error = failure { _ = try ImageFile.readHeader(at: path) }
-    #expect(error?.description.hasPrefix("\(path): spacing (NIfTI pixdim) must be finite and > 0, not (0.7, ") == true, "\(String(describing: error))")
+    #expect(
+      error?.description.hasPrefix("\(path): spacing (NIfTI pixdim) must be finite and > 0, not (0.7, ") == true,
+      "\(String(describing: error))")
   }
 
   /// NRRD's own "nan" spacing means "unknown" in its specification and ITK reads it as 1 mm, so NRRD is tested
@@ -175,17 +199,24 @@ struct BadInputTests {
   func metaImageAndNrrdSpacingMustBeFiniteAndPositive(_ value: String) throws {
     let folder = TemporaryFolder("spacing2")
     let mha = folder.file("s.mha")
-    try Data("ObjectType = Image\nNDims = 3\nDimSize = 2 2 2\nElementType = MET_UCHAR\nElementSpacing = 1 \(value) 1\nElementDataFile = LOCAL\n12345678".utf8)
-      .write(to: URL(fileURLWithPath: mha))
+    try Data(
+      "ObjectType = Image\nNDims = 3\nDimSize = 2 2 2\nElementType = MET_UCHAR\nElementSpacing = 1 \(value) 1\nElementDataFile = LOCAL\n12345678"
+        .utf8
+    )
+    .write(to: URL(fileURLWithPath: mha))
     let error = failure { _ = try ImageFile.readHeader(at: mha) }
     #expect(error?.path == mha)
     // MetaIO cannot parse "nan" at all: the header is refused with what it printed.
-    #expect(error?.detail.contains("spacing") == true || error?.detail.contains("orthonormal") == true
-            || (value == "nan" && error?.detail.contains("its header could not be parsed") == true), "\(String(describing: error))")
+    #expect(
+      error?.detail.contains("spacing") == true || error?.detail.contains("orthonormal") == true
+        || (value == "nan" && error?.detail.contains("its header could not be parsed") == true),
+      "\(String(describing: error))")
     if value == "nan" { return }
     let nrrd = folder.file("s.nrrd")
-    try Data("NRRD0004\ntype: uint8\ndimension: 3\nsizes: 2 2 2\nspacings: 1 \(value) 1\nencoding: raw\n\n12345678".utf8)
-      .write(to: URL(fileURLWithPath: nrrd))
+    try Data(
+      "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 2 2 2\nspacings: 1 \(value) 1\nencoding: raw\n\n12345678".utf8
+    )
+    .write(to: URL(fileURLWithPath: nrrd))
     let nrrdError = failure { _ = try ImageFile.readHeader(at: nrrd) }
     #expect(nrrdError?.path == nrrd)
   }
@@ -196,7 +227,10 @@ struct BadInputTests {
     let renamed = folder.file("scan.xyz")
     try FileManager.default.copyItem(atPath: good, toPath: renamed)
     let readError = failure { _ = try ImageFile.read(at: renamed) }
-    if case .unsupportedFormat = readError?.reason {} else { Issue.record("expected unsupportedFormat, got \(String(describing: readError))") }
+    if case .unsupportedFormat = readError?.reason {
+    } else {
+      Issue.record("expected unsupportedFormat, got \(String(describing: readError))")
+    }
     let out = folder.file("out.xyz")
     let writeError = failure { try ImageFile.write(SyntheticVolume.make(size: [2, 2, 2]), to: out) }
     #expect(writeError?.description.hasPrefix("\(out): unsupported output file type") == true)

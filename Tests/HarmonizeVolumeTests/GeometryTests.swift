@@ -1,12 +1,14 @@
 import Foundation
 import Testing
+
 @testable import HarmonizeVolume
 
 @Suite("Geometry")
 struct GeometryTests {
   @Test func indexToPointWithObliqueDirection() {
     // Direction columns: axis 0 along +y, axis 1 along -x, axis 2 along +z.
-    let g = Geometry(size: [4, 4, 4], spacing: [0.5, 2, 3], origin: [10, 20, 30], direction: [0, -1, 0, 1, 0, 0, 0, 0, 1])
+    let g = Geometry(
+      size: [4, 4, 4], spacing: [0.5, 2, 3], origin: [10, 20, 30], direction: [0, -1, 0, 1, 0, 0, 0, 0, 1])
     let p = g.point(atIndex: [2, 1, 1])
     let expected: [Double] = [8, 21, 33]
     #expect(p == expected)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import _HarmonizeTestSupport
+
 @testable import HarmonizeVolume
 
 @Suite("Header-only reads")
@@ -37,7 +38,10 @@ struct HeaderOnlyReadTests {
     do {
       _ = try ImageFile.readHeader(at: path)
     } catch {
-      #expect(error.description == "\(path): truncated: the pixel data needs \(full.count) bytes on disk but the file has \(full.count - volume.byteCount * 9 / 10)")
+      #expect(
+        error.description
+          == "\(path): truncated: the pixel data needs \(full.count) bytes on disk but the file has \(full.count - volume.byteCount * 9 / 10)"
+      )
     }
   }
 
@@ -64,7 +68,10 @@ struct HeaderOnlyReadTests {
     do {
       _ = try ImageFile.read(at: folder.file("v.nii"), maxBytes: 1000)
     } catch {
-      guard case .tooLarge(let text) = error.reason else { Issue.record("expected tooLarge, got \(error)"); return }
+      guard case .tooLarge(let text) = error.reason else {
+        Issue.record("expected tooLarge, got \(error)")
+        return
+      }
       #expect(text.contains("128 KiB"))
     }
   }

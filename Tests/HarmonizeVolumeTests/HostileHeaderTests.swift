@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import _HarmonizeTestSupport
+
 @testable import HarmonizeVolume
 
 /// Corrupt NIfTI-1 header fields: each is refused with one line naming the field, never repaired silently, never a
@@ -21,19 +22,31 @@ struct HostileHeaderTests {
   static func int32(_ x: Int32) -> [UInt8] { withUnsafeBytes(of: x.littleEndian) { Array($0) } }
 
   static let damages: [Damage] = [
-    Damage(name: "pixdim 1e30", offset: 80, bytes: float(1e30), expected: "spacing (NIfTI pixdim) must be between 1e-06 and 1e+06 mm"),
-    Damage(name: "pixdim 1e-45", offset: 80, bytes: float(Float.leastNonzeroMagnitude), expected: "spacing (NIfTI pixdim) must be between"),
-    Damage(name: "pixdim NaN", offset: 84, bytes: float(.nan), expected: "spacing (NIfTI pixdim) must be finite and > 0"),
+    Damage(
+      name: "pixdim 1e30", offset: 80, bytes: float(1e30),
+      expected: "spacing (NIfTI pixdim) must be between 1e-06 and 1e+06 mm"),
+    Damage(
+      name: "pixdim 1e-45", offset: 80, bytes: float(Float.leastNonzeroMagnitude),
+      expected: "spacing (NIfTI pixdim) must be between"),
+    Damage(
+      name: "pixdim NaN", offset: 84, bytes: float(.nan), expected: "spacing (NIfTI pixdim) must be finite and > 0"),
     Damage(name: "pixdim -1", offset: 88, bytes: float(-1), expected: "spacing (NIfTI pixdim) must be finite and > 0"),
-    Damage(name: "sform NaN", offset: 280, bytes: float(.nan), expected: "NIfTI sform (srow_x, srow_y, srow_z) must be finite"),
-    Damage(name: "sform Inf", offset: 292, bytes: float(.infinity), expected: "NIfTI sform (srow_x, srow_y, srow_z) must be finite"),
+    Damage(
+      name: "sform NaN", offset: 280, bytes: float(.nan),
+      expected: "NIfTI sform (srow_x, srow_y, srow_z) must be finite"),
+    Damage(
+      name: "sform Inf", offset: 292, bytes: float(.infinity),
+      expected: "NIfTI sform (srow_x, srow_y, srow_z) must be finite"),
     Damage(name: "sform offset 1e20", offset: 324, bytes: float(1e20), expected: "NIfTI sform"),
-    Damage(name: "quaternion NaN", offset: 256, bytes: float(.nan), expected: "NIfTI quaternion (quatern_b, c, d) must be finite"),
+    Damage(
+      name: "quaternion NaN", offset: 256, bytes: float(.nan),
+      expected: "NIfTI quaternion (quatern_b, c, d) must be finite"),
     Damage(name: "qoffset NaN", offset: 268, bytes: float(.nan), expected: "NIfTI qoffset must be finite"),
     Damage(name: "vox_offset 1e20", offset: 108, bytes: float(1e20), expected: "NIfTI vox_offset must be at least 348"),
     Damage(name: "vox_offset NaN", offset: 108, bytes: float(.nan), expected: "NIfTI vox_offset must be at least 348"),
     Damage(name: "magic", offset: 344, bytes: Array("abc\0".utf8), expected: "NIfTI magic must be \"n+1\""),
-    Damage(name: "sizeof_hdr", offset: 0, bytes: int32(349), expected: "not a NIfTI-1 header: sizeof_hdr is 349, not 348"),
+    Damage(
+      name: "sizeof_hdr", offset: 0, bytes: int32(349), expected: "not a NIfTI-1 header: sizeof_hdr is 349, not 348"),
     Damage(name: "bitpix", offset: 72, bytes: int16(8), expected: "NIfTI bitpix 8 contradicts datatype 4 (16 bits)"),
     Damage(name: "datatype", offset: 70, bytes: int16(3), expected: "unknown NIfTI datatype 3"),
     Damage(name: "dim[0]", offset: 40, bytes: int16(9), expected: "NIfTI dim[0] must be 1 to 7, not 9"),
@@ -52,7 +65,9 @@ struct HostileHeaderTests {
     let path = folder.file("bad" + ending)
     let data = ending == ".nii" ? Data(bytes) : try gzip(Data(bytes), in: folder)
     try data.write(to: URL(fileURLWithPath: path))
-    for read in [{ _ = try ImageFile.readHeader(at: path) }, { _ = try ImageFile.read(at: path) }] as [() throws -> Void] {
+    for read in [{ _ = try ImageFile.readHeader(at: path) }, { _ = try ImageFile.read(at: path) }]
+      as [() throws -> Void]
+    {
       do {
         try read()
         Issue.record("\(damage.name) in \(ending) was accepted")
@@ -87,7 +102,7 @@ struct HostileHeaderTests {
     let path = folder.file("scaled.nii")
     try ImageFile.write(SyntheticVolume.make(size: [10, 10, 5], pixelType: .u8), to: path)
     var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-    bytes.replaceSubrange(112..<116, with: Self.float(2)) // scl_slope 2
+    bytes.replaceSubrange(112..<116, with: Self.float(2))  // scl_slope 2
     try Data(bytes).write(to: URL(fileURLWithPath: path))
     let volume = try ImageFile.read(at: path)
     #expect(volume.pixelType == .f32)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import _HarmonizeTestSupport
+
 @testable import HarmonizeVolume
 
 /// MetaImage faults that ITK 5.2 reads without an error (wrong voxels, exit 0) or never finishes reading.
@@ -29,7 +30,8 @@ struct HostileMetaImageTests {
   func damagedCompressedDataIsRefused(_ random: Bool) throws {
     let folder = TemporaryFolder("meta-zlib")
     let path = folder.file("c.mha")
-    try ImageFile.write(SyntheticVolume.make(size: [20, 20, 10], pixelType: .i16), to: path, options: WriteOptions(compressionLevel: 6))
+    try ImageFile.write(
+      SyntheticVolume.make(size: [20, 20, 10], pixelType: .i16), to: path, options: WriteOptions(compressionLevel: 6))
     var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
     let start = bytes.count - (try ImageFile.dataLength(compressedMetaImage: bytes))
     var generator = SeededGenerator(seed: 7)
@@ -44,8 +46,12 @@ struct HostileMetaImageTests {
     let folder = TemporaryFolder("meta-list")
     let (header, text, raw) = try detached(folder)
     let slice = raw.count / 4
-    for z in 0..<4 where z != 2 { try raw.subdata(in: (z * slice)..<((z + 1) * slice)).write(to: URL(fileURLWithPath: folder.file("s\(z).raw"))) }
-    let list = text.replacingOccurrences(of: #"ElementDataFile = .*"#, with: "ElementDataFile = LIST 2D", options: .regularExpression)
+    for z in 0..<4 where z != 2 {
+      try raw.subdata(in: (z * slice)..<((z + 1) * slice)).write(to: URL(fileURLWithPath: folder.file("s\(z).raw")))
+    }
+    let list =
+      text.replacingOccurrences(
+        of: #"ElementDataFile = .*"#, with: "ElementDataFile = LIST 2D", options: .regularExpression)
       + (0..<4).map { "s\($0).raw\n" }.joined()
     try list.write(toFile: header, atomically: true, encoding: .utf8)
     expectRefused(header, "its data file '\(folder.file("s2.raw"))' is missing")
@@ -55,9 +61,13 @@ struct HostileMetaImageTests {
     let folder = TemporaryFolder("meta-pattern")
     let (header, text, raw) = try detached(folder)
     let slice = raw.count / 4
-    for z in 0..<4 where z != 3 { try raw.subdata(in: (z * slice)..<((z + 1) * slice)).write(to: URL(fileURLWithPath: folder.file("s\(z).raw"))) }
-    try text.replacingOccurrences(of: #"ElementDataFile = .*"#, with: "ElementDataFile = s%d.raw 0 3 1 2", options: .regularExpression)
-      .write(toFile: header, atomically: true, encoding: .utf8)
+    for z in 0..<4 where z != 3 {
+      try raw.subdata(in: (z * slice)..<((z + 1) * slice)).write(to: URL(fileURLWithPath: folder.file("s\(z).raw")))
+    }
+    try text.replacingOccurrences(
+      of: #"ElementDataFile = .*"#, with: "ElementDataFile = s%d.raw 0 3 1 2", options: .regularExpression
+    )
+    .write(toFile: header, atomically: true, encoding: .utf8)
     expectRefused(header, "its data file '\(folder.file("s3.raw"))' is missing")
   }
 
@@ -66,8 +76,10 @@ struct HostileMetaImageTests {
     let folder = TemporaryFolder("meta-fifo")
     let (header, text, _) = try detached(folder)
     #expect(mkfifo(folder.file("pipe.raw"), 0o600) == 0)
-    try text.replacingOccurrences(of: #"ElementDataFile = .*"#, with: "ElementDataFile = pipe.raw", options: .regularExpression)
-      .write(toFile: header, atomically: true, encoding: .utf8)
+    try text.replacingOccurrences(
+      of: #"ElementDataFile = .*"#, with: "ElementDataFile = pipe.raw", options: .regularExpression
+    )
+    .write(toFile: header, atomically: true, encoding: .utf8)
     expectRefused(header, "is not a regular file")
     #expect(mkfifo(folder.file("pipe.nii.gz"), 0o600) == 0)
     expectRefused(folder.file("pipe.nii.gz"), "not a regular file")
@@ -101,7 +113,8 @@ extension ImageFile {
   /// Bytes after the `ElementDataFile = LOCAL` line of a MetaImage.
   static func dataLength(compressedMetaImage bytes: [UInt8]) throws -> Int {
     let marker = Array("ElementDataFile = LOCAL\n".utf8)
-    guard let at = (0...(bytes.count - marker.count)).first(where: { Array(bytes[$0..<($0 + marker.count)]) == marker }) else {
+    guard let at = (0...(bytes.count - marker.count)).first(where: { Array(bytes[$0..<($0 + marker.count)]) == marker })
+    else {
       throw TestEnvironmentError("no LOCAL data in the MetaImage")
     }
     return bytes.count - at - marker.count
@@ -120,7 +133,10 @@ extension HostileMetaImageTests {
     try text.replacingOccurrences(of: "ElementDataFile = \(raw)", with: "ElementDataFile = \(data.file(raw))")
       .write(toFile: headers.file("x.mhd"), atomically: true, encoding: .utf8)
     let header = try ImageFile.readHeader(at: headers.file("x.mhd"))
-    #expect(ImageFile.readWarnings(for: headers.file("x.mhd"), header: header) == ["its data file '\(data.file(raw))' lies outside the header's folder"])
+    #expect(
+      ImageFile.readWarnings(for: headers.file("x.mhd"), header: header) == [
+        "its data file '\(data.file(raw))' lies outside the header's folder"
+      ])
     #expect(ImageFile.readWarnings(for: data.file("d.mhd"), header: header).isEmpty)
   }
 }
@@ -131,13 +147,16 @@ extension HostileMetaImageTests {
   @Test func unparsableHeaderSaysWhyNotMissing() throws {
     let folder = TemporaryFolder("meta-unparsable")
     let path = folder.file("bad.mha")
-    try "ObjectType = Image\nNDims = 3\nDimSize = 2 2 2\nElementType = MET_UCHAR\n\0\0\0\0\0\0\0\0".write(toFile: path, atomically: true, encoding: .utf8)
+    try "ObjectType = Image\nNDims = 3\nDimSize = 2 2 2\nElementType = MET_UCHAR\n\0\0\0\0\0\0\0\0".write(
+      toFile: path, atomically: true, encoding: .utf8)
     do {
       _ = try ImageFile.readHeader(at: path)
       Issue.record("an unparsable MetaImage header was read")
     } catch {
       #expect(!error.description.contains("No such file"), "\(error)")
-      #expect(error.description.contains("its header could not be parsed (the reader said: ElementDataFile required and not defined"), "\(error)")
+      #expect(
+        error.description.contains(
+          "its header could not be parsed (the reader said: ElementDataFile required and not defined"), "\(error)")
     }
   }
 }

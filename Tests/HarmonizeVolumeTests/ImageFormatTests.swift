@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import _HarmonizeTestSupport
+
 @testable import HarmonizeVolume
 
 @Suite("ImageFormat")
@@ -16,8 +17,11 @@ struct ImageFormatTests {
   }
 
   @Test func factsFollowTheFormat() {
-    #expect(ImageFormat.allCases.filter(\.isWritable).map(\.ending) == [".nii.gz", ".nii", ".nrrd", ".nhdr", ".mha", ".mhd"])
-    #expect(ImageFormat.niftiGz.compressionLevels == 1...12 && ImageFormat.nrrd.compressionLevels == 1...9 && ImageFormat.nifti.compressionLevels == nil)
+    #expect(
+      ImageFormat.allCases.filter(\.isWritable).map(\.ending) == [".nii.gz", ".nii", ".nrrd", ".nhdr", ".mha", ".mhd"])
+    #expect(
+      ImageFormat.niftiGz.compressionLevels == 1...12 && ImageFormat.nrrd.compressionLevels == 1...9
+        && ImageFormat.nifti.compressionLevels == nil)
     #expect(ImageFormat.allCases.filter(\.streamsPixels) == [.niftiGz, .nifti])
     #expect(ImageFormat.allCases.filter(\.hasDetachedData) == [.niftiPair, .nrrdDetached, .metaImageDetached])
     #expect(!ImageFormat.caseFormats.contains(.niftiPair))

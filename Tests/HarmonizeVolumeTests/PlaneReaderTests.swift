@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import _HarmonizeTestSupport
+
 @testable import HarmonizeVolume
 
 /// Reading pixels plane by plane (input streaming): the same bytes as the whole-file read, and every kind of damage an
@@ -68,7 +69,8 @@ struct PlaneReaderTests {
     let folder = TemporaryFolder("whole")
     let volume = SyntheticVolume.make(size: [8, 7, 6], pixelType: .i16)
     try ImageFile.write(volume, to: folder.file("a.mha"))
-    #expect(try PlaneReader.open(at: folder.file("a.mha"), header: ImageFile.readHeader(at: folder.file("a.mha"))) == nil)
+    #expect(
+      try PlaneReader.open(at: folder.file("a.mha"), header: ImageFile.readHeader(at: folder.file("a.mha"))) == nil)
     // scl_slope = 2 (offset 112): ITK scales the values, so the stored bytes are not the pixels.
     let scaled = folder.file("scaled.nii")
     try ImageFile.write(volume, to: scaled)
@@ -92,12 +94,24 @@ struct PlaneReaderTests {
     let starts = (0..<(bytes.count - 2)).filter { bytes[$0] == 0x1f && bytes[$0 + 1] == 0x8b && bytes[$0 + 2] == 8 }
     let expected: String
     switch damage {
-    case "cut": bytes.removeLast(bytes.count / 3); expected = "truncated"
-    case "crc": bytes[bytes.count - 6] ^= 0xff; expected = "corrupt compressed data (incorrect data check)"
-    case "length": bytes[bytes.count - 3] ^= 0x01; expected = "corrupt compressed data" // the gzip trailer's ISIZE
-    case "garbage": bytes += [1, 2, 3, 4, 5, 6, 7]; expected = "trailing data after the gzip stream (7 bytes)"
-    case "member cut": bytes.removeSubrange((starts[5] - 40)..<starts[5]); expected = "corrupt compressed data"
-    default: for i in (starts[3] + 30)..<(starts[3] + 60) { bytes[i] = 0xff }; expected = "corrupt compressed data"
+    case "cut":
+      bytes.removeLast(bytes.count / 3)
+      expected = "truncated"
+    case "crc":
+      bytes[bytes.count - 6] ^= 0xff
+      expected = "corrupt compressed data (incorrect data check)"
+    case "length":
+      bytes[bytes.count - 3] ^= 0x01
+      expected = "corrupt compressed data"  // the gzip trailer's ISIZE
+    case "garbage":
+      bytes += [1, 2, 3, 4, 5, 6, 7]
+      expected = "trailing data after the gzip stream (7 bytes)"
+    case "member cut":
+      bytes.removeSubrange((starts[5] - 40)..<starts[5])
+      expected = "corrupt compressed data"
+    default:
+      for i in (starts[3] + 30)..<(starts[3] + 60) { bytes[i] = 0xff }
+      expected = "corrupt compressed data"
     }
     try Data(bytes).write(to: URL(fileURLWithPath: path))
     do {

@@ -6,10 +6,13 @@ import HarmonizeVolume
 /// hold 1 inside the box and 2 in its inner half.
 public enum DatasetFixture {
   /// A scalar image: `background` outside the central box (20%-80% of each axis), `base + (n·7919 mod 97)` inside.
-  public static func image(size: [Int], spacing: [Double], origin: [Double]? = nil, direction: [Double]? = nil,
-                           pixelType: PixelType = .i16, base: Double = 100, background: Double = 0) -> Volume {
-    var volume = try! Volume(geometry: Geometry(size: size, spacing: spacing, origin: origin, direction: direction),
-                             pixelType: pixelType)
+  public static func image(
+    size: [Int], spacing: [Double], origin: [Double]? = nil, direction: [Double]? = nil,
+    pixelType: PixelType = .i16, base: Double = 100, background: Double = 0
+  ) -> Volume {
+    var volume = try! Volume(
+      geometry: Geometry(size: size, spacing: spacing, origin: origin, direction: direction),
+      pixelType: pixelType)
     let values = (0..<volume.voxelCount).map { n -> Double in
       inBox(n, size, 0.2) ? base + Double((n * 7919) % 97) : background
     }
@@ -18,10 +21,13 @@ public enum DatasetFixture {
   }
 
   /// A u8 label map matching `image(size:...)`: 1 in the central box, 2 in its inner half, 0 elsewhere.
-  public static func label(size: [Int], spacing: [Double], origin: [Double]? = nil, direction: [Double]? = nil,
-                           pixelType: PixelType = .u8) -> Volume {
-    var volume = try! Volume(geometry: Geometry(size: size, spacing: spacing, origin: origin, direction: direction),
-                             pixelType: pixelType)
+  public static func label(
+    size: [Int], spacing: [Double], origin: [Double]? = nil, direction: [Double]? = nil,
+    pixelType: PixelType = .u8
+  ) -> Volume {
+    var volume = try! Volume(
+      geometry: Geometry(size: size, spacing: spacing, origin: origin, direction: direction),
+      pixelType: pixelType)
     set(&volume, (0..<volume.voxelCount).map { n in inBox(n, size, 0.35) ? 2 : inBox(n, size, 0.2) ? 1 : 0 })
     return volume
   }
@@ -57,9 +63,12 @@ public enum DatasetFixture {
   }
 
   /// `dataset.json` text as nnU-Net v2's `generate_dataset_json` writes it.
-  public static func datasetJSON(channels: [String], labels: [(String, String)], numTraining: Int,
-                                 fileEnding: String = ".nii.gz") -> String {
-    let channelText = channels.enumerated().map { "        \"\($0.offset)\": \"\($0.element)\"" }.joined(separator: ",\n")
+  public static func datasetJSON(
+    channels: [String], labels: [(String, String)], numTraining: Int,
+    fileEnding: String = ".nii.gz"
+  ) -> String {
+    let channelText = channels.enumerated().map { "        \"\($0.offset)\": \"\($0.element)\"" }.joined(
+      separator: ",\n")
     let labelText = labels.map { "        \"\($0.0)\": \($0.1)" }.joined(separator: ",\n")
     return """
       {
@@ -78,20 +87,25 @@ public enum DatasetFixture {
   /// A raw dataset folder with `cases` training cases of two channels (T2, ADC) and labels 0-2; case k has
   /// spacing `spacing` with the in-plane spacing scaled by (1 + 0.05·k) so the spacing distribution has a spread.
   @discardableResult
-  public static func write(at folder: String, cases: Int = 3, size: [Int] = [24, 20, 10], spacing: [Double] = [0.8, 0.8, 2.5],
-                           direction: [Double]? = nil, channels: [String] = ["T2", "ADC"]) throws -> String {
+  public static func write(
+    at folder: String, cases: Int = 3, size: [Int] = [24, 20, 10], spacing: [Double] = [0.8, 0.8, 2.5],
+    direction: [Double]? = nil, channels: [String] = ["T2", "ADC"]
+  ) throws -> String {
     let fm = FileManager.default
     for sub in ["imagesTr", "labelsTr", "imagesTs"] {
       try fm.createDirectory(atPath: folder + "/" + sub, withIntermediateDirectories: true)
     }
-    try datasetJSON(channels: channels, labels: [("background", "0"), ("gland", "1"), ("zone", "2")], numTraining: cases)
-      .write(toFile: folder + "/dataset.json", atomically: true, encoding: .utf8)
+    try datasetJSON(
+      channels: channels, labels: [("background", "0"), ("gland", "1"), ("zone", "2")], numTraining: cases
+    )
+    .write(toFile: folder + "/dataset.json", atomically: true, encoding: .utf8)
     for k in 0..<cases {
       let s = [spacing[0] * (1 + 0.05 * Double(k)), spacing[1] * (1 + 0.05 * Double(k)), spacing[2]]
       let id = String(format: "case_%03d", k + 1)
       for c in 0..<channels.count {
-        try ImageFile.write(image(size: size, spacing: s, direction: direction, base: 100 + 400 * Double(c)),
-                            to: folder + "/imagesTr/\(id)_\(String(format: "%04d", c)).nii.gz")
+        try ImageFile.write(
+          image(size: size, spacing: s, direction: direction, base: 100 + 400 * Double(c)),
+          to: folder + "/imagesTr/\(id)_\(String(format: "%04d", c)).nii.gz")
       }
       try ImageFile.write(label(size: size, spacing: s, direction: direction), to: folder + "/labelsTr/\(id).nii.gz")
     }

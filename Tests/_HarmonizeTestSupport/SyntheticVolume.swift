@@ -67,7 +67,7 @@ public enum SyntheticVolume {
 }
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #endif
 
 extension Volume {

@@ -36,8 +36,11 @@ public enum TestEnvironment {
 
   /// nibabel's bundled test images (`nibabel/tests/data` of the installed wheel), found through the venv.
   public static func nibabelDataFolder() throws -> String {
-    let result = try run(python, ["-c", "import nibabel, os; print(os.path.join(os.path.dirname(nibabel.__file__), 'tests', 'data'))"])
-    guard result.status == 0 else { throw TestEnvironmentError("nibabel is not importable in \(python): \(result.stderr)") }
+    let result = try run(
+      python, ["-c", "import nibabel, os; print(os.path.join(os.path.dirname(nibabel.__file__), 'tests', 'data'))"])
+    guard result.status == 0 else {
+      throw TestEnvironmentError("nibabel is not importable in \(python): \(result.stderr)")
+    }
     return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
   }
 }
@@ -56,7 +59,9 @@ public struct ProcessResult: Sendable {
 }
 
 /// Runs a program to completion and captures its output. Throws only when it cannot be started.
-public func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> ProcessResult {
+public func run(
+  _ executable: String, _ arguments: [String], environment: [String: String]? = nil
+) throws -> ProcessResult {
   guard FileManager.default.isExecutableFile(atPath: executable) else {
     throw TestEnvironmentError("\(executable) is missing: run the README's test command, which installs it")
   }
@@ -80,7 +85,8 @@ public func run(_ executable: String, _ arguments: [String], environment: [Strin
   let outData = out.fileHandleForReading.readDataToEndOfFile()
   group.wait()
   process.waitUntilExit()
-  return ProcessResult(status: process.terminationStatus,
-                       stdout: String(decoding: outData, as: UTF8.self),
-                       stderr: String(decoding: errData, as: UTF8.self))
+  return ProcessResult(
+    status: process.terminationStatus,
+    stdout: String(decoding: outData, as: UTF8.self),
+    stderr: String(decoding: errData, as: UTF8.self))
 }

@@ -9,7 +9,9 @@ struct SpacingArgument: ExpressibleByArgument {
     var text = argument.trimmingCharacters(in: .whitespaces)
     if text.lowercased().hasSuffix("mm") { text = String(text.dropLast(2)) }
     let separator: Character = text.contains(",") ? "," : "x"
-    let parts = text.split(separator: separator, omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
+    let parts = text.split(separator: separator, omittingEmptySubsequences: false).map {
+      Double($0.trimmingCharacters(in: .whitespaces))
+    }
     guard !parts.isEmpty, parts.count <= 3, parts.allSatisfy({ $0 != nil }) else { return nil }
     values = parts.map { $0! }
   }
@@ -19,7 +21,9 @@ struct SpacingArgument: ExpressibleByArgument {
 struct SizeCapArgument: ExpressibleByArgument {
   var values: [Int]
   init?(argument: String) {
-    let parts = argument.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+    let parts = argument.split(separator: ",", omittingEmptySubsequences: false).map {
+      Int($0.trimmingCharacters(in: .whitespaces))
+    }
     guard !parts.isEmpty, parts.count <= 3, parts.allSatisfy({ $0 != nil }) else { return nil }
     values = parts.map { $0! }
   }
@@ -111,7 +115,9 @@ struct BatchFormatArgument: ExpressibleByArgument {
   var format: ImageFormat
   init?(argument: String) {
     let ending = argument.hasPrefix(".") ? argument : "." + argument
-    guard let format = ImageFormat(rawValue: ending.lowercased()), ImageFormat.batchOutputs.contains(format) else { return nil }
+    guard let format = ImageFormat(rawValue: ending.lowercased()), ImageFormat.batchOutputs.contains(format) else {
+      return nil
+    }
     self.format = format
   }
   static var allValueStrings: [String] { ImageFormat.batchOutputs.map { String($0.ending.dropFirst()) } }

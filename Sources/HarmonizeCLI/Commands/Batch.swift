@@ -23,8 +23,10 @@ extension HarmonizeCommand {
     @Argument(help: "Input folder.") var input: String
     @Argument(help: "Output folder (created; must not be inside the input).") var output: String
     @Option(parsing: .unconditional, help: "Target spacing in mm: S or SX,SY,SZ.") var spacing: SpacingArgument?
-    @Option(name: [.customLong("fingerprint"), .customLong("like-fingerprint")],
-            help: "A `harmonize fingerprint` file: its nnU-Net target spacing, and its orientation for --orient like-training.")
+    @Option(
+      name: [.customLong("fingerprint"), .customLong("like-fingerprint")],
+      help:
+        "A `harmonize fingerprint` file: its nnU-Net target spacing, and its orientation for --orient like-training.")
     var likeFingerprint: String?
     @Option(help: "Largest output size per axis: N or NX,NY,NZ.") var maxSize: SizeCapArgument?
     @Option(help: "Largest number of output voxels.") var maxVoxels: Int?
@@ -34,11 +36,16 @@ extension HarmonizeCommand {
     @Option(help: "Output format (default: each input's).") var format: BatchFormatArgument?
     @Option(help: "Reorient every file first: RAS+ letters, or like-training (with --fingerprint).") var orient: String?
     @Option(help: "Glob of files that are segmentations (repeatable).") var labels: [String] = []
-    @Option(parsing: .unconditional, help: "Value outside an image's field of view (e.g. -1024 for CT).") var defaultValue: Double = 0
-    @Option(help: "Compression: fast, default, best, or a level (.nii.gz 1-12; .nrrd/.mha zlib 1-9, uncompressed unless given).") var compression: CompressionArgument?
+    @Option(parsing: .unconditional, help: "Value outside an image's field of view (e.g. -1024 for CT).")
+    var defaultValue: Double = 0
+    @Option(
+      help:
+        "Compression: fast, default, best, or a level (.nii.gz 1-12; .nrrd/.mha zlib 1-9, uncompressed unless given).")
+    var compression: CompressionArgument?
     @Option(help: "Cases at once (default: cores).") var jobs: Int?
-    @Option(name: [.customLong("memory"), .customLong("memory-limit")],
-            help: "Memory budget with a unit: 512M, 8G (default: 80% of available RAM).") var memoryLimit: ByteCountArgument?
+    @Option(
+      name: [.customLong("memory"), .customLong("memory-limit")],
+      help: "Memory budget with a unit: 512M, 8G (default: 80% of available RAM).") var memoryLimit: ByteCountArgument?
     @Option(help: "This run's share: I/N (0 ≤ I < N), or auto (Slurm job array).") var shard: ShardArgument?
     @Flag(help: "Print the plan without writing anything.") var dryRun = false
     @Flag(help: "Print a JSON summary on standard output.") var json = false
@@ -49,7 +56,9 @@ extension HarmonizeCommand {
 
     func validate() throws {
       if mergeManifests { return }
-      if (spacing == nil) == (likeFingerprint == nil) { throw ValidationError("Give exactly one of --spacing and --fingerprint.") }
+      if (spacing == nil) == (likeFingerprint == nil) {
+        throw ValidationError("Give exactly one of --spacing and --fingerprint.")
+      }
       if let spacing, spacing.values.contains(where: { !($0.isFinite && $0 > 0) }) {
         throw ValidationError("spacing must be finite and > 0")
       }
@@ -79,22 +88,28 @@ extension HarmonizeCommand {
       if let likeFingerprint {
         do {
           let fingerprint = try DatasetFingerprint.load(likeFingerprint)
-          guard !fingerprint.targetSpacing.isEmpty else { throw CheckReferenceError(likeFingerprint, "the fingerprint has no target spacing") }
+          guard !fingerprint.targetSpacing.isEmpty else {
+            throw CheckReferenceError(likeFingerprint, "the fingerprint has no target spacing")
+          }
           target = fingerprint.targetSpacing
         } catch {
           printError("error: \(error)")
           throw ExitStatus.usage.exitCode
         }
-        if orient == TrainingOrientation.keyword { orientation = try TrainingOrientation.code(fromFingerprint: likeFingerprint) }
+        if orient == TrainingOrientation.keyword {
+          orientation = try TrainingOrientation.code(fromFingerprint: likeFingerprint)
+        }
       }
       let available = Double(availableMemory())
       var options: BatchOptions
       do {
         options = BatchOptions(
-          spacing: target, grid: grid, maxSize: maxSize?.values, maxVoxels: maxVoxels, interpolation: interpolation.interpolation,
+          spacing: target, grid: grid, maxSize: maxSize?.values, maxVoxels: maxVoxels,
+          interpolation: interpolation.interpolation,
           labelInterpolation: labelInterpolation.interpolation, format: format?.format.ending,
           orientation: orientation, labelGlobs: labels, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
-          memoryLimit: Int(memoryLimit?.bytes ?? 0.8 * available), shard: try shard?.resolve() ?? Shard(index: 0, count: 1), force: force,
+          memoryLimit: Int(memoryLimit?.bytes ?? 0.8 * available),
+          shard: try shard?.resolve() ?? Shard(index: 0, count: 1), force: force,
           defaultValue: defaultValue, compressionLevel: compression?.level(for: "x.nii.gz"))
         options.otherCompressionLevel = compression?.level(for: "x.nrrd")
       } catch {
@@ -103,7 +118,8 @@ extension HarmonizeCommand {
       }
       var result: (summary: BatchSummary, plan: [BatchUnit])
       do {
-        result = try BatchRunner.run(inputFolder: input, outputFolder: output, options: options, dryRun: dryRun, progress: !json)
+        result = try BatchRunner.run(
+          inputFolder: input, outputFolder: output, options: options, dryRun: dryRun, progress: !json)
       } catch {
         printError("error: \(error)")
         throw ExitStatus.usage.exitCode
@@ -139,15 +155,18 @@ extension HarmonizeCommand {
           let g = job.outputGeometry!
           total = max(total, job.estimatedMemory)
           lines.append("  \(job.input) -> \(job.output)  [\(kind)]")
-          lines.append("    \(job.inputSize.map { $0.map(String.init).joined(separator: " x ") } ?? "?") at \(job.inputSpacing.map { $0.map(formatNumber).joined(separator: " x ") } ?? "?") mm"
-                       + " -> \(g.size.map(String.init).joined(separator: " x ")) at \(g.spacing.map(formatNumber).joined(separator: " x ")) mm"
-                       + " (\(job.gridSource)); \(formatBytes(job.inputBytes)) on disk, est. peak \(formatBytes(job.estimatedMemory))"
-                       + (job.streamsInput ? ", input read in windows of planes" : "")
-                       + (job.streams ? ", output streamed in slabs" : ""))
+          lines.append(
+            "    \(job.inputSize.map { $0.map(String.init).joined(separator: " x ") } ?? "?") at \(job.inputSpacing.map { $0.map(formatNumber).joined(separator: " x ") } ?? "?") mm"
+              + " -> \(g.size.map(String.init).joined(separator: " x ")) at \(g.spacing.map(formatNumber).joined(separator: " x ")) mm"
+              + " (\(job.gridSource)); \(formatBytes(job.inputBytes)) on disk, est. peak \(formatBytes(job.estimatedMemory))"
+              + (job.streamsInput ? ", input read in windows of planes" : "")
+              + (job.streams ? ", output streamed in slabs" : ""))
         }
       }
       let files = units.reduce(0) { $0 + $1.jobs.count }
-      lines.append("\(units.count) cases, \(files) files (shard \(options.shard)); largest estimated peak \(formatBytes(total)), budget \(formatBytes(options.memoryLimit)); nothing written (--dry-run)")
+      lines.append(
+        "\(units.count) cases, \(files) files (shard \(options.shard)); largest estimated peak \(formatBytes(total)), budget \(formatBytes(options.memoryLimit)); nothing written (--dry-run)"
+      )
       return lines.joined(separator: "\n")
     }
   }
@@ -156,8 +175,9 @@ extension HarmonizeCommand {
 /// MemAvailable from /proc/meminfo, bytes (physical memory when it cannot be read).
 func availableMemory() -> Int {
   if let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8),
-     let line = text.split(separator: "\n").first(where: { $0.hasPrefix("MemAvailable:") }),
-     let kib = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") {
+    let line = text.split(separator: "\n").first(where: { $0.hasPrefix("MemAvailable:") }),
+    let kib = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
+  {
     return kib * 1024
   }
   return Int(ProcessInfo.processInfo.physicalMemory)

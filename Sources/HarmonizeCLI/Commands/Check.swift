@@ -56,8 +56,9 @@ extension HarmonizeCommand {
     func run() throws {
       transform.apply()
       let tool = "harmonize \(HarmonizeCommand.configuration.version)"
-      let options = CheckOptions(configuration: config, memory: memory?.bytes ?? Double(ProcessInfo.processInfo.physicalMemory),
-                                 gpuMemory: gpuMemory?.bytes, readPixels: !headersOnly, folds: folds, labelsFolder: labels)
+      let options = CheckOptions(
+        configuration: config, memory: memory?.bytes ?? Double(ProcessInfo.processInfo.physicalMemory),
+        gpuMemory: gpuMemory?.bytes, readPixels: !headersOnly, folds: folds, labelsFolder: labels)
       let report: CheckReport
       do {
         let reference = try CheckReference.load(against, readPixels: !headersOnly, tool: tool)
@@ -76,7 +77,9 @@ extension HarmonizeCommand {
       if !report.unreadable.isEmpty { throw ExitStatus.usage.exitCode }
       // A gate that checked nothing must not pass: an empty folder, or one with no recognisable case.
       if report.cases.isEmpty {
-        printError("error: \(inputs.joined(separator: ", ")): no case to check (no image file with a known ending: .nii.gz, .nii, .nrrd, .mha, ...)")
+        printError(
+          "error: \(inputs.joined(separator: ", ")): no case to check (no image file with a known ending: .nii.gz, .nii, .nrrd, .mha, ...)"
+        )
         throw ExitStatus.failure.exitCode
       }
       if report.errorCount > 0 { throw ExitStatus.failure.exitCode }

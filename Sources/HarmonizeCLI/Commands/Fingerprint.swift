@@ -32,7 +32,8 @@ extension HarmonizeCommand {
       transform.apply()
       let result: Fingerprinter.Result
       do {
-        result = try Fingerprinter.fingerprint(folder: training, readPixels: !headersOnly, tool: "harmonize \(HarmonizeCommand.configuration.version)")
+        result = try Fingerprinter.fingerprint(
+          folder: training, readPixels: !headersOnly, tool: "harmonize \(HarmonizeCommand.configuration.version)")
       } catch {
         printError("error: \(error)")
         throw ExitStatus.usage.exitCode
@@ -55,7 +56,8 @@ extension HarmonizeCommand {
 
     func summary(_ f: DatasetFingerprint, written: String) -> String {
       let spacing = f.spacing.map { formatNumber(($0.median * 1e4).rounded() / 1e4) }.joined(separator: ", ")
-      let orientations = (f.orientations ?? [:]).sorted { $0.value > $1.value }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
+      let orientations = (f.orientations ?? [:]).sorted { $0.value > $1.value }.map { "\($0.key) ×\($0.value)" }.joined(
+        separator: ", ")
       return """
         fingerprint of \(f.caseCount) cases (\(f.channelNames.count) channel\(f.channelNames.count == 1 ? "" : "s"): \(f.channelNames.joined(separator: ", "))) written to \(written)
           median spacing (\(spacing)) mm, nnU-Net target spacing \(formatList(f.targetSpacing.map { ($0 * 1e4).rounded() / 1e4 })) mm (ITK order)

@@ -17,7 +17,8 @@ extension HarmonizeCommand {
     )
 
     @Argument(help: "nnU-Net raw dataset folder or folder of images.") var dataset: String
-    @Option(help: "Candidate isotropic spacings in mm, comma separated.") var candidates: SpacingList = SpacingList(values: [0.25, 0.33, 0.5])
+    @Option(help: "Candidate isotropic spacings in mm, comma separated.") var candidates: SpacingList = SpacingList(
+      values: [0.25, 0.33, 0.5])
     @Option(help: "Largest output size per axis: N or NX,NY,NZ.") var maxSize: SizeCapArgument?
     @Option(help: "RAM for prediction with a unit: 32G (default: this machine's RAM).") var memory: ByteCountArgument?
     @Flag(help: "Print JSON.") var json = false
@@ -35,8 +36,9 @@ extension HarmonizeCommand {
         printError("error: \(error)")
         throw ExitStatus.usage.exitCode
       }
-      let plan = SpacingPlan.make(fingerprint, candidates: candidates.values, maxSize: maxSize?.values,
-                                  memory: memory?.bytes ?? Double(ProcessInfo.processInfo.physicalMemory))
+      let plan = SpacingPlan.make(
+        fingerprint, candidates: candidates.values, maxSize: maxSize?.values,
+        memory: memory?.bytes ?? Double(ProcessInfo.processInfo.physicalMemory))
       if json {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

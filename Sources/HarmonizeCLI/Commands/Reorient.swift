@@ -27,7 +27,9 @@ extension HarmonizeCommand {
     @OptionGroup(title: "Reading") var transform: NiftiTransformOption
 
     func validate() throws {
-      if [to, like, fingerprint].compactMap({ $0 }).count != 1 { throw ValidationError("Give exactly one of --to, --like and --fingerprint.") }
+      if [to, like, fingerprint].compactMap({ $0 }).count != 1 {
+        throw ValidationError("Give exactly one of --to, --like and --fingerprint.")
+      }
       if let to {
         do { _ = try Reorientation.parse(to) } catch { throw ValidationError(error.description) }
       }
@@ -36,7 +38,8 @@ extension HarmonizeCommand {
     func run() throws {
       transform.apply()
       let training = try (fingerprint ?? like).flatMap {
-        fingerprint != nil || TrainingOrientation.isFingerprint($0) ? try TrainingOrientation.code(fromFingerprint: $0) : nil
+        fingerprint != nil || TrainingOrientation.isFingerprint($0)
+          ? try TrainingOrientation.code(fromFingerprint: $0) : nil
       }
       try runFileCommand(input: input, output: output) {
         let code = try to ?? training ?? ImageFile.readHeader(at: like!).axisCodes
@@ -45,10 +48,14 @@ extension HarmonizeCommand {
         let result = try Reorientation.reorient(volume, to: code)
         try ImageFile.write(result, to: output)
         if json {
-          JSONOutput.print(["input": input, "output": output, "from": before, "to": Orientation.axisCodes(result.geometry),
-                            "grid": JSONOutput.geometry(result.geometry)])
+          JSONOutput.print([
+            "input": input, "output": output, "from": before, "to": Orientation.axisCodes(result.geometry),
+            "grid": JSONOutput.geometry(result.geometry),
+          ])
         } else {
-          print("\(output): \(before) -> \(Orientation.axisCodes(result.geometry)), size \(result.geometry.size.map(String.init).joined(separator: " x "))")
+          print(
+            "\(output): \(before) -> \(Orientation.axisCodes(result.geometry)), size \(result.geometry.size.map(String.init).joined(separator: " x "))"
+          )
         }
       }
     }

@@ -23,24 +23,39 @@ extension HarmonizeCommand {
     @Argument(help: "Output file; its ending picks the format (.nii.gz, .nii, .nrrd, .mha, ...).") var output: String
     // Values that start with "-" (negative spacing, to be refused with a clear message, or a default of -1024) are
     // values, not options.
-    @Option(parsing: .unconditional, help: "Target spacing in mm: one value (isotropic) or SX,SY,SZ.") var spacing: SpacingArgument?
+    @Option(parsing: .unconditional, help: "Target spacing in mm: one value (isotropic) or SX,SY,SZ.") var spacing:
+      SpacingArgument?
     @Option(help: "Take the output grid (size, spacing, origin, direction) from this image.") var like: String?
-    @Option(help: "linear (images), nearest or label (segmentations), bspline (cubic).") var interpolation: Interpolation = .linear
+    @Option(help: "linear (images), nearest or label (segmentations), bspline (cubic).") var interpolation:
+      Interpolation = .linear
     @Option(help: "Grid placement for --spacing: center (default), sitk or nnunet.") var grid: GridPreset?
-    @Flag(help: "Reproduce SimpleITK's Resample recipe: bit for bit on axis-aligned grids; on oblique ones about 0.1-1% of integer voxels differ by ±1 (truncation at rounding ties).")
+    @Flag(
+      help:
+        "Reproduce SimpleITK's Resample recipe: bit for bit on axis-aligned grids; on oblique ones about 0.1-1% of integer voxels differ by ±1 (truncation at rounding ties)."
+    )
     var sitkCompatible = false
-    @Option(help: "Largest output size per axis: N, or NX,NY,NZ; coarsens the spacing to fit.") var maxSize: SizeCapArgument?
+    @Option(help: "Largest output size per axis: N, or NX,NY,NZ; coarsens the spacing to fit.") var maxSize:
+      SizeCapArgument?
     @Option(help: "Largest number of output voxels; coarsens the spacing to fit.") var maxVoxels: Int?
-    @Option(parsing: .unconditional, help: "Value for samples outside the input (e.g. -1024 for CT).") var defaultValue: Double = 0
-    @Option(help: "Output pixel type (u8 i8 u16 i16 u32 i32 u64 i64 f32 f64); default: the input's.") var outputType: PixelType?
-    @Option(help: "Compression: fast, default, best, or a level (.nii.gz 1-12, by pixel type by default; .nrrd/.mha zlib 1-9, uncompressed unless given).")
+    @Option(parsing: .unconditional, help: "Value for samples outside the input (e.g. -1024 for CT).") var defaultValue:
+      Double = 0
+    @Option(help: "Output pixel type (u8 i8 u16 i16 u32 i32 u64 i64 f32 f64); default: the input's.") var outputType:
+      PixelType?
+    @Option(
+      help:
+        "Compression: fast, default, best, or a level (.nii.gz 1-12, by pixel type by default; .nrrd/.mha zlib 1-9, uncompressed unless given)."
+    )
     var compression: CompressionArgument?
-    @Option(help: "Reorient losslessly before resampling: RAS+ letters (e.g. RAS), or like-training (with --fingerprint).")
+    @Option(
+      help: "Reorient losslessly before resampling: RAS+ letters (e.g. RAS), or like-training (with --fingerprint).")
     var orient: String?
     @Option(help: "A `harmonize fingerprint` file; --orient like-training takes its most common orientation.")
     var fingerprint: String?
     @Option(help: "Worker threads; default: all cores.") var threads: Int?
-    @Flag(help: "Say on stderr how the pixels were held (input whole or in windows of planes, output whole or in slabs, and why), and what ITK printed.")
+    @Flag(
+      help:
+        "Say on stderr how the pixels were held (input whole or in windows of planes, output whole or in slabs, and why), and what ITK printed."
+    )
     var verbose = false
     @Flag(help: "Print the result as JSON (grid, timings, streaming, warnings) instead of a line.") var json = false
     @Flag(help: "Do not write OUTPUT.harmonize.json (the source geometry and parameters, for harmonize restore).")
@@ -56,11 +71,17 @@ extension HarmonizeCommand {
       if sitkCompatible, let grid, grid != .sitk {
         throw ValidationError("--sitk-compatible uses the sitk grid; drop --grid \(grid.rawValue).")
       }
-      if let problem = request(target: .spacing(spacing?.values ?? [1])).problems.first { throw ValidationError(problem) }
+      if let problem = request(target: .spacing(spacing?.values ?? [1])).problems.first {
+        throw ValidationError(problem)
+      }
       if let orient {
-        if like != nil { throw ValidationError("--orient goes with --spacing; with --like the reference's grid sets the orientation.") }
+        if like != nil {
+          throw ValidationError("--orient goes with --spacing; with --like the reference's grid sets the orientation.")
+        }
         if orient == TrainingOrientation.keyword {
-          if fingerprint == nil { throw ValidationError("--orient like-training needs --fingerprint FILE (from harmonize fingerprint).") }
+          if fingerprint == nil {
+            throw ValidationError("--orient like-training needs --fingerprint FILE (from harmonize fingerprint).")
+          }
         } else {
           do { _ = try Reorientation.parse(orient) } catch { throw ValidationError(error.description) }
         }
@@ -68,13 +89,16 @@ extension HarmonizeCommand {
     }
 
     func request(target: ResampleRequest.Target) -> ResampleRequest {
-      ResampleRequest(target: target, grid: grid ?? .center, interpolation: interpolation, maxSize: maxSize?.values, maxVoxels: maxVoxels,
-                      defaultValue: defaultValue, outputType: outputType, sitkCompatible: sitkCompatible, threads: threads)
+      ResampleRequest(
+        target: target, grid: grid ?? .center, interpolation: interpolation, maxSize: maxSize?.values,
+        maxVoxels: maxVoxels,
+        defaultValue: defaultValue, outputType: outputType, sitkCompatible: sitkCompatible, threads: threads)
     }
 
     func run() throws {
       transform.apply()
-      let orientation = try orient == TrainingOrientation.keyword ? TrainingOrientation.code(fromFingerprint: fingerprint!) : orient
+      let orientation =
+        try orient == TrainingOrientation.keyword ? TrainingOrientation.code(fromFingerprint: fingerprint!) : orient
       try runFileCommand(input: input, output: output) {
         let target: ResampleRequest.Target
         if let like {
@@ -94,20 +118,26 @@ extension HarmonizeCommand {
         }
         let g = report.plan.geometry
         if json {
-          JSONOutput.print(["input": input, "output": output, "grid": JSONOutput.geometry(g), "pixelType": report.plan.pixelType.rawValue,
-                            "interpolation": interpolation.rawValue, "source": JSONOutput.geometry(report.source.geometry),
-                            "seconds": ["read": report.seconds.read, "resample": report.seconds.resample, "write": report.seconds.write],
-                            "inputStreamed": report.inputStreamed, "outputStreamed": report.streamed,
-                            "peakMemoryBytes": PeakMemory.residentBytes, "warnings": warnings, "notes": report.notes,
-                            "sidecar": noSidecar ? NSNull() : output + Sidecar.suffix as Any])
+          JSONOutput.print([
+            "input": input, "output": output, "grid": JSONOutput.geometry(g),
+            "pixelType": report.plan.pixelType.rawValue,
+            "interpolation": interpolation.rawValue, "source": JSONOutput.geometry(report.source.geometry),
+            "seconds": [
+              "read": report.seconds.read, "resample": report.seconds.resample, "write": report.seconds.write,
+            ],
+            "inputStreamed": report.inputStreamed, "outputStreamed": report.streamed,
+            "peakMemoryBytes": PeakMemory.residentBytes, "warnings": warnings, "notes": report.notes,
+            "sidecar": noSidecar ? NSNull() : output + Sidecar.suffix as Any,
+          ])
           return
         }
-        print("\(output): \(g.size.map(String.init).joined(separator: " x ")) at \(g.spacing.map(formatNumber).joined(separator: " x ")) mm, "
-              + "\(report.plan.pixelType), \(interpolation.rawValue) "
-              + "(read \(format(report.seconds.read)) s, resample \(format(report.seconds.resample)) s, write \(format(report.seconds.write)) s, "
-              + (report.inputStreamed ? "input read in windows of planes, " : "")
-              + (report.streamed ? "streamed in slabs, " : "")
-              + "peak memory \(formatBytes(PeakMemory.residentBytes)))")
+        print(
+          "\(output): \(g.size.map(String.init).joined(separator: " x ")) at \(g.spacing.map(formatNumber).joined(separator: " x ")) mm, "
+            + "\(report.plan.pixelType), \(interpolation.rawValue) "
+            + "(read \(format(report.seconds.read)) s, resample \(format(report.seconds.resample)) s, write \(format(report.seconds.write)) s, "
+            + (report.inputStreamed ? "input read in windows of planes, " : "")
+            + (report.streamed ? "streamed in slabs, " : "")
+            + "peak memory \(formatBytes(PeakMemory.residentBytes)))")
       }
     }
 

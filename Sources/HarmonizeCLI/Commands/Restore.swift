@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import HarmonizeVolume
 import Harmonize
+import HarmonizeVolume
 
 extension HarmonizeCommand {
   /// `harmonize restore PREDICTION OUTPUT --sidecar F | --manifest M | --original O`: back onto the original grid.
@@ -23,7 +23,8 @@ extension HarmonizeCommand {
     @Option(help: "Batch manifest, or the batch output folder.") var manifest: String?
     @Option(help: "Original image, or folder of original images.") var original: String?
     @Flag(help: "Print the result as JSON (one object, or an array for a folder) instead of lines.") var json = false
-    @Option(help: "label (per-label linear, smooth boundaries) or nearest.") var interpolation: LabelInterpolationArgument = .label
+    @Option(help: "label (per-label linear, smooth boundaries) or nearest.") var interpolation:
+      LabelInterpolationArgument = .label
 
     @OptionGroup(title: "Reading") var transform: NiftiTransformOption
 
@@ -35,7 +36,8 @@ extension HarmonizeCommand {
 
     func run() throws {
       transform.apply()
-      let source: OriginalGrid.Source = sidecar.map { .sidecar($0) } ?? manifest.map { .manifest($0) } ?? .original(original!)
+      let source: OriginalGrid.Source =
+        sidecar.map { .sidecar($0) } ?? manifest.map { .manifest($0) } ?? .original(original!)
       var isFolder: ObjCBool = false
       guard FileManager.default.fileExists(atPath: prediction, isDirectory: &isFolder) else {
         printError("error: \(prediction): no such file or folder")
@@ -74,17 +76,24 @@ extension HarmonizeCommand {
       if failed > 0 { throw ExitStatus.failure.exitCode }
     }
 
-    private func restore(_ file: String, to destination: String, source: OriginalGrid.Source, into results: inout [[String: Any]]) throws {
+    private func restore(
+      _ file: String, to destination: String, source: OriginalGrid.Source, into results: inout [[String: Any]]
+    ) throws {
       let grids = try OriginalGrid.grids(forPrediction: file, from: source)
-      let report = try Restorer.restore(prediction: file, original: grids.original, resampled: grids.resampled, output: destination,
-                                        interpolation: interpolation.interpolation)
+      let report = try Restorer.restore(
+        prediction: file, original: grids.original, resampled: grids.resampled, output: destination,
+        interpolation: interpolation.interpolation)
       let g = report.geometry
       if json {
-        results.append(["prediction": file, "output": destination, "grid": JSONOutput.geometry(g),
-                        "predictionLabels": report.predictionLabels, "labels": report.restoredLabels])
+        results.append([
+          "prediction": file, "output": destination, "grid": JSONOutput.geometry(g),
+          "predictionLabels": report.predictionLabels, "labels": report.restoredLabels,
+        ])
         return
       }
-      print("\(destination): \(g.size.map(String.init).joined(separator: " x ")) at \(g.spacing.map(formatNumber).joined(separator: " x ")) mm, labels \(report.restoredLabels.count <= 20 ? formatList(report.restoredLabels) : formatList(Array(report.restoredLabels.prefix(20))) + " ... (\(report.restoredLabels.count) labels)")")
+      print(
+        "\(destination): \(g.size.map(String.init).joined(separator: " x ")) at \(g.spacing.map(formatNumber).joined(separator: " x ")) mm, labels \(report.restoredLabels.count <= 20 ? formatList(report.restoredLabels) : formatList(Array(report.restoredLabels.prefix(20))) + " ... (\(report.restoredLabels.count) labels)")"
+      )
     }
   }
 }

@@ -11,17 +11,27 @@ extension CaseContext {
       guard let other = headers[channel]?.geometry else { continue }
       let name = PathText.name(files.channels[channel]!)
       if other.size != g.size || !close(other.spacing, g.spacing, 1e-5) {
-        add(Finding(.error, "channel-geometry",
-                    "\(name) differs from channel 0 in size or spacing: nnU-Net's reader raises \"Not all input images have the same shape/spacing\"",
-                    measured: "\(formatList(other.size)) at \(formatList(other.spacing)) mm",
-                    expected: "\(formatList(g.size)) at \(formatList(g.spacing)) mm",
-                    fix: "harmonize resample \(quote(files.channels[channel]!)) OUT --like \(quote(files.channels[files.channelIndices[0]]!))"))
-      } else if !close(other.origin, g.origin, 1e-3 * (g.spacing.max() ?? 1)) || !close(other.direction, g.direction, 1e-4) {
-        add(Finding(.warning, "channel-geometry",
-                    "\(name) has the same grid size but another origin or direction than channel 0: nnU-Net only warns and stacks the arrays, so the channels are misaligned in space",
-                    measured: "origin \(formatList(other.origin)), direction \(formatList(other.direction))",
-                    expected: "origin \(formatList(g.origin)), direction \(formatList(g.direction))",
-                    fix: "harmonize resample \(quote(files.channels[channel]!)) OUT --like \(quote(files.channels[files.channelIndices[0]]!))"))
+        add(
+          Finding(
+            .error, "channel-geometry",
+            "\(name) differs from channel 0 in size or spacing: nnU-Net's reader raises \"Not all input images have the same shape/spacing\"",
+            measured: "\(formatList(other.size)) at \(formatList(other.spacing)) mm",
+            expected: "\(formatList(g.size)) at \(formatList(g.spacing)) mm",
+            fix:
+              "harmonize resample \(quote(files.channels[channel]!)) OUT --like \(quote(files.channels[files.channelIndices[0]]!))"
+          ))
+      } else if !close(other.origin, g.origin, 1e-3 * (g.spacing.max() ?? 1))
+        || !close(other.direction, g.direction, 1e-4)
+      {
+        add(
+          Finding(
+            .warning, "channel-geometry",
+            "\(name) has the same grid size but another origin or direction than channel 0: nnU-Net only warns and stacks the arrays, so the channels are misaligned in space",
+            measured: "origin \(formatList(other.origin)), direction \(formatList(other.direction))",
+            expected: "origin \(formatList(g.origin)), direction \(formatList(g.direction))",
+            fix:
+              "harmonize resample \(quote(files.channels[channel]!)) OUT --like \(quote(files.channels[files.channelIndices[0]]!))"
+          ))
       }
     }
   }
@@ -31,10 +41,15 @@ extension CaseContext {
   mutating func checkNiftiTransforms() {
     for channel in files.channelIndices {
       guard let path = files.channels[channel], let header = headers[channel],
-            let warning = ImageFile.transformWarning(for: path, header: header) else { continue }
-      add(Finding(.warning, "nifti-transform", "\(PathText.name(path)): \(warning)",
-                  measured: "qform and sform differ", expected: "one placement",
-                  fix: "harmonize resample \(quote(path)) OUT --like \(quote(path)) --nifti-transform sform (or qform): writes both transforms as one"))
+        let warning = ImageFile.transformWarning(for: path, header: header)
+      else { continue }
+      add(
+        Finding(
+          .warning, "nifti-transform", "\(PathText.name(path)): \(warning)",
+          measured: "qform and sform differ", expected: "one placement",
+          fix:
+            "harmonize resample \(quote(path)) OUT --like \(quote(path)) --nifti-transform sform (or qform): writes both transforms as one"
+        ))
     }
   }
 
@@ -44,19 +59,27 @@ extension CaseContext {
     let spatial = min(first.geometry.dimension, 3)
     let trained = reference.fingerprint.dimensions.filter { $0.value > 0 }.keys.sorted()
     if !trained.isEmpty && !trained.contains(String(spatial)) {
-      add(Finding(.error, "dimension", "a \(spatial)D image, but the model was trained on \(trained.joined(separator: "/"))D images",
-                  measured: "\(first.geometry.dimension) axes \(formatList(first.geometry.size))", expected: "\(trained.joined(separator: "/"))D"))
+      add(
+        Finding(
+          .error, "dimension",
+          "a \(spatial)D image, but the model was trained on \(trained.joined(separator: "/"))D images",
+          measured: "\(first.geometry.dimension) axes \(formatList(first.geometry.size))",
+          expected: "\(trained.joined(separator: "/"))D"))
     }
     if first.geometry.dimension == 4 && first.geometry.size[3] > 1 {
-      add(Finding(.error, "dimension", "a 4D image: nnU-Net expects one 3D file per channel (CASE_0000, CASE_0001, ...)",
-                  measured: formatList(first.geometry.size), expected: "3 axes, one file per channel"))
+      add(
+        Finding(
+          .error, "dimension", "a 4D image: nnU-Net expects one 3D file per channel (CASE_0000, CASE_0001, ...)",
+          measured: formatList(first.geometry.size), expected: "3 axes, one file per channel"))
     }
     let trainedComponents = Set((reference.fingerprint.components ?? ["1": 1]).keys)
     for channel in files.channelIndices {
       guard let header = headers[channel], !trainedComponents.contains(String(header.components)) else { continue }
-      add(Finding(.error, "components",
-                  "\(PathText.name(files.channels[channel]!)) has \(header.components) components per voxel; the training images have \(trainedComponents.sorted().joined(separator: "/")): nnU-Net would see a different number of channels",
-                  measured: "\(header.components)", expected: trainedComponents.sorted().joined(separator: "/")))
+      add(
+        Finding(
+          .error, "components",
+          "\(PathText.name(files.channels[channel]!)) has \(header.components) components per voxel; the training images have \(trainedComponents.sorted().joined(separator: "/")): nnU-Net would see a different number of channels",
+          measured: "\(header.components)", expected: trainedComponents.sorted().joined(separator: "/")))
     }
   }
 
@@ -67,9 +90,11 @@ extension CaseContext {
       guard let header = headers[channel], trained[channel][header.pixelType.rawValue] == nil else { continue }
       let types = trained[channel].keys.sorted()
       let kindChanged = types.allSatisfy { PixelType(rawValue: $0)?.isInteger != header.pixelType.isInteger }
-      add(Finding(.warning, "pixel-type",
-                  "channel \(channel) is \(header.pixelType.rawValue) but was \(types.joined(separator: "/")) in training\(kindChanged ? " (integer vs float: probably another export or preprocessing)" : ""); nnU-Net reads everything as float32, so check the intensities",
-                  measured: header.pixelType.rawValue, expected: types.joined(separator: "/")))
+      add(
+        Finding(
+          .warning, "pixel-type",
+          "channel \(channel) is \(header.pixelType.rawValue) but was \(types.joined(separator: "/")) in training\(kindChanged ? " (integer vs float: probably another export or preprocessing)" : ""); nnU-Net reads everything as float32, so check the intensities",
+          measured: header.pixelType.rawValue, expected: types.joined(separator: "/")))
     }
   }
 
@@ -77,23 +102,29 @@ extension CaseContext {
   /// wrongly by nnU-Net's default readers; a flip is tolerated by its mirroring augmentation.
   mutating func checkOrientation() {
     guard let first = primary, let orientations = reference.fingerprint.orientations, !orientations.isEmpty,
-          let dominant = reference.fingerprint.dominantOrientation else { return }
+      let dominant = reference.fingerprint.dominantOrientation
+    else { return }
     let code = first.axisCodes
     let order = axisOrder(code)
     let trainedOrders = reference.fingerprint.axisOrders
     let fix = commands(into: "reoriented") { "harmonize reorient \(quote($0)) \(quote($1)) --to \(dominant)" }
     if !trainedOrders.contains(order) {
       let reorients = reference.plans?.readerReorients ?? false
-      add(Finding(reorients ? .note : .error, "orientation",
-                  reorients
-                    ? "axis order differs from training, but the model's reader (\(reference.plans!.imageReaderWriter)) reorients every image"
-                    : "the voxel axes are permuted relative to the training images (\(code), axis order \(order); training \(orientations.keys.sorted().joined(separator: "/"))): nnU-Net ignores orientation, would resample each stored axis to the plan spacing of another axis, and predict this case in the wrong orientation",
-                  measured: "\(code) (RAS+ codes, axis order \(order))", expected: "\(dominant) (axis order \(axisOrder(dominant)))",
-                  fix: reorients ? nil : fix))
+      add(
+        Finding(
+          reorients ? .note : .error, "orientation",
+          reorients
+            ? "axis order differs from training, but the model's reader (\(reference.plans!.imageReaderWriter)) reorients every image"
+            : "the voxel axes are permuted relative to the training images (\(code), axis order \(order); training \(orientations.keys.sorted().joined(separator: "/"))): nnU-Net ignores orientation, would resample each stored axis to the plan spacing of another axis, and predict this case in the wrong orientation",
+          measured: "\(code) (RAS+ codes, axis order \(order))",
+          expected: "\(dominant) (axis order \(axisOrder(dominant)))",
+          fix: reorients ? nil : fix))
     } else if orientations[code] == nil {
-      add(Finding(.note, "orientation",
-                  "axes flipped relative to the training images (\(code) vs \(dominant)); nnU-Net's mirroring augmentation tolerates flips, reorienting removes the doubt",
-                  measured: code, expected: orientations.keys.sorted().joined(separator: "/"), fix: fix))
+      add(
+        Finding(
+          .note, "orientation",
+          "axes flipped relative to the training images (\(code) vs \(dominant)); nnU-Net's mirroring augmentation tolerates flips, reorienting removes the doubt",
+          measured: code, expected: orientations.keys.sorted().joined(separator: "/"), fix: fix))
     }
   }
 
@@ -106,9 +137,11 @@ extension CaseContext {
     let outside = (0..<stats.count).filter { Double(size[$0]) < stats[$0].min || Double(size[$0]) > stats[$0].max }
     guard !outside.isEmpty else { return }
     let range = stats.map { "\(formatNumber($0.min))–\(formatNumber($0.max))" }.joined(separator: ", ")
-    add(Finding(.note, "size",
-                "size outside the training range on axis \(outside.map(String.init).joined(separator: ", "))\(reference.fingerprint.size == nil ? " (training sizes are after nnU-Net's crop)" : "")",
-                measured: formatList(size), expected: "(\(range))"))
+    add(
+      Finding(
+        .note, "size",
+        "size outside the training range on axis \(outside.map(String.init).joined(separator: ", "))\(reference.fingerprint.size == nil ? " (training sizes are after nnU-Net's crop)" : "")",
+        measured: formatList(size), expected: "(\(range))"))
   }
 
   /// Per-axis values (ITK order) permuted from this case's voxel axes into the training images' axis order, so
@@ -116,7 +149,8 @@ extension CaseContext {
   /// the orders agree or either is unknown.
   func inTrainingAxisOrder<T>(_ values: [T]) -> [T] {
     guard let code = primary?.axisCodes, let dominant = reference.fingerprint.dominantOrientation,
-          values.count == 3, code.count == 3, dominant.count == 3 else { return values }
+      values.count == 3, code.count == 3, dominant.count == 3
+    else { return values }
     let mine = Array(axisOrder(code)), theirs = Array(axisOrder(dominant))
     guard mine != theirs, Set(mine) == Set(theirs) else { return values }
     return theirs.map { letter in values[mine.firstIndex(of: letter)!] }
@@ -128,7 +162,8 @@ extension CaseContext {
     let parent = PathText.parent(files.paths[0])
     let target = PathText.join(parent, folder)
     // Only the channels the model takes: an extra channel file is to be moved aside (the channels finding), not fixed.
-    let kept = reference.isNNUNet ? files.channelIndices.filter { $0 < reference.channelNames.count } : files.channelIndices
+    let kept =
+      reference.isNNUNet ? files.channelIndices.filter { $0 < reference.channelNames.count } : files.channelIndices
     let steps = kept.map { files.channels[$0]! }.map { path in
       let name = PathText.name(path)
       return command(path, PathText.join(target, ending.map { replaceEnding(name, with: $0) } ?? name))
@@ -140,8 +175,9 @@ extension CaseContext {
   /// does not reorient: every fix that resamples must reorient first (`--orient`), or the spacing lands on the wrong axes.
   var reorientationNeeded: String? {
     guard let first = primary, let dominant = reference.fingerprint.dominantOrientation,
-          !(reference.plans?.readerReorients ?? false),
-          !reference.fingerprint.axisOrders.contains(axisOrder(first.axisCodes)) else { return nil }
+      !(reference.plans?.readerReorients ?? false),
+      !reference.fingerprint.axisOrders.contains(axisOrder(first.axisCodes))
+    else { return nil }
     return dominant
   }
 }

@@ -13,35 +13,47 @@ extension CaseContext {
     let expectedSuffixes = expected.map { String(format: "_%04d", $0) }.joined(separator: ", ")
     let expectedText = "\(expectedSuffixes) (\(names.joined(separator: ", ")))"
     if !files.hasChannelSuffix {
-      add(Finding(.error, "channels",
-                  "the file name has no _XXXX channel suffix; nnU-Net takes the case name from the characters before the last 5 + ending and would mis-group it",
-                  measured: files.paths.map { PathText.name($0) }.joined(separator: ", "), expected: expectedText,
-                  fix: "rename to \(files.id)_0000\(reference.fileEnding ?? files.fileEnding)"))
+      add(
+        Finding(
+          .error, "channels",
+          "the file name has no _XXXX channel suffix; nnU-Net takes the case name from the characters before the last 5 + ending and would mis-group it",
+          measured: files.paths.map { PathText.name($0) }.joined(separator: ", "), expected: expectedText,
+          fix: "rename to \(files.id)_0000\(reference.fileEnding ?? files.fileEnding)"))
     } else if found.count > expected.count {
-      add(Finding(.error, "channels",
-                  "\(found.count) channel files but the model takes \(names.count): nnU-Net's preprocessing worker raises IndexError: list index out of range at normalization_schemes[c] (default_preprocessor.py), reported only as \"Background workers died\"",
-                  measured: suffixes, expected: expectedText,
-                  fix: {
-                    let extra = found.filter { !expected.contains($0) }.compactMap { files.channels[$0] }
-                    let aside = PathText.join(PathText.parent(files.paths[0]), "extra-channels")
-                    return "mkdir -p \(quote(aside)) && mv \(extra.map(quote).joined(separator: " ")) \(quote(aside))/"
-                  }()))
+      add(
+        Finding(
+          .error, "channels",
+          "\(found.count) channel files but the model takes \(names.count): nnU-Net's preprocessing worker raises IndexError: list index out of range at normalization_schemes[c] (default_preprocessor.py), reported only as \"Background workers died\"",
+          measured: suffixes, expected: expectedText,
+          fix: {
+            let extra = found.filter { !expected.contains($0) }.compactMap { files.channels[$0] }
+            let aside = PathText.join(PathText.parent(files.paths[0]), "extra-channels")
+            return "mkdir -p \(quote(aside)) && mv \(extra.map(quote).joined(separator: " ")) \(quote(aside))/"
+          }()))
     } else if found.count < expected.count {
-      add(Finding(.error, "channels",
-                  "\(found.count) channel file(s) but the model takes \(names.count): the first convolution fails with \"expected input … to have \(names.count) channels, but got \(found.count) channels instead\"",
-                  measured: suffixes, expected: expectedText,
-                  fix: "add \(expected.filter { !found.contains($0) }.map { channelFileName($0) }.joined(separator: ", "))"))
+      add(
+        Finding(
+          .error, "channels",
+          "\(found.count) channel file(s) but the model takes \(names.count): the first convolution fails with \"expected input … to have \(names.count) channels, but got \(found.count) channels instead\"",
+          measured: suffixes, expected: expectedText,
+          fix: "add \(expected.filter { !found.contains($0) }.map { channelFileName($0) }.joined(separator: ", "))"))
     } else if found != expected {
-      add(Finding(.error, "channels",
-                  "the channel suffixes are not \(expectedSuffixes): nnU-Net counts files, not suffixes, so the channels would silently be fed in the wrong order",
-                  measured: suffixes, expected: expectedText, fix: "rename the files to \(expectedSuffixes)"))
+      add(
+        Finding(
+          .error, "channels",
+          "the channel suffixes are not \(expectedSuffixes): nnU-Net counts files, not suffixes, so the channels would silently be fed in the wrong order",
+          measured: suffixes, expected: expectedText, fix: "rename the files to \(expectedSuffixes)"))
     }
     if let ending = reference.fileEnding, files.endings != [ending] {
       let wrong = files.paths.filter { !$0.hasSuffix(ending) }
-      add(Finding(.error, "file-ending",
-                  "nnU-Net only looks for *\(ending) files and would silently skip \(wrong.count == files.paths.count ? "this case" : "these channel files")",
-                  measured: files.endings.sorted().joined(separator: ", "), expected: ending,
-                  fix: commands(into: "converted", ending: ending) { "harmonize reorient \(quote($0)) \(quote($1)) --like \(quote($0))" }))
+      add(
+        Finding(
+          .error, "file-ending",
+          "nnU-Net only looks for *\(ending) files and would silently skip \(wrong.count == files.paths.count ? "this case" : "these channel files")",
+          measured: files.endings.sorted().joined(separator: ", "), expected: ending,
+          fix: commands(into: "converted", ending: ending) {
+            "harmonize reorient \(quote($0)) \(quote($1)) --like \(quote($0))"
+          }))
     }
   }
 

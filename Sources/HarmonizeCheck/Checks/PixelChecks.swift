@@ -17,10 +17,12 @@ extension CaseContext {
       }
       let scan = VoxelScan.scan(volume, sampleLimit: 2_000_000)
       if scan.nanCount > 0 || scan.infinityCount > 0 {
-        add(Finding(.error, "non-finite",
-                    "\(name) holds \(scan.nanCount) NaN and \(scan.infinityCount) infinite values: nnU-Net's normalization turns them into NaN logits (its integrity check rejects NaN in training data, never checks prediction inputs)",
-                    measured: "\(scan.nanCount) NaN, \(scan.infinityCount) Inf", expected: "finite values",
-                    fix: "replace the non-finite voxels (e.g. with the background value) before prediction"))
+        add(
+          Finding(
+            .error, "non-finite",
+            "\(name) holds \(scan.nanCount) NaN and \(scan.infinityCount) infinite values: nnU-Net's normalization turns them into NaN logits (its integrity check rejects NaN in training data, never checks prediction inputs)",
+            measured: "\(scan.nanCount) NaN, \(scan.infinityCount) Inf", expected: "finite values",
+            fix: "replace the non-finite voxels (e.g. with the background value) before prediction"))
       }
       box.include(scan)
       if let stats = IntensityStatistics(sample: scan.sample) { checkIntensity(channel: channel, name: name, stats) }
@@ -35,28 +37,47 @@ extension CaseContext {
   mutating func checkIntensity(channel: Int, name: String, _ input: IntensityStatistics) {
     guard channel < reference.fingerprint.intensity.count else { return }
     let trained = reference.fingerprint.intensity[channel]
-    let measured = "0.5–99.5%: \(formatNumber(rounded(input.percentile_00_5)))–\(formatNumber(rounded(input.percentile_99_5))), min \(formatNumber(rounded(input.min))), max \(formatNumber(rounded(input.max)))"
+    let measured =
+      "0.5–99.5%: \(formatNumber(rounded(input.percentile_00_5)))–\(formatNumber(rounded(input.percentile_99_5))), min \(formatNumber(rounded(input.min))), max \(formatNumber(rounded(input.max)))"
     if let image = trained.image {
-      let expected = "0.5–99.5%: \(formatNumber(rounded(image.percentile_00_5)))–\(formatNumber(rounded(image.percentile_99_5))), min \(formatNumber(rounded(image.min))), max \(formatNumber(rounded(image.max))) (training, \(trained.name))"
+      let expected =
+        "0.5–99.5%: \(formatNumber(rounded(image.percentile_00_5)))–\(formatNumber(rounded(image.percentile_99_5))), min \(formatNumber(rounded(image.min))), max \(formatNumber(rounded(image.max))) (training, \(trained.name))"
       let inputSpread = input.percentile_99_5 - input.percentile_00_5
       let trainedSpread = image.percentile_99_5 - image.percentile_00_5
       if input.percentile_99_5 < image.percentile_00_5 || input.percentile_00_5 > image.percentile_99_5 {
-        add(Finding(.warning, "intensity", "\(name): the intensity range does not overlap the training range of channel \(channel) (\(trained.name)): another unit, offset or channel order?",
-                    measured: measured, expected: expected))
-      } else if trainedSpread > 0 && inputSpread > 0 && (inputSpread / trainedSpread > 10 || trainedSpread / inputSpread > 10) {
-        add(Finding(.warning, "intensity", "\(name): the intensity spread is \(formatNumber(rounded(inputSpread / trainedSpread)))x the training spread of channel \(channel) (\(trained.name)): rescaled or normalized differently?",
-                    measured: measured, expected: expected))
+        add(
+          Finding(
+            .warning, "intensity",
+            "\(name): the intensity range does not overlap the training range of channel \(channel) (\(trained.name)): another unit, offset or channel order?",
+            measured: measured, expected: expected))
+      } else if trainedSpread > 0 && inputSpread > 0
+        && (inputSpread / trainedSpread > 10 || trainedSpread / inputSpread > 10)
+      {
+        add(
+          Finding(
+            .warning, "intensity",
+            "\(name): the intensity spread is \(formatNumber(rounded(inputSpread / trainedSpread)))x the training spread of channel \(channel) (\(trained.name)): rescaled or normalized differently?",
+            measured: measured, expected: expected))
       }
     } else if let fg = trained.foreground, input.max < fg.percentile_00_5 || input.min > fg.percentile_99_5 {
-      add(Finding(.warning, "intensity", "\(name): no voxel lies in the training foreground's intensity range of channel \(channel) (\(trained.name))",
-                  measured: measured, expected: "foreground 0.5–99.5%: \(formatNumber(rounded(fg.percentile_00_5)))–\(formatNumber(rounded(fg.percentile_99_5)))"))
+      add(
+        Finding(
+          .warning, "intensity",
+          "\(name): no voxel lies in the training foreground's intensity range of channel \(channel) (\(trained.name))",
+          measured: measured,
+          expected:
+            "foreground 0.5–99.5%: \(formatNumber(rounded(fg.percentile_00_5)))–\(formatNumber(rounded(fg.percentile_99_5)))"
+        ))
     }
     let trainedLow = trained.image?.min ?? trained.foreground?.percentile_00_5
     if let trainedLow, trainedLow < -500, input.min >= 0 {
-      add(Finding(.warning, "intensity",
-                  "\(name) has no negative values but channel \(channel) (\(trained.name)) reaches \(formatNumber(rounded(trainedLow))) in training: CT stored without its -1024 rescale intercept? nnU-Net's CT normalization would clip it silently",
-                  measured: "min \(formatNumber(rounded(input.min)))", expected: "values down to \(formatNumber(rounded(trainedLow))) (Hounsfield units)",
-                  fix: "store the image in HU (apply the DICOM rescale slope/intercept, usually -1024)"))
+      add(
+        Finding(
+          .warning, "intensity",
+          "\(name) has no negative values but channel \(channel) (\(trained.name)) reaches \(formatNumber(rounded(trainedLow))) in training: CT stored without its -1024 rescale intercept? nnU-Net's CT normalization would clip it silently",
+          measured: "min \(formatNumber(rounded(input.min)))",
+          expected: "values down to \(formatNumber(rounded(trainedLow))) (Hounsfield units)",
+          fix: "store the image in HU (apply the DICOM rescale slope/intercept, usually -1024)"))
     }
   }
 
@@ -78,13 +99,22 @@ extension CaseContext {
     if let image = primary?.geometry {
       let g = header.geometry
       if g.size != image.size || !close(g.spacing, image.spacing, 1e-5) {
-        add(Finding(.error, "label-geometry", "\(name) has another size or spacing than the image: nnU-Net raises \"Shape mismatch\"/\"Spacing mismatch\"",
-                    measured: "\(formatList(g.size)) at \(formatList(g.spacing)) mm", expected: "\(formatList(image.size)) at \(formatList(image.spacing)) mm",
-                    fix: "harmonize resample \(quote(path)) OUT --like \(quote(files.paths[0])) --interpolation nearest"))
-      } else if !close(g.origin, image.origin, 1e-3 * (image.spacing.max() ?? 1)) || !close(g.direction, image.direction, 1e-4) {
-        add(Finding(.warning, "label-geometry", "\(name) has another origin or direction than the image: nnU-Net only warns (\"Affine mismatch\"), the label is misplaced in space",
-                    measured: "origin \(formatList(g.origin))", expected: "origin \(formatList(image.origin))",
-                    fix: "harmonize resample \(quote(path)) OUT --like \(quote(files.paths[0])) --interpolation nearest"))
+        add(
+          Finding(
+            .error, "label-geometry",
+            "\(name) has another size or spacing than the image: nnU-Net raises \"Shape mismatch\"/\"Spacing mismatch\"",
+            measured: "\(formatList(g.size)) at \(formatList(g.spacing)) mm",
+            expected: "\(formatList(image.size)) at \(formatList(image.spacing)) mm",
+            fix: "harmonize resample \(quote(path)) OUT --like \(quote(files.paths[0])) --interpolation nearest"))
+      } else if !close(g.origin, image.origin, 1e-3 * (image.spacing.max() ?? 1))
+        || !close(g.direction, image.direction, 1e-4)
+      {
+        add(
+          Finding(
+            .warning, "label-geometry",
+            "\(name) has another origin or direction than the image: nnU-Net only warns (\"Affine mismatch\"), the label is misplaced in space",
+            measured: "origin \(formatList(g.origin))", expected: "origin \(formatList(image.origin))",
+            fix: "harmonize resample \(quote(path)) OUT --like \(quote(files.paths[0])) --interpolation nearest"))
       }
     }
     guard options.readPixels else { return }
@@ -95,15 +125,21 @@ extension CaseContext {
       return
     }
     if summary.nonIntegerCount > 0 {
-      add(Finding(.error, "labels", "\(name) holds \(summary.nonIntegerCount) non-integer values (e.g. \(summary.nonIntegerExamples.map { formatNumber($0) }.joined(separator: ", "))): a segmentation resampled with linear interpolation?",
-                  measured: "\(summary.nonIntegerCount) non-integer voxels", expected: "integer labels",
-                  fix: "resample labels with --interpolation nearest or label"))
+      add(
+        Finding(
+          .error, "labels",
+          "\(name) holds \(summary.nonIntegerCount) non-integer values (e.g. \(summary.nonIntegerExamples.map { formatNumber($0) }.joined(separator: ", "))): a segmentation resampled with linear interpolation?",
+          measured: "\(summary.nonIntegerCount) non-integer voxels", expected: "integer labels",
+          fix: "resample labels with --interpolation nearest or label"))
     }
     if let allowed = reference.allowedLabels {
       let unexpected = summary.values.filter { !allowed.contains($0) }
       if !unexpected.isEmpty {
-        add(Finding(.error, "labels", "\(name) holds label values that dataset.json does not define: nnU-Net raises \"Unexpected labels found\"",
-                    measured: formatList(summary.values), expected: formatList(allowed)))
+        add(
+          Finding(
+            .error, "labels",
+            "\(name) holds label values that dataset.json does not define: nnU-Net raises \"Unexpected labels found\"",
+            measured: formatList(summary.values), expected: formatList(allowed)))
       }
     }
   }

@@ -25,15 +25,16 @@ extension CaseContext {
     // nnU-Net's compute_new_shape: round(shape · spacing / target), Python's round (half to even).
     let predicted = (0..<n).map { GridPlanner.outputSize(cropped[$0], spacing[$0], target[$0]) }
     let fileBytes = files.channelIndices.compactMap { headers[$0]?.pixelType.byteCount }.max() ?? 4
-    let estimate = PredictionMemory(PredictionMemory.Case(
-      channels: max(1, reference.channelNames.count),
-      segmentationHeads: reference.segmentationHeads ?? 2,
-      originalVoxels: size.reduce(1, *), croppedVoxels: cropped.reduce(1, *), predictedVoxels: predicted.reduce(1, *),
-      readerBytes: reference.plans?.readerBytes(fileBytes: fileBytes) ?? fileBytes,
-      resampled: predicted != cropped,
-      separateZ: anisotropic(spacing) || anisotropic(target),
-      folds: options.folds ?? reference.folds ?? 5,
-      torchResampling: configuration?.resamplingFunction.contains("torch") ?? false))
+    let estimate = PredictionMemory(
+      PredictionMemory.Case(
+        channels: max(1, reference.channelNames.count),
+        segmentationHeads: reference.segmentationHeads ?? 2,
+        originalVoxels: size.reduce(1, *), croppedVoxels: cropped.reduce(1, *), predictedVoxels: predicted.reduce(1, *),
+        readerBytes: reference.plans?.readerBytes(fileBytes: fileBytes) ?? fileBytes,
+        resampled: predicted != cropped,
+        separateZ: anisotropic(spacing) || anisotropic(target),
+        folds: options.folds ?? reference.folds ?? 5,
+        torchResampling: configuration?.resamplingFunction.contains("torch") ?? false))
     memory = CaseMemory(size: size, croppedSize: cropped, predictedSize: predicted, estimate: estimate)
   }
 
@@ -48,42 +49,59 @@ extension CaseContext {
     guard stats.count == n, let target = targetSpacing(for: spacing) else { return }
     var reasons: [String] = []
     let outside = (0..<n).filter { spacing[$0] < stats[$0].min * 0.99 || spacing[$0] > stats[$0].max * 1.01 }
-    if !outside.isEmpty { reasons.append("outside the training range on axis \(outside.map(String.init).joined(separator: ", "))") }
+    if !outside.isEmpty {
+      reasons.append("outside the training range on axis \(outside.map(String.init).joined(separator: ", "))")
+    }
     let ratios = (0..<n).map { target[$0] / spacing[$0] }
     if let finest = ratios.max(), finest >= 2 {
-      reasons.append("\(formatNumber(rounded(finest)))x finer than the \(configuration.map { "\($0.name) plan" } ?? "training target") spacing")
+      reasons.append(
+        "\(formatNumber(rounded(finest)))x finer than the \(configuration.map { "\($0.name) plan" } ?? "training target") spacing"
+      )
     }
     if let coarsest = ratios.min(), coarsest <= 0.5 {
-      reasons.append("\(formatNumber(rounded(1 / coarsest)))x coarser than the \(configuration.map { "\($0.name) plan" } ?? "training target") spacing")
+      reasons.append(
+        "\(formatNumber(rounded(1 / coarsest)))x coarser than the \(configuration.map { "\($0.name) plan" } ?? "training target") spacing"
+      )
     }
     guard !reasons.isEmpty else { return }
     let e = memory.estimate
     let K = e.input.segmentationHeads
-    let consequence = "nnU-Net resamples it to \(formatList(memory.predictedSize)) for the network (\(formatBytes(Int(e.queuedInput))) float32 input, GPU arrays \(formatBytes(Int(e.gpuDataArrays)))), then resamples \(K) logit channels back onto \(formatList(memory.croppedSize)) voxels: export worker ≈ \(formatBytes(Int(e.exportWorker))), preprocessing worker ≈ \(formatBytes(Int(e.preprocessWorker)))"
+    let consequence =
+      "nnU-Net resamples it to \(formatList(memory.predictedSize)) for the network (\(formatBytes(Int(e.queuedInput))) float32 input, GPU arrays \(formatBytes(Int(e.gpuDataArrays)))), then resamples \(K) logit channels back onto \(formatList(memory.croppedSize)) voxels: export worker ≈ \(formatBytes(Int(e.exportWorker))), preprocessing worker ≈ \(formatBytes(Int(e.preprocessWorker)))"
     let range = stats.map { "\(formatNumber($0.min))–\(formatNumber($0.max))" }.joined(separator: ", ")
     let targetText = target.map { formatNumber(rounded($0)) }.joined(separator: ",")
-    add(Finding(.warning, "spacing", "spacing \(reasons.joined(separator: "; ")): \(consequence)",
-                measured: "\(formatList(spacing)) mm (ITK order i, j, k)",
-                expected: "training (\(range)) mm, target \(formatList(target.map(rounded))) mm",
-                fix: commands(into: "resampled") {
-                  "harmonize resample \(quote($0)) \(quote($1)) --spacing \(targetText)" + (reorientationNeeded.map { " --orient \($0)" } ?? "")
-                } + " (then map the prediction back onto the original grid)"))
+    add(
+      Finding(
+        .warning, "spacing", "spacing \(reasons.joined(separator: "; ")): \(consequence)",
+        measured: "\(formatList(spacing)) mm (ITK order i, j, k)",
+        expected: "training (\(range)) mm, target \(formatList(target.map(rounded))) mm",
+        fix: commands(into: "resampled") {
+          "harmonize resample \(quote($0)) \(quote($1)) --spacing \(targetText)"
+            + (reorientationNeeded.map { " --orient \($0)" } ?? "")
+        } + " (then map the prediction back onto the original grid)"))
   }
 
   /// The case's own memory against the budget: an error when even nnU-Net's sequential mode does not fit.
   mutating func checkMemory() {
     guard let memory else { return }
     let advice = MemoryAdvice(worstOf: [memory.estimate], memory: options.memory, gpuMemory: options.gpuMemory)
-    let sizes = "\(formatList(memory.size)) → \(formatList(memory.predictedSize)) at plan spacing, K = \(memory.estimate.input.segmentationHeads)"
+    let sizes =
+      "\(formatList(memory.size)) → \(formatList(memory.predictedSize)) at plan spacing, K = \(memory.estimate.input.segmentationHeads)"
     if advice.preprocessWorkers == nil {
-      add(Finding(.error, "memory",
-                  "needs \(formatBytes(Int(memory.estimate.total(npp: 0, nps: 0)))) even in nnU-Net's sequential mode (-npp 0 -nps 0); \(formatBytes(Int(advice.usable))) usable (80% of \(formatBytes(Int(options.memory))))",
-                  measured: sizes, expected: "≤ \(formatBytes(Int(advice.usable)))",
-                  fix: "resample to a coarser spacing first (harmonize resample --spacing / --max-size), use a *_torchres plan or 3d_lowres, or more RAM"))
+      add(
+        Finding(
+          .error, "memory",
+          "needs \(formatBytes(Int(memory.estimate.total(npp: 0, nps: 0)))) even in nnU-Net's sequential mode (-npp 0 -nps 0); \(formatBytes(Int(advice.usable))) usable (80% of \(formatBytes(Int(options.memory))))",
+          measured: sizes, expected: "≤ \(formatBytes(Int(advice.usable)))",
+          fix:
+            "resample to a coarser spacing first (harmonize resample --spacing / --max-size), use a *_torchres plan or 3d_lowres, or more RAM"
+        ))
     } else if !advice.defaultsFit, let flags = advice.predictFlags {
-      add(Finding(.warning, "memory",
-                  "nnU-Net's defaults (-npp 3 -nps 3) need \(formatBytes(Int(memory.estimate.total(npp: 3, nps: 3)))) for this case; \(formatBytes(Int(advice.usable))) usable",
-                  measured: sizes, expected: "≤ \(formatBytes(Int(advice.usable)))", fix: "nnUNetv2_predict ... \(flags)"))
+      add(
+        Finding(
+          .warning, "memory",
+          "nnU-Net's defaults (-npp 3 -nps 3) need \(formatBytes(Int(memory.estimate.total(npp: 3, nps: 3)))) for this case; \(formatBytes(Int(advice.usable))) usable",
+          measured: sizes, expected: "≤ \(formatBytes(Int(advice.usable)))", fix: "nnUNetv2_predict ... \(flags)"))
     }
   }
 }

@@ -79,10 +79,11 @@ public struct DatasetJSON: Codable, Sendable, Equatable {
       if let number = JSONFile.integer(value) {
         labels.append(LabelEntry(name: name, values: [number]))
       } else if let list = value as? [Any], !list.isEmpty, case let ints = list.compactMap(JSONFile.integer),
-                ints.count == list.count {
+        ints.count == list.count
+      {
         labels.append(LabelEntry(name: name, values: ints))
       } else if let number = Int("\(value)") {
-        labels.append(LabelEntry(name: name, values: [number])) // nnU-Net v1 style string values
+        labels.append(LabelEntry(name: name, values: [number]))  // nnU-Net v1 style string values
       } else {
         throw CheckReferenceError(path, "label \"\(name)\" must be an integer or a list of integers, not \(value)")
       }
@@ -93,7 +94,8 @@ public struct DatasetJSON: Codable, Sendable, Equatable {
     guard let ending = object["file_ending"] as? String, !ending.isEmpty else {
       throw CheckReferenceError(path, "dataset.json has no file_ending")
     }
-    return DatasetJSON(channelNames: names.map(\.1), labels: labels, fileEnding: ending,
-                       numTraining: object["numTraining"].flatMap(JSONFile.integer))
+    return DatasetJSON(
+      channelNames: names.map(\.1), labels: labels, fileEnding: ending,
+      numTraining: object["numTraining"].flatMap(JSONFile.integer))
   }
 }

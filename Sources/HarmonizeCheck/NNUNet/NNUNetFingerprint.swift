@@ -19,12 +19,16 @@ public struct NNUNetFingerprint: Sendable, Equatable {
       throw CheckReferenceError(path, "dataset_fingerprint.json has no spacings")
     }
     let spacings = list.compactMap(JSONFile.doubles)
-    guard spacings.count == list.count, spacings.allSatisfy({ (2...3).contains($0.count) && $0.allSatisfy(Geometry.spacingRange.contains) }) else {
-      throw CheckReferenceError(path, "dataset_fingerprint.json spacings must be lists of 2 or 3 numbers between 1e-06 and 1e+06 mm")
+    guard spacings.count == list.count,
+      spacings.allSatisfy({ (2...3).contains($0.count) && $0.allSatisfy(Geometry.spacingRange.contains) })
+    else {
+      throw CheckReferenceError(
+        path, "dataset_fingerprint.json spacings must be lists of 2 or 3 numbers between 1e-06 and 1e+06 mm")
     }
     let shapes = (object["shapes_after_crop"] as? [Any] ?? []).compactMap(JSONFile.doubles)
     guard shapes.allSatisfy({ $0.allSatisfy { $0.isFinite && $0 >= 0 && $0 < Double(GridPlanner.maxAxisSize) } }) else {
-      throw CheckReferenceError(path, "dataset_fingerprint.json shapes_after_crop must be lists of whole numbers from 0 to 2^31")
+      throw CheckReferenceError(
+        path, "dataset_fingerprint.json shapes_after_crop must be lists of whole numbers from 0 to 2^31")
     }
     return NNUNetFingerprint(
       spacings: spacings, shapesAfterCrop: shapes,
@@ -38,10 +42,12 @@ public struct NNUNetFingerprint: Sendable, Equatable {
       guard let index = Int(key), let entry = value as? [String: Any] else { continue }
       func number(_ k: String) -> Double? { entry[k].flatMap(JSONFile.double) }
       guard let min = number("min"), let max = number("max"), let p005 = number("percentile_00_5"),
-            let p995 = number("percentile_99_5") else { continue }
-      result[index] = IntensityStatistics(min: min, max: max, mean: number("mean") ?? .nan, std: number("std") ?? .nan,
-                                          median: number("median") ?? .nan, percentile_00_5: p005,
-                                          percentile_99_5: p995)
+        let p995 = number("percentile_99_5")
+      else { continue }
+      result[index] = IntensityStatistics(
+        min: min, max: max, mean: number("mean") ?? .nan, std: number("std") ?? .nan,
+        median: number("median") ?? .nan, percentile_00_5: p005,
+        percentile_99_5: p995)
     }
     return result
   }

@@ -39,7 +39,7 @@ public struct NNUNetPlans: Sendable, Equatable {
     let n = transposeForward.count
     var numpy = ownSpacing.count == n ? Array(ownSpacing.reversed()) : Array(repeating: 1, count: n)
     let transposed = configuration.spacing
-    let offset = n - transposed.count // 1 for a 2D configuration: the slice axis is not resampled
+    let offset = n - transposed.count  // 1 for a 2D configuration: the slice axis is not resampled
     for (t, value) in transposed.enumerated() where t + offset < n {
       numpy[transposeForward[t + offset]] = value
     }
@@ -51,7 +51,8 @@ public struct NNUNetPlans: Sendable, Equatable {
   public static func load(_ path: String) throws(CheckReferenceError) -> NNUNetPlans {
     let object = try JSONFile.object(at: path)
     guard let transpose = (object["transpose_forward"] as? [Any])?.compactMap(JSONFile.integer),
-          (2...3).contains(transpose.count), Set(transpose) == Set(0..<transpose.count) else {
+      (2...3).contains(transpose.count), Set(transpose) == Set(0..<transpose.count)
+    else {
       throw CheckReferenceError(path, "plans have no valid transpose_forward permutation of 2 or 3 axes")
     }
     guard let raw = object["configurations"] as? [String: Any], !raw.isEmpty else {
@@ -69,11 +70,15 @@ public struct NNUNetPlans: Sendable, Equatable {
       }
       guard let spacing = JSONFile.doubles(merged["spacing"]), !spacing.isEmpty else { continue }
       guard spacing.count <= transpose.count, spacing.allSatisfy(Geometry.spacingRange.contains) else {
-        throw CheckReferenceError(path, "configuration \(name): spacing must be up to \(transpose.count) numbers between 1e-06 and 1e+06 mm, not \(formatList(spacing))")
+        throw CheckReferenceError(
+          path,
+          "configuration \(name): spacing must be up to \(transpose.count) numbers between 1e-06 and 1e+06 mm, not \(formatList(spacing))"
+        )
       }
       let patch = JSONFile.doubles(merged["patch_size"]) ?? []
       guard patch.allSatisfy({ $0.isFinite && $0 >= 1 && $0 <= 1e6 }) else {
-        throw CheckReferenceError(path, "configuration \(name): patch_size must be whole numbers from 1 to 10^6, not \(formatList(patch))")
+        throw CheckReferenceError(
+          path, "configuration \(name): patch_size must be whole numbers from 1 to 10^6, not \(formatList(patch))")
       }
       configurations[name] = Configuration(
         name: name, spacing: spacing,
@@ -81,11 +86,13 @@ public struct NNUNetPlans: Sendable, Equatable {
         normalizationSchemes: (merged["normalization_schemes"] as? [Any])?.map { "\($0)" } ?? [],
         resamplingFunction: merged["resampling_fn_data"] as? String ?? "resample_data_or_seg_to_shape")
     }
-    let intensityObject = (object["foreground_intensity_properties_per_channel"]
+    let intensityObject =
+      (object["foreground_intensity_properties_per_channel"]
       ?? object["foreground_intensity_properties_by_modality"]) as? [String: Any] ?? [:]
-    return NNUNetPlans(transposeForward: transpose,
-                       imageReaderWriter: object["image_reader_writer"] as? String ?? "SimpleITKIO",
-                       configurations: configurations,
-                       foregroundIntensity: NNUNetFingerprint.intensity(intensityObject))
+    return NNUNetPlans(
+      transposeForward: transpose,
+      imageReaderWriter: object["image_reader_writer"] as? String ?? "SimpleITKIO",
+      configurations: configurations,
+      foregroundIntensity: NNUNetFingerprint.intensity(intensityObject))
   }
 }

@@ -16,8 +16,11 @@ public enum TargetSpacingRule {
     guard let n = spacings.first?.count, n > 0, spacings.allSatisfy({ $0.count == n }) else { return nil }
     let numpySpacings = spacings.map { Array($0.reversed()) }
     var target = (0..<n).map { axis in Statistics.percentile(sorted: numpySpacings.map { $0[axis] }.sorted(), 50) }
-    let usableSizes = sizes.count == spacings.count && sizes.allSatisfy({ $0.count == n }) ? sizes.map { Array($0.reversed()) } : nil
-    let targetSize = usableSizes.map { s in (0..<n).map { axis in Statistics.percentile(sorted: s.map { $0[axis] }.sorted(), 50) } }
+    let usableSizes =
+      sizes.count == spacings.count && sizes.allSatisfy({ $0.count == n }) ? sizes.map { Array($0.reversed()) } : nil
+    let targetSize = usableSizes.map { s in
+      (0..<n).map { axis in Statistics.percentile(sorted: s.map { $0[axis] }.sorted(), 50) }
+    }
     guard n > 1 else { return target }
     // numpy's argmax: the first maximum.
     var worst = 0
@@ -25,7 +28,8 @@ public enum TargetSpacingRule {
     let others = (0..<n).filter { $0 != worst }
     let otherSpacingMax = others.map { target[$0] }.max()!
     let anisotropicSpacing = target[worst] > anisotropyThreshold * otherSpacingMax
-    let anisotropicVoxels = targetSize.map { ts in ts[worst] * anisotropyThreshold < others.map { ts[$0] }.min()! } ?? false
+    let anisotropicVoxels =
+      targetSize.map { ts in ts[worst] * anisotropyThreshold < others.map { ts[$0] }.min()! } ?? false
     if anisotropicSpacing && anisotropicVoxels {
       var value = Statistics.percentile(sorted: numpySpacings.map { $0[worst] }.sorted(), 10)
       if value < otherSpacingMax { value = max(otherSpacingMax, value) + 1e-5 }

@@ -9,18 +9,22 @@ enum LabelKernel: RowKernel {
     row.forEachVoxel { sx, sy, sz, out in
       let b00 = sz.lower + sy.lower, b01 = sz.lower + sy.upper, b10 = sz.upper + sy.lower, b11 = sz.upper + sy.upper
       for c in 0..<row.components {
-        let v0 = p[b00 + sx.lower + c], v1 = p[b00 + sx.upper + c], v2 = p[b01 + sx.lower + c], v3 = p[b01 + sx.upper + c]
-        let v4 = p[b10 + sx.lower + c], v5 = p[b10 + sx.upper + c], v6 = p[b11 + sx.lower + c], v7 = p[b11 + sx.upper + c]
+        let v0 = p[b00 + sx.lower + c], v1 = p[b00 + sx.upper + c], v2 = p[b01 + sx.lower + c],
+          v3 = p[b01 + sx.upper + c]
+        let v4 = p[b10 + sx.lower + c], v5 = p[b10 + sx.upper + c], v6 = p[b11 + sx.lower + c],
+          v7 = p[b11 + sx.upper + c]
         // Most voxels lie inside one label: all eight neighbours agree and no weight is needed.
         if v0 == v1 && v0 == v2 && v0 == v3 && v0 == v4 && v0 == v5 && v0 == v6 && v0 == v7 {
           out[c] = In.self == Out.self ? unsafeBitCast(v0, to: Out.self) : Out.cast(v0.doubleValue, row.cast)
           continue
         }
         let (wx, wy, wz) = (sx.weight, sy.weight, sz.weight)
-        let values = SIMD8<Double>(v0.doubleValue, v1.doubleValue, v2.doubleValue, v3.doubleValue,
-                                   v4.doubleValue, v5.doubleValue, v6.doubleValue, v7.doubleValue)
-        let weights = SIMD8<Double>((1 - wx) * (1 - wy) * (1 - wz), wx * (1 - wy) * (1 - wz), (1 - wx) * wy * (1 - wz), wx * wy * (1 - wz),
-                                    (1 - wx) * (1 - wy) * wz, wx * (1 - wy) * wz, (1 - wx) * wy * wz, wx * wy * wz)
+        let values = SIMD8<Double>(
+          v0.doubleValue, v1.doubleValue, v2.doubleValue, v3.doubleValue,
+          v4.doubleValue, v5.doubleValue, v6.doubleValue, v7.doubleValue)
+        let weights = SIMD8<Double>(
+          (1 - wx) * (1 - wy) * (1 - wz), wx * (1 - wy) * (1 - wz), (1 - wx) * wy * (1 - wz), wx * wy * (1 - wz),
+          (1 - wx) * (1 - wy) * wz, wx * (1 - wy) * wz, (1 - wx) * wy * wz, wx * wy * wz)
         out[c] = Out.cast(winner(values, weights), row.cast)
       }
     }
@@ -34,7 +38,10 @@ enum LabelKernel: RowKernel {
     for n in 0..<8 {
       let v = values[n]
       var seen = false
-      for m in 0..<n where values[m] == v { seen = true; break }
+      for m in 0..<n where values[m] == v {
+        seen = true
+        break
+      }
       if seen { continue }
       var total = 0.0
       for m in n..<8 where values[m] == v { total += weights[m] }

@@ -5,7 +5,8 @@
 /// needs no libm call and no trapping conversion, so the loop vectorises. Other outputs use `ResamplePixel.cast`.
 enum RowStore {
   static func lerp<Acc: BinaryFloatingPoint, Out: ResamplePixel>(
-    _ a: UnsafePointer<Acc>, _ b: UnsafePointer<Acc>, _ w: Acc, into out: UnsafeMutablePointer<Out>, count: Int, cast: IntegerCast
+    _ a: UnsafePointer<Acc>, _ b: UnsafePointer<Acc>, _ w: Acc, into out: UnsafeMutablePointer<Out>, count: Int,
+    cast: IntegerCast
   ) {
     if cast == .roundAndClamp {
       if let a = a as? UnsafePointer<Float>, let b = b as? UnsafePointer<Float> {
@@ -40,11 +41,12 @@ enum RowStore {
 
   @inline(__always)
   private static func storeRounded<I: FixedWidthInteger, Out>(
-    _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ w: Float, _ out: UnsafeMutablePointer<Out>, _ count: Int, as: I.Type
+    _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ w: Float, _ out: UnsafeMutablePointer<Out>, _ count: Int,
+    as: I.Type
   ) {
     let o = UnsafeMutableRawPointer(out).assumingMemoryBound(to: I.self)
     let lower = Float(I.min), upper = Float(I.max)
-    let magic: Float = 12_582_912 // 1.5·2^23
+    let magic: Float = 12_582_912  // 1.5·2^23
     for i in 0..<count {
       let v = min(max(a[i] + (b[i] - a[i]) * w, lower), upper)
       o[i] = I(truncatingIfNeeded: Int32(bitPattern: (v + magic).bitPattern) &- 0x4B40_0000)
@@ -53,11 +55,12 @@ enum RowStore {
 
   @inline(__always)
   private static func storeRounded<I: FixedWidthInteger, Out>(
-    _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ w: Double, _ out: UnsafeMutablePointer<Out>, _ count: Int, as: I.Type
+    _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ w: Double, _ out: UnsafeMutablePointer<Out>, _ count: Int,
+    as: I.Type
   ) {
     let o = UnsafeMutableRawPointer(out).assumingMemoryBound(to: I.self)
     let lower = Double(I.min), upper = Double(I.max)
-    let magic = 6_755_399_441_055_744.0 // 1.5·2^52
+    let magic = 6_755_399_441_055_744.0  // 1.5·2^52
     for i in 0..<count {
       let v = min(max(a[i] + (b[i] - a[i]) * w, lower), upper)
       o[i] = I(truncatingIfNeeded: Int64(bitPattern: (v + magic).bitPattern) &- 0x4338_0000_0000_0000)

@@ -14,7 +14,9 @@ enum SeparableLabel {
     return In.self == UInt8.self || In.self == Int8.self || In.self == UInt16.self || In.self == Int16.self
   }
 
-  static func run<In: ResamplePixel, Out: ResamplePixel>(job: Job, input: UnsafePointer<In>, output: UnsafeMutablePointer<Out>) {
+  static func run<In: ResamplePixel, Out: ResamplePixel>(
+    job: Job, input: UnsafePointer<In>, output: UnsafeMutablePointer<Out>
+  ) {
     guard case .separable(let cx, let cy, let cz) = job.map.kind else { return }
     let xs = cx.map { job.sample($0, axis: 0) }
     let ys = cy.map { job.sample($0, axis: 1) }
@@ -62,9 +64,11 @@ enum SeparableLabel {
                     var one = px[i]
                     withUnsafePointer(to: &one) { x in
                       fallback.withUnsafeBufferPointer { yz in
-                        LabelKernel.fill(RowContext(xs: x, ys: yz.baseAddress!, yStride: 0, zs: yz.baseAddress! + 1, zStride: 0,
-                                                    count: 1, input: volumeIn, output: out + i, components: 1,
-                                                    defaultValue: defaultValue, cast: cast))
+                        LabelKernel.fill(
+                          RowContext(
+                            xs: x, ys: yz.baseAddress!, yStride: 0, zs: yz.baseAddress! + 1, zStride: 0,
+                            count: 1, input: volumeIn, output: out + i, components: 1,
+                            defaultValue: defaultValue, cast: cast))
                       }
                     }
                   }

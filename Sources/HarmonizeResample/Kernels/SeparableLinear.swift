@@ -48,7 +48,9 @@ enum SeparableLinear {
     return !job.request.sitkCompatible && job.components == 1
   }
 
-  static func run<In: ResamplePixel, Out: ResamplePixel>(job: Job, input: UnsafePointer<In>, output: UnsafeMutablePointer<Out>) {
+  static func run<In: ResamplePixel, Out: ResamplePixel>(
+    job: Job, input: UnsafePointer<In>, output: UnsafeMutablePointer<Out>
+  ) {
     if In.pixelType.byteCount <= 2 || In.self == Float.self {
       run(job, input, output, Float.self)
     } else {
@@ -64,7 +66,11 @@ enum SeparableLinear {
     let xs = Axis<Acc>(cx, size: size.x, halfOpen: job.halfOpen)
     let ys = Axis<Acc>(cy, size: size.y, halfOpen: job.halfOpen)
     let zs = Axis<Acc>(cz, size: size.z, halfOpen: job.halfOpen)
-    defer { xs.release(); ys.release(); zs.release() }
+    defer {
+      xs.release()
+      ys.release()
+      zs.release()
+    }
     let (wo, ho) = (cx.count, cy.count)
     let defaultValue = Out.cast(job.request.defaultValue, job.request.integerCast)
     let cast = job.request.integerCast
@@ -100,7 +106,8 @@ enum SeparableLinear {
             }
             if first > 0 { out.update(repeating: defaultValue, count: first) }
             if end < wo { (out + end).update(repeating: defaultValue, count: wo - end) }
-            RowStore.lerp(p0 + j * wo + first, p1 + j * wo + first, wz, into: out + first, count: end - first, cast: cast)
+            RowStore.lerp(
+              p0 + j * wo + first, p1 + j * wo + first, wz, into: out + first, count: end - first, cast: cast)
           }
         }
       }
@@ -141,13 +148,19 @@ struct SliceCache<Acc> {
   private let row: UnsafeMutablePointer<Acc>
 
   init(planeSize: Int, rowSize: Int) {
-    buffers = [UnsafeMutablePointer<Acc>.allocate(capacity: max(planeSize, 1)), UnsafeMutablePointer<Acc>.allocate(capacity: max(planeSize, 1))]
+    buffers = [
+      UnsafeMutablePointer<Acc>.allocate(capacity: max(planeSize, 1)),
+      UnsafeMutablePointer<Acc>.allocate(capacity: max(planeSize, 1)),
+    ]
     row = UnsafeMutablePointer<Acc>.allocate(capacity: max(rowSize, 1))
   }
 
   /// The reduced slices `z0` and `z1`, computing those not cached with `make(z, plane, row)`.
-  mutating func planes(_ z0: Int, _ z1: Int, make: (Int, UnsafeMutablePointer<Acc>, UnsafeMutablePointer<Acc>) -> Void)
-    -> (UnsafeMutablePointer<Acc>, UnsafeMutablePointer<Acc>) {
+  mutating func planes(
+    _ z0: Int, _ z1: Int, make: (Int, UnsafeMutablePointer<Acc>, UnsafeMutablePointer<Acc>) -> Void
+  )
+    -> (UnsafeMutablePointer<Acc>, UnsafeMutablePointer<Acc>)
+  {
     func slot(_ z: Int, avoiding other: Int) -> Int {
       if let hit = keys.firstIndex(of: z) { return hit }
       let victim = keys[0] == other ? 1 : 0

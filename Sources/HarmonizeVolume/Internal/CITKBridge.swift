@@ -12,14 +12,19 @@ enum CITKBridge {
   }
 
   /// `buffer` must have `PixelStorage.slackBytes` writable bytes after its end (every `PixelStorage` has).
-  static func readPixels(path: String, header: ImageHeader, into buffer: UnsafeMutableRawBufferPointer) -> Result<Void, ImageFileError.Reason> {
+  static func readPixels(
+    path: String, header: ImageHeader, into buffer: UnsafeMutableRawBufferPointer
+  ) -> Result<Void, ImageFileError.Reason> {
     var raw = makeRaw(header)
     return call { message, capacity in
-      citk_read_pixels_with_slack(path, &raw, buffer.baseAddress, buffer.count, PixelStorage.slackBytes, message, capacity)
+      citk_read_pixels_with_slack(
+        path, &raw, buffer.baseAddress, buffer.count, PixelStorage.slackBytes, message, capacity)
     }
   }
 
-  static func write(path: String, header: ImageHeader, bytes: UnsafeRawBufferPointer, compressionLevel: Int) -> Result<Void, ImageFileError.Reason> {
+  static func write(
+    path: String, header: ImageHeader, bytes: UnsafeRawBufferPointer, compressionLevel: Int
+  ) -> Result<Void, ImageFileError.Reason> {
     var raw = makeRaw(header)
     return call { message, capacity in
       citk_write(path, &raw, bytes.baseAddress, bytes.count, Int32(compressionLevel), message, capacity)
@@ -32,7 +37,9 @@ enum CITKBridge {
     var bytes = [UInt8](repeating: 0, count: 4096)
     var size = 0
     let outcome = bytes.withUnsafeMutableBytes { buffer in
-      call { message, capacity in citk_nifti_header(&raw, scratchPath, buffer.baseAddress, buffer.count, &size, message, capacity) }
+      call { message, capacity in
+        citk_nifti_header(&raw, scratchPath, buffer.baseAddress, buffer.count, &size, message, capacity)
+      }
     }
     return outcome.map { Array(bytes.prefix(size)) }
   }
@@ -44,7 +51,9 @@ enum CITKBridge {
 
   /// One complete gzip member of `input` at `level` into `output`; 0 when `output` is too small or the level invalid.
   /// Thread-safe. The corresponding C function is `citk_gzip_member`.
-  static func gzipMember(_ input: UnsafeRawPointer?, _ count: Int, level: Int, into output: UnsafeMutableRawPointer, capacity: Int) -> Int {
+  static func gzipMember(
+    _ input: UnsafeRawPointer?, _ count: Int, level: Int, into output: UnsafeMutableRawPointer, capacity: Int
+  ) -> Int {
     citk_gzip_member(input, count, Int32(level), output, capacity)
   }
 
@@ -55,7 +64,9 @@ enum CITKBridge {
     return call { message, capacity in citk_stream_open(path, &raw, &handle, message, capacity) }.map { handle }
   }
 
-  static func streamRead(_ handle: OpaquePointer, into buffer: UnsafeMutableRawPointer?, bytes: Int) -> Result<Void, ImageFileError.Reason> {
+  static func streamRead(
+    _ handle: OpaquePointer, into buffer: UnsafeMutableRawPointer?, bytes: Int
+  ) -> Result<Void, ImageFileError.Reason> {
     call { message, capacity in citk_stream_read(handle, buffer, bytes, message, capacity) }
   }
 
@@ -68,13 +79,17 @@ enum CITKBridge {
   /// The qform and sform of a NIfTI-1 file; nil for other files.
   static func niftiTransforms(path: String) -> NiftiTransforms? {
     var raw = citk_nifti_transforms()
-    guard case .success = call({ message, capacity in citk_nifti_read_transforms(path, &raw, message, capacity) }) else { return nil }
-    func rows(_ tuple: (Double, Double, Double, Double, Double, Double, Double, Double, Double, Double, Double, Double)) -> [[Double]] {
+    guard case .success = call({ message, capacity in citk_nifti_read_transforms(path, &raw, message, capacity) })
+    else { return nil }
+    func rows(
+      _ tuple: (Double, Double, Double, Double, Double, Double, Double, Double, Double, Double, Double, Double)
+    ) -> [[Double]] {
       let flat = withUnsafeBytes(of: tuple) { Array($0.bindMemory(to: Double.self)) }
       return [Array(flat[0..<4]), Array(flat[4..<8]), Array(flat[8..<12])]
     }
-    return NiftiTransforms(qformCode: Int(raw.qform_code), sformCode: Int(raw.sform_code),
-                           qform: raw.qform_code > 0 ? rows(raw.qform) : nil, sform: raw.sform_code > 0 ? rows(raw.sform) : nil)
+    return NiftiTransforms(
+      qformCode: Int(raw.qform_code), sformCode: Int(raw.sform_code),
+      qform: raw.qform_code > 0 ? rows(raw.qform) : nil, sform: raw.sform_code > 0 ? rows(raw.sform) : nil)
   }
 
   /// Whether some registered writer handles a file with this name.
@@ -147,7 +162,9 @@ enum CITKBridge {
     let sizes = withUnsafeBytes(of: raw.size) { Array($0.bindMemory(to: UInt64.self).prefix(n)) }
     // A size above Int.max cannot be represented; such headers are reported as too large by the caller.
     guard sizes.allSatisfy({ $0 <= UInt64(Int.max) }) else {
-      return .failure(.tooLarge("header claims \(sizes.map(String.init).joined(separator: " × ")) voxels, more than 64 bits can count"))
+      return .failure(
+        .tooLarge(
+          "header claims \(sizes.map(String.init).joined(separator: " × ")) voxels, more than 64 bits can count"))
     }
     let spacing = withUnsafeBytes(of: raw.spacing) { Array($0.bindMemory(to: Double.self).prefix(n)) }
     let origin = withUnsafeBytes(of: raw.origin) { Array($0.bindMemory(to: Double.self).prefix(n)) }
