@@ -18,6 +18,13 @@ enum ExitStatus: Int32 {
 
   /// The `ExitCode` to throw once the diagnostics have been printed.
   var exitCode: ExitCode { ExitCode(rawValue) }
+
+  /// Prints `error: <what>` on one line of stderr and returns this status's `ExitCode` to throw: the one path by
+  /// which a command reports a failure it cannot go on from.
+  func reporting(_ what: Any) -> ExitCode {
+    printError("error: \(what)")
+    return exitCode
+  }
 }
 
 /// Writes one line to standard error.
@@ -31,16 +38,13 @@ func runFileCommand(input: String, output: String, _ body: () throws -> Void) th
   do {
     try ImageFile.checkWritable(output, inputs: [input])
   } catch {
-    printError("error: \(error)")
-    throw ExitStatus.usage.exitCode
+    throw ExitStatus.usage.reporting(error)
   }
   do {
     try body()
   } catch let error as ImageFileError {
-    printError("error: \(error)")
-    throw (error.path == output ? ExitStatus.failure : ExitStatus.usage).exitCode
+    throw (error.path == output ? ExitStatus.failure : ExitStatus.usage).reporting(error)
   } catch let error as ResampleError {
-    printError("error: \(input): \(error)")
-    throw ExitStatus.usage.exitCode
+    throw ExitStatus.usage.reporting("\(input): \(error)")
   }
 }

@@ -17,8 +17,7 @@ enum TrainingOrientation {
       }
       return code
     } catch {
-      printError("error: \(error)")
-      throw ExitStatus.usage.exitCode
+      throw ExitStatus.usage.reporting(error)
     }
   }
 

@@ -79,8 +79,7 @@ extension HarmonizeCommand {
           print("\(output): \(count) manifest entries merged into \(Manifest.mainName)")
           return
         } catch {
-          printError("error: \(error)")
-          throw ExitStatus.usage.exitCode
+          throw ExitStatus.usage.reporting(error)
         }
       }
       var target = spacing?.values ?? []
@@ -93,8 +92,7 @@ extension HarmonizeCommand {
           }
           target = fingerprint.targetSpacing
         } catch {
-          printError("error: \(error)")
-          throw ExitStatus.usage.exitCode
+          throw ExitStatus.usage.reporting(error)
         }
         if orient == TrainingOrientation.keyword {
           orientation = try TrainingOrientation.code(fromFingerprint: likeFingerprint)
@@ -113,16 +111,14 @@ extension HarmonizeCommand {
           defaultValue: defaultValue, compressionLevel: compression?.level(for: "x.nii.gz"))
         options.otherCompressionLevel = compression?.level(for: "x.nrrd")
       } catch {
-        printError("error: \(error)")
-        throw ExitStatus.usage.exitCode
+        throw ExitStatus.usage.reporting(error)
       }
       var result: (summary: BatchSummary, plan: [BatchUnit])
       do {
         result = try BatchRunner.run(
           inputFolder: input, outputFolder: output, options: options, dryRun: dryRun, progress: !json)
       } catch {
-        printError("error: \(error)")
-        throw ExitStatus.usage.exitCode
+        throw ExitStatus.usage.reporting(error)
       }
       if !dryRun { result.summary.peakResidentMemory = PeakMemory.residentBytes }
       if dryRun && !json { print(planText(result.plan, options: options)) }

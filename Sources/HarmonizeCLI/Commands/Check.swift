@@ -64,8 +64,7 @@ extension HarmonizeCommand {
         let reference = try CheckReference.load(against, readPixels: !headersOnly, tool: tool)
         report = try Checker.check(inputs, against: reference, options: options)
       } catch {
-        printError("error: \(error)")
-        throw ExitStatus.usage.exitCode
+        throw ExitStatus.usage.reporting(error)
       }
       for line in report.unreadable { printError("error: \(line)") }
       if json {

@@ -35,16 +35,14 @@ extension HarmonizeCommand {
         result = try Fingerprinter.fingerprint(
           folder: training, readPixels: !headersOnly, tool: "harmonize \(HarmonizeCommand.configuration.version)")
       } catch {
-        printError("error: \(error)")
-        throw ExitStatus.usage.exitCode
+        throw ExitStatus.usage.reporting(error)
       }
       for problem in result.problems { printError("warning: skipped \(problem)") }
       for warning in result.warnings { printError("warning: \(warning)") }
       let data = result.fingerprint.jsonData()
       if let output {
         do { try AtomicFile.write(data, to: output) } catch {
-          printError("error: \(error)")
-          throw ExitStatus.failure.exitCode
+          throw ExitStatus.failure.reporting(error)
         }
         print(summary(result.fingerprint, written: output))
       } else {

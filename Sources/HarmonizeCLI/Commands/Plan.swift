@@ -33,8 +33,7 @@ extension HarmonizeCommand {
         for problem in result.problems { printError("warning: skipped \(problem)") }
         fingerprint = result.fingerprint
       } catch {
-        printError("error: \(error)")
-        throw ExitStatus.usage.exitCode
+        throw ExitStatus.usage.reporting(error)
       }
       let plan = SpacingPlan.make(
         fingerprint, candidates: candidates.values, maxSize: maxSize?.values,

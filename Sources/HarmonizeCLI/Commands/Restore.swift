@@ -40,8 +40,7 @@ extension HarmonizeCommand {
         sidecar.map { .sidecar($0) } ?? manifest.map { .manifest($0) } ?? .original(original!)
       var isFolder: ObjCBool = false
       guard FileManager.default.fileExists(atPath: prediction, isDirectory: &isFolder) else {
-        printError("error: \(prediction): no such file or folder")
-        throw ExitStatus.usage.exitCode
+        throw ExitStatus.usage.reporting("\(prediction): no such file or folder")
       }
       var results: [[String: Any]] = []
       guard isFolder.boolValue else {
@@ -52,8 +51,7 @@ extension HarmonizeCommand {
         return
       }
       do { try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true) } catch {
-        printError("error: \(output): cannot create the output folder")
-        throw ExitStatus.usage.exitCode
+        throw ExitStatus.usage.reporting("\(output): cannot create the output folder")
       }
       var failed = 0
       let files = CaseScanner.imageFiles(in: prediction)
