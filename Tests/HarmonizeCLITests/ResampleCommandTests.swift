@@ -22,7 +22,7 @@ struct ResampleCommandTests {
     let resample = try #require(command as? HarmonizeCommand.Resample)
     #expect(resample.spacing?.values == [0.7, 0.7, 1.5])
     #expect(resample.interpolation == .label)
-    #expect(resample.grid == .nnunet)
+    #expect(resample.grid.preset == .nnunet)
     #expect(resample.maxSize?.values == [512, 512, 256])
     #expect(resample.outputType == .f32)
     #expect(resample.defaultValue == -1024)

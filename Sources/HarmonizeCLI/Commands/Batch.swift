@@ -22,26 +22,16 @@ extension HarmonizeCommand {
 
     @Argument(help: "Input folder.") var input: String
     @Argument(help: "Output folder (created; must not be inside the input).") var output: String
-    @Option(parsing: .unconditional, help: "Target spacing in mm: S or SX,SY,SZ.") var spacing: SpacingArgument?
     @Option(
       name: [.customLong("fingerprint"), .customLong("like-fingerprint")],
       help:
         "A `harmonize fingerprint` file: its nnU-Net target spacing, and its orientation for --orient like-training.")
     var likeFingerprint: String?
-    @Option(help: "Largest output size per axis: N or NX,NY,NZ.") var maxSize: SizeCapArgument?
-    @Option(help: "Largest number of output voxels.") var maxVoxels: Int?
     @Option(help: "Image interpolation.") var interpolation: ImageInterpolationArgument = .linear
     @Option(help: "Segmentation interpolation.") var labelInterpolation: LabelInterpolationArgument = .nearest
-    @Option(help: "Grid placement: center, sitk or nnunet.") var grid: GridPreset = .center
     @Option(help: "Output format (default: each input's).") var format: BatchFormatArgument?
     @Option(help: "Reorient every file first: RAS+ letters, or like-training (with --fingerprint).") var orient: String?
     @Option(help: "Glob of files that are segmentations (repeatable).") var labels: [String] = []
-    @Option(parsing: .unconditional, help: "Value outside an image's field of view (e.g. -1024 for CT).")
-    var defaultValue: Double = 0
-    @Option(
-      help:
-        "Compression: fast, default, best, or a level (.nii.gz 1-12; .nrrd/.mha zlib 1-9, uncompressed unless given).")
-    var compression: CompressionArgument?
     @Option(help: "Cases at once (default: cores).") var jobs: Int?
     @Option(
       name: [.customLong("memory"), .customLong("memory-limit")],
@@ -52,7 +42,15 @@ extension HarmonizeCommand {
     @Flag(help: "Redo files the manifest lists as done.") var force = false
     @Flag(help: "Fold the shard manifests in OUTPUT_DIR into one and exit.") var mergeManifests = false
 
+    @OptionGroup(title: "Target grid") var targetGrid: TargetGridOptions
     @OptionGroup(title: "Reading") var transform: NiftiTransformOption
+
+    var spacing: SpacingArgument? { targetGrid.spacing }
+    var maxSize: SizeCapArgument? { targetGrid.maxSize }
+    var maxVoxels: Int? { targetGrid.maxVoxels }
+    var grid: GridPreset { targetGrid.preset }
+    var defaultValue: Double { targetGrid.defaultValue }
+    var compression: CompressionArgument? { targetGrid.compression }
 
     func validate() throws {
       if mergeManifests { return }

@@ -21,31 +21,16 @@ extension HarmonizeCommand {
 
     @Argument(help: "Image to resample.") var input: String
     @Argument(help: "Output file; its ending picks the format (.nii.gz, .nii, .nrrd, .mha, ...).") var output: String
-    // Values that start with "-" (negative spacing, to be refused with a clear message, or a default of -1024) are
-    // values, not options.
-    @Option(parsing: .unconditional, help: "Target spacing in mm: one value (isotropic) or SX,SY,SZ.") var spacing:
-      SpacingArgument?
     @Option(help: "Take the output grid (size, spacing, origin, direction) from this image.") var like: String?
     @Option(help: "linear (images), nearest or label (segmentations), bspline (cubic).") var interpolation:
       Interpolation = .linear
-    @Option(help: "Grid placement for --spacing: center (default), sitk or nnunet.") var grid: GridPreset?
     @Flag(
       help:
         "Reproduce SimpleITK's Resample recipe: bit for bit on axis-aligned grids; on oblique ones about 0.1-1% of integer voxels differ by ±1 (truncation at rounding ties)."
     )
     var sitkCompatible = false
-    @Option(help: "Largest output size per axis: N, or NX,NY,NZ; coarsens the spacing to fit.") var maxSize:
-      SizeCapArgument?
-    @Option(help: "Largest number of output voxels; coarsens the spacing to fit.") var maxVoxels: Int?
-    @Option(parsing: .unconditional, help: "Value for samples outside the input (e.g. -1024 for CT).") var defaultValue:
-      Double = 0
     @Option(help: "Output pixel type (u8 i8 u16 i16 u32 i32 u64 i64 f32 f64); default: the input's.") var outputType:
       PixelType?
-    @Option(
-      help:
-        "Compression: fast, default, best, or a level (.nii.gz 1-12, by pixel type by default; .nrrd/.mha zlib 1-9, uncompressed unless given)."
-    )
-    var compression: CompressionArgument?
     @Option(
       help: "Reorient losslessly before resampling: RAS+ letters (e.g. RAS), or like-training (with --fingerprint).")
     var orient: String?
@@ -61,15 +46,22 @@ extension HarmonizeCommand {
     @Flag(help: "Do not write OUTPUT.harmonize.json (the source geometry and parameters, for harmonize restore).")
     var noSidecar = false
 
+    @OptionGroup(title: "Target grid") var grid: TargetGridOptions
     @OptionGroup(title: "Reading") var transform: NiftiTransformOption
+
+    var spacing: SpacingArgument? { grid.spacing }
+    var maxSize: SizeCapArgument? { grid.maxSize }
+    var maxVoxels: Int? { grid.maxVoxels }
+    var defaultValue: Double { grid.defaultValue }
+    var compression: CompressionArgument? { grid.compression }
 
     func validate() throws {
       if (spacing == nil) == (like == nil) { throw ValidationError("Give exactly one of --spacing and --like.") }
       if like != nil && (maxSize != nil || maxVoxels != nil) {
         throw ValidationError("--max-size and --max-voxels apply to --spacing targets, not --like.")
       }
-      if sitkCompatible, let grid, grid != .sitk {
-        throw ValidationError("--sitk-compatible uses the sitk grid; drop --grid \(grid.rawValue).")
+      if sitkCompatible, let preset = grid.grid, preset != .sitk {
+        throw ValidationError("--sitk-compatible uses the sitk grid; drop --grid \(preset.rawValue).")
       }
       if let problem = request(target: .spacing(spacing?.values ?? [1])).problems.first {
         throw ValidationError(problem)
@@ -90,7 +82,7 @@ extension HarmonizeCommand {
 
     func request(target: ResampleRequest.Target) -> ResampleRequest {
       ResampleRequest(
-        target: target, grid: grid ?? .center, interpolation: interpolation, maxSize: maxSize?.values,
+        target: target, grid: grid.preset, interpolation: interpolation, maxSize: maxSize?.values,
         maxVoxels: maxVoxels,
         defaultValue: defaultValue, outputType: outputType, sitkCompatible: sitkCompatible, threads: threads)
     }
