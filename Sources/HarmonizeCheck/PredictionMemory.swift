@@ -52,6 +52,9 @@ public struct PredictionMemory: Sendable, Equatable, Codable {
   public var queuedInput: Double
   /// One export worker (`-nps`): fp16 logits, resampled back (float64), argmax, uncrop.
   public var exportWorker: Double
+  /// Of that, nnU-Net's `resample_data_or_seg` back onto the cropped grid (0 when nothing is resampled): a float64 copy
+  /// of every logit, the output and a transient; reference/nnunet.md §3.2 measured it against nnunetv2.
+  public var exportResampling: Double
   /// The main process with the sliding-window results on the GPU (host side only).
   public var main: Double
   /// Extra host memory of the main process when the logits stay on the CPU (`--not_on_device`, CPU, fallback).
@@ -68,7 +71,7 @@ public struct PredictionMemory: Sendable, Equatable, Codable {
     let sigma3 = c.separateZ ? 60.0 : 13.0, sigma = c.separateZ ? 85.0 : 8.0
     preprocessWorker = C * No * (b + 8) + 3 * No + (c.resampled ? 8 * C * Nc + 4 * C * Np + sigma3 * Np : 0)
     queuedInput = 4 * C * Np
-    let resampleBack: Double
+    var resampleBack: Double
     if !c.resampled {
       resampleBack = 0
     } else if c.torchResampling {
@@ -76,6 +79,7 @@ public struct PredictionMemory: Sendable, Equatable, Codable {
     } else {
       resampleBack = 8 * K * Np + 2 * K * Nc + sigma * Nc
     }
+    exportResampling = resampleBack
     exportWorker = 2 * K * Np + max(resampleBack, 4 * K * Nc + 8 * Nc) + No
     main = 4 * C * Np + 2 * K * Np * (1 + PredictionMemory.queuedExports + (c.folds > 1 ? 1 : 0))
     notOnDeviceExtra = Np * (2 * K + 2 + K)
