@@ -15,7 +15,8 @@ struct WriteConformanceTests {
   @Test func multiMemberNiftiGzipIsAValidGzipStream() throws {
     let folder = TemporaryFolder("gzip")
     let path = folder.file("big.nii.gz")
-    let volume = SyntheticVolume.make(size: [256, 256, 40], spacing: [0.5, 0.5, 2], pixelType: .i16)  // 5 MiB: two pixel members
+    // 5 MiB: two pixel members
+    let volume = SyntheticVolume.make(size: [256, 256, 40], spacing: [0.5, 0.5, 2], pixelType: .i16)
     try ImageFile.write(volume, to: path)
     let gzip = try run("/bin/gzip", ["-t", path])
     #expect(gzip.status == 0, "\(gzip.stderr)")

@@ -177,7 +177,8 @@ struct BatchRunnerTests {
       #expect(keys.sorted() == plan.units.map(\.key).sorted(), "n = \(n)")
       let loads = shards.map { $0.reduce(0) { $0 + $1.bytes } }
       #expect(loads.max()! - loads.min()! <= plan.units.map(\.bytes).max()!, "n = \(n): \(loads)")
-      #expect(Shard.assign(plan.units, count: n).map { $0.map(\.key) } == shards.map { $0.map(\.key) })  // deterministic
+      // deterministic
+      #expect(Shard.assign(plan.units, count: n).map { $0.map(\.key) } == shards.map { $0.map(\.key) })
     }
     let output = TemporaryFolder("batch-shards")
     for i in 0..<3 {

@@ -70,7 +70,8 @@ struct ResampleCommandTests {
       TestEnvironment.harmonizeBinary,
       ["resample", try inputFile(folder), folder.file("out.mha"), "--spacing", "0.5", "--sitk-compatible"])
     #expect(result.status == 0)
-    #expect(result.stderr.contains("the last 2 planes along axis 2 fall outside the input"))  // 2.5 mm to 0.5 mm: planes 28 and 29
+    // 2.5 mm to 0.5 mm: planes 28 and 29
+    #expect(result.stderr.contains("the last 2 planes along axis 2 fall outside the input"))
   }
 
   /// Bad input: one line, non-zero exit, no output file.

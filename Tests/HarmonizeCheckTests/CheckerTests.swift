@@ -16,7 +16,8 @@ struct CheckerTests {
     #expect(report.errorCount == 0 && report.warningCount == 0)
     let memory = try #require(report.cases[0].memory)
     #expect(memory.size == [24, 20, 10])
-    #expect(memory.croppedSize == [16, 12, 6])  // the non-zero box of DatasetFixture.image: indices 4...19, 4...15, 2...7
+    // the non-zero box of DatasetFixture.image: indices 4...19, 4...15, 2...7
+    #expect(memory.croppedSize == [16, 12, 6])
     #expect(memory.estimate.input.channels == 2 && memory.estimate.input.segmentationHeads == 3)
     #expect(report.memoryAdvice?.defaultsFit == true)
   }

@@ -174,6 +174,7 @@ struct StreamingTests {
     #expect(!layout("x.nii.gz", bspline, .always(slabBytes: 1)).streamsOutput)
     #expect(!layout("x.nrrd", linear, .always(slabBytes: 1)).streamsOutput)
     #expect(!layout("x.nii.gz", linear, .automatic).streamsOutput)  // small: whole
-    #expect(!layout("x.nii.gz", linear, .always(slabBytes: 1)).streamsInput)  // no such file: read whole (and fail there)
+    // no such file: read whole (and fail there)
+    #expect(!layout("x.nii.gz", linear, .always(slabBytes: 1)).streamsInput)
   }
 }

@@ -185,7 +185,8 @@ struct BadInputTests {
     let folder = TemporaryFolder("spacing")
     let path = try writeGoodNifti(folder)
     var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-    withUnsafeBytes(of: pixdim.bitPattern.littleEndian) { for (k, b) in $0.enumerated() { bytes[84 + k] = b } }  // pixdim[2]
+    // pixdim[2]
+    withUnsafeBytes(of: pixdim.bitPattern.littleEndian) { for (k, b) in $0.enumerated() { bytes[84 + k] = b } }
     try Data(bytes).write(to: URL(fileURLWithPath: path))
     let error = failure { _ = try ImageFile.readHeader(at: path) }
     #expect(
