@@ -22,6 +22,9 @@ public struct BatchJob: Sendable, Codable {
   public var streams = false
   /// The input is read a window of z-planes at a time (a large single-file NIfTI on an axis-aligned grid).
   public var streamsInput = false
+  /// Slab size when the case streams only because it would not fit the budget whole (`streaming: .always`); nil
+  /// under the automatic thresholds.
+  public var streamingSlabBytes: Int?
   /// Why the file cannot be planned (unreadable header, refused grid), if so.
   public var planError: String?
   /// For a segmentation on its case's grid: the case's channel-0 image (relative path), whose field of view the

@@ -119,19 +119,36 @@ public enum BatchPlanner {
         if kind.isLabel, let shared { job.pairedImage = shared.source }
         if shared == nil { shared = (plan.geometry, path) }
         // A streamed input holds a window of planes and a streamed output one slab (FileResampler follows this layout).
-        let layout = FileResampler.layout(
+        let decides = BatchRunner.decidesKindFromPixels(kind, header.pixelType)
+        var layout = FileResampler.layout(
           inputPath: full, header: header, orientation: options.orientation, output: job.output,
-          plan: plan, request: resampleRequest,
-          decidesAfterReading: BatchRunner.decidesKindFromPixels(kind, header.pixelType))
+          plan: plan, request: resampleRequest, decidesAfterReading: decides)
+        if estimate(layout) > options.memoryLimit {
+          // The budget reaches the layout: a case that does not fit whole streams every side it can, in slabs sized to
+          // a quarter of what the budget leaves after the process's base, instead of only running alone.
+          let slab = max(1 << 20, (options.memoryLimit - memoryBase) / 4)
+          let streamed = FileResampler.layout(
+            inputPath: full, header: header, orientation: options.orientation, output: job.output,
+            plan: plan, request: resampleRequest, streaming: .always(slabBytes: slab), decidesAfterReading: decides)
+          if streamed.memoryBytes < layout.memoryBytes {
+            layout = streamed
+            job.streamingSlabBytes = slab
+          }
+        }
         job.streams = layout.streamsOutput
         job.streamsInput = layout.streamsInput
-        job.estimatedMemory = Int(min(Double(Int.max / 2), Double(layout.memoryBytes) * memorySlack)) + memoryBase
+        job.estimatedMemory = estimate(layout)
       } catch {
         job.planError = "\(error)"
       }
       jobs.append(job)
     }
     return BatchUnit(key: key, jobs: jobs)
+  }
+
+  /// Peak memory reserved for a layout: its bytes with the measured slack, plus the process's share.
+  static func estimate(_ layout: StreamingLayout) -> Int {
+    Int(min(Double(Int.max / 2), Double(layout.memoryBytes) * memorySlack)) + memoryBase
   }
 
   /// The resampling request for a file: label files use the label interpolation and a 0 background.

@@ -157,6 +157,7 @@ public enum BatchRunner {
             ? options.compressionLevel
             : options.otherCompressionLevel,
           threads: threads),
+        streaming: job.streamingSlabBytes.map { .always(slabBytes: $0) } ?? .automatic,
         adjust: !Self.decidesKindFromPixels(job.kind, nil) || job.streamsInput
           ? nil
           : { volume, request in

@@ -124,3 +124,42 @@ struct BatchCommandTests {
     }
   }
 }
+
+extension BatchCommandTests {
+  /// `--memory` reaches the layout: a case that does not fit the budget whole streams (input in windows of planes,
+  /// output in slabs) instead of only running alone, stays under the budget, and gives the same voxels.
+  @Test func aBudgetTooSmallForTheWholeCaseMakesItStream() throws {
+    let input = try Self.largerDataset()
+    let roomy = try BatchPlanner.plan(
+      inputFolder: input.path, options: BatchOptions(spacing: [0.5], memoryLimit: 1 << 30))
+    let whole = roomy.jobs.map(\.estimatedMemory).max()!
+    #expect(roomy.jobs.allSatisfy { $0.streamingSlabBytes == nil })
+    let budget = whole - (4 << 20)
+    let tight = try BatchPlanner.plan(
+      inputFolder: input.path, options: BatchOptions(spacing: [0.5], memoryLimit: budget))
+    #expect(
+      tight.jobs.allSatisfy { $0.streamingSlabBytes != nil && $0.streams && $0.estimatedMemory <= budget },
+      "\(tight.jobs.map { ($0.streams, $0.estimatedMemory, budget) })")
+    let streamed = TemporaryFolder("batch-cli-stream-budget")
+    let result = try run(
+      TestEnvironment.harmonizeBinary,
+      [
+        "batch", input.path, streamed.path, "--spacing", "0.5", "--jobs", "1",
+        "--memory", "\(budget)B", "--json",
+      ])
+    #expect(result.status == 0, "\(result.stderr)")
+    let summary = try JSONDecoder().decode(BatchSummary.self, from: Data(result.stdout.utf8))
+    #expect(summary.converted == 6 && summary.ranAlone.isEmpty, "\(summary.text)")
+    let peak = try #require(summary.peakResidentMemory)
+    #expect(peak <= budget, "peak \(peak) > budget \(budget)")
+    let reference = TemporaryFolder("batch-cli-whole-budget")
+    #expect(
+      try run(TestEnvironment.harmonizeBinary, ["batch", input.path, reference.path, "--spacing", "0.5"]).status == 0)
+    for k in 0..<6 {
+      let name = "imagesTr/case_\(k)_0000.nii.gz"
+      let a = try ImageFile.read(at: streamed.file(name)), b = try ImageFile.read(at: reference.file(name))
+      #expect(a.geometry == b.geometry)
+      #expect(a.withUnsafeBytes { Data($0) } == b.withUnsafeBytes { Data($0) }, "\(name): streamed voxels differ")
+    }
+  }
+}
