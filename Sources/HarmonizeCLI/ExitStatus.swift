@@ -40,6 +40,9 @@ func runFileCommand(input: String, output: String, _ body: () throws -> Void) th
   } catch {
     throw ExitStatus.usage.reporting(error)
   }
+  // Once per command, not per write: listing a large output folder at every write would cost O(files²) in batch,
+  // which sweeps its whole output tree once at start instead.
+  TemporaryFolders.removeStale(in: PathText.parent(output).isEmpty ? "." : PathText.parent(output))
   do {
     try body()
   } catch let error as ImageFileError {

@@ -6,7 +6,8 @@ import Foundation
 /// detached header such as `.mhd` or `.nhdr` names its data file correctly). The files are then renamed into
 /// the destination, data files and companions (a sidecar) first and the named file last, and the hidden folder is
 /// removed. `rename` within one folder is atomic, so readers see the old file or the new one, never half of one.
-/// On any failure, and on SIGINT or SIGTERM, the hidden folder and everything in it are removed (`TemporaryFolders`).
+/// On any failure, and on SIGINT or SIGTERM, the hidden folder and everything in it are removed (`TemporaryFolders`);
+/// folders a killed run left are swept once per command (`TemporaryFolders.removeStale`), not at every write.
 enum AtomicWrite {
   /// `path` has passed `ImageFile.checkWritable` (its caller checks it first). `companions` are small files written
   /// beside the output under `path + suffix` (a sidecar): they land with it or not at all.
@@ -16,7 +17,6 @@ enum AtomicWrite {
   ) throws(ImageFileError) {
     let folder = PathText.parent(path).isEmpty ? "." : PathText.parent(path)
     let name = PathText.name(path)
-    TemporaryFolders.removeStale(in: folder)
     var template = Array((folder + "/" + TemporaryFolders.prefix + "XXXXXX").utf8CString)
     guard let made = mkdtemp(&template) else {
       throw ImageFileError(

@@ -53,6 +53,7 @@ extension HarmonizeCommand {
       do { try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true) } catch {
         throw ExitStatus.usage.reporting("\(output): cannot create the output folder")
       }
+      TemporaryFolders.removeStale(in: output)
       var failed = 0
       let files = CaseScanner.imageFiles(in: prediction)
       for file in files {
