@@ -37,9 +37,10 @@ enum LabelPairCheck {
     }
     var problems: [String] = []
     if let box = before.box {
-      let outside = distanceOutside(box: box, of: input.geometry, image: imageGeometry)
+      let corners = cornerIndices(box: box, of: input.geometry, in: imageGeometry)
+      let outside = distanceOutside(corners: corners, image: imageGeometry)
       let foreground = before.counts.filter { $0.key != 0 }.values.reduce(0, +)
-      if outside.corners == 8 && foreground > 0 && fullyOutside(box: box, of: input.geometry, image: imageGeometry) {
+      if outside.corners == 8 && foreground > 0 && fullyOutside(corners: corners, image: imageGeometry) {
         problems.append(
           "the label's foreground lies entirely outside its image's field of view: a label of another scan?")
       } else if outside.mm > 0.5 * (imageGeometry.spacing.prefix(3).max() ?? 1) {
@@ -86,19 +87,24 @@ enum LabelPairCheck {
     return (other, upper[0] < 0 ? nil : (lower, upper))
   }
 
-  /// How far (mm, along the image's axes) the corners of the box's voxels reach beyond the image's field of view, and
-  /// how many of the 8 corners lie outside it.
-  static func distanceOutside(
-    box: (lower: [Int], upper: [Int]), of label: Geometry, image: Geometry
-  ) -> (mm: Double, corners: Int) {
-    var worst = 0.0
-    var cornersOutside = 0
-    for corner in 0..<8 {
+  /// The outer corners of the box's voxels (half a voxel beyond its first and last indices), as continuous indices of
+  /// `image`'s spatial grid; computed once and shared by the two tests below.
+  static func cornerIndices(box: (lower: [Int], upper: [Int]), of label: Geometry, in image: Geometry) -> [[Double]] {
+    (0..<8).map { corner in
       let index = (0..<label.dimension).map { axis -> Double in
         guard axis < 3 else { return 0 }
         return corner & (1 << axis) != 0 ? Double(box.upper[axis]) + 0.5 : Double(box.lower[axis]) - 0.5
       }
-      let c = continuousIndex(of: label.point(atIndex: index), in: image)
+      return continuousIndex(of: label.point(atIndex: index), in: image)
+    }
+  }
+
+  /// How far (mm, along the image's axes) the corners reach beyond the image's field of view, and how many of them
+  /// lie outside it.
+  static func distanceOutside(corners: [[Double]], image: Geometry) -> (mm: Double, corners: Int) {
+    var worst = 0.0
+    var cornersOutside = 0
+    for c in corners {
       var beyond = 0.0
       for axis in 0..<min(3, image.dimension) {
         let low = -0.5 - c[axis], high = c[axis] - (Double(image.size[axis]) - 0.5)
@@ -110,22 +116,12 @@ enum LabelPairCheck {
     return (worst, cornersOutside)
   }
 
-  /// Whether the box and the image's field of view do not intersect at all (separated along one of the image's axes).
-  static func fullyOutside(box: (lower: [Int], upper: [Int]), of label: Geometry, image: Geometry) -> Bool {
-    var low = [Double](repeating: .infinity, count: 3), high = [Double](repeating: -.infinity, count: 3)
-    for corner in 0..<8 {
-      let index = (0..<label.dimension).map { axis -> Double in
-        guard axis < 3 else { return 0 }
-        return corner & (1 << axis) != 0 ? Double(box.upper[axis]) + 0.5 : Double(box.lower[axis]) - 0.5
-      }
-      let c = continuousIndex(of: label.point(atIndex: index), in: image)
-      for axis in 0..<3 {
-        low[axis] = min(low[axis], c[axis])
-        high[axis] = max(high[axis], c[axis])
-      }
-    }
-    return (0..<min(3, image.dimension)).contains { axis in
-      high[axis] < -0.5 || low[axis] > Double(image.size[axis]) - 0.5
+  /// Whether the corners' box and the image's field of view do not intersect at all (separated along one of the
+  /// image's axes).
+  static func fullyOutside(corners: [[Double]], image: Geometry) -> Bool {
+    (0..<min(3, image.dimension)).contains { axis in
+      let values = corners.map { $0[axis] }
+      return values.max()! < -0.5 || values.min()! > Double(image.size[axis]) - 0.5
     }
   }
 

@@ -80,17 +80,13 @@ public enum TemporaryFolders {
 
   /// Removes stale temporary folders anywhere below `root` (a batch output folder).
   public static func removeStale(under root: String) {
-    removeStale(in: root)
+    // The walk visits every entry once, the top level included; no folder needs listing again.
     guard let walker = FileManager.default.enumerator(atPath: root) else { return }
     while let relative = walker.nextObject() as? String {
-      let name = PathText.name(relative)
-      if name.hasPrefix(prefix) {
-        walker.skipDescendants()
-        let path = PathText.join(root, relative)
-        if isStale(path) { try? FileManager.default.removeItem(atPath: path) }
-      } else if walker.fileAttributes?[.type] as? FileAttributeType == .typeDirectory {
-        removeStale(in: PathText.join(root, relative))
-      }
+      guard PathText.name(relative).hasPrefix(prefix) else { continue }
+      walker.skipDescendants()
+      let path = PathText.join(root, relative)
+      if isStale(path) { try? FileManager.default.removeItem(atPath: path) }
     }
   }
 
