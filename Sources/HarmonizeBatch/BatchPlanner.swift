@@ -104,7 +104,7 @@ public enum BatchPlanner {
         // A detached header (.mhd, .nhdr) names its data files; one that points out of the dataset (../../etc/passwd, an
         // absolute path) is refused. The image file itself may be a link to anywhere (linked raw data is common).
         if let outside = try ImageFile.dataFiles(of: full).first(where: {
-          $0 != full && !FileIdentity.isInside($0, root: inputFolder)
+          $0 != full && !PathText.isInside($0, folder: inputFolder)
         }) {
           throw BatchError(
             path, "its data file '\(outside)' lies outside the input folder; batch reads only what is inside it")

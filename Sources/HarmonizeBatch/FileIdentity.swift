@@ -15,15 +15,4 @@ struct FileIdentity: Equatable {
     bytes = Int(info.st_size)
     modified = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
   }
-
-  /// Whether `path`, with every link resolved, lies inside `root` (also resolved).
-  static func isInside(_ path: String, root: String) -> Bool {
-    guard let resolved = realpath(path, nil), let base = realpath(root, nil) else { return false }
-    defer {
-      free(resolved)
-      free(base)
-    }
-    let file = String(cString: resolved), folder = String(cString: base)
-    return file.hasPrefix(folder == "/" ? "/" : folder + "/")
-  }
 }

@@ -63,11 +63,9 @@ public enum ImageFile {
   /// absolute path elsewhere): it is read, but it is worth a look; `batch` refuses such files.
   public static func dataLocationWarning(for path: String) -> String? {
     guard let files = try? dataFiles(of: path) else { return nil }
-    let folder = URL(fileURLWithPath: PathText.parent(path).isEmpty ? "." : PathText.parent(path))
-      .resolvingSymlinksInPath().path
+    let folder = PathText.parent(path).isEmpty ? "." : PathText.parent(path)
     for file in files where file != path {
-      let resolved = URL(fileURLWithPath: file).resolvingSymlinksInPath().path
-      if !resolved.hasPrefix(folder == "/" ? "/" : folder + "/") {
+      if !PathText.isInside(file, folder: folder) {
         return "its data file '\(file)' lies outside the header's folder"
       }
     }

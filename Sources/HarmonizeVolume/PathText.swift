@@ -1,3 +1,5 @@
+import Foundation
+
 /// Path arithmetic on text, for the folder walks of batch, check and restore.
 ///
 /// Why not `NSString`'s path methods: on Linux, swift-corelibs-foundation traps (illegal instruction) in
@@ -26,5 +28,16 @@ public enum PathText {
     while text.count > 1 && text.hasSuffix("/") { text = text.dropLast() }
     guard let slash = text.lastIndex(of: "/"), text.count > 1 else { return String(text) }
     return String(text[text.index(after: slash)...])
+  }
+
+  /// Whether `path`, with every link resolved on disk, lies inside `folder` (also resolved); false when either does
+  /// not exist. Used to keep detached data files within their header's folder and a batch within its input.
+  public static func isInside(_ path: String, folder: String) -> Bool {
+    guard let resolved = realpath(path, nil) else { return false }
+    defer { free(resolved) }
+    guard let base = realpath(folder, nil) else { return false }
+    defer { free(base) }
+    let file = String(cString: resolved), root = String(cString: base)
+    return file.hasPrefix(root == "/" ? "/" : root + "/")
   }
 }
