@@ -34,11 +34,14 @@ let package = Package(
       sources: ["src"],
       publicHeadersPath: "include",
       cxxSettings: [.unsafeFlags(["-isystem", itkInclude])],
-      linkerSettings: itkLibraries + [
-        .linkedLibrary("z"), .linkedLibrary("deflate"), .linkedLibrary("isal"), .linkedLibrary("stdc++"),
-      ]
+      linkerSettings: itkLibraries + [.linkedLibrary("z"), .linkedLibrary("stdc++")]
     ),
-    .target(name: "HarmonizeVolume", dependencies: ["CITK"]),
+    // The fast single-file NIfTI-1 path, without ITK: one header parser and check, one inflater (ISA-L), gzip members.
+    .target(
+      name: "CNifti",
+      linkerSettings: [.linkedLibrary("deflate"), .linkedLibrary("isal"), .linkedLibrary("stdc++")]
+    ),
+    .target(name: "HarmonizeVolume", dependencies: ["CITK", "CNifti"]),
     .target(name: "HarmonizeResample", dependencies: ["HarmonizeVolume"]),
     .target(name: "HarmonizeCheck", dependencies: ["HarmonizeVolume", "HarmonizeResample"]),
     .target(name: "HarmonizeBatch", dependencies: ["HarmonizeVolume", "HarmonizeResample", "HarmonizeCheck"]),

@@ -58,33 +58,12 @@ typedef struct {
  *  `ImageIOBase::ReadImageInformation`. */
 citk_status citk_read_header(const char *path, citk_header *out, char *message, size_t message_capacity);
 
-/** Reads all pixels of `path` into `buffer`, which must hold exactly `expected->pixel_bytes` bytes, with `slack_bytes`
- *  more writable after it (a single-member .nii.gz is then inflated in place with its header and shifted).
- *  The header is read again first; if it differs from `expected` the call fails with CITK_ERR_CORRUPT
- *  (the file changed between the two calls). The corresponding ITK call is `ImageIOBase::Read`. */
-citk_status citk_read_pixels_with_slack(const char *path, const citk_header *expected, void *buffer, size_t buffer_bytes,
-                                        size_t slack_bytes, char *message, size_t message_capacity);
-
-/** A forward-only reader of a plain NIfTI-1 file's pixel bytes (slab streaming). */
-typedef struct citk_stream_reader citk_stream_reader;
-
-/** Opens `path` for reading its pixels forward in pieces without holding or mapping the file: a single-file NIfTI-1
- *  (`.nii`, or `.nii.gz` of one or many gzip members), scalar, unscaled, of `expected`'s pixel type and sizes. On
- *  CITK_OK, `*out` is the reader, or NULL when the file needs ITK's conversions (NIfTI-2, scaling, vector intent,
- *  another stored type): the caller then reads it whole. Close a reader with citk_stream_close. */
-citk_status citk_stream_open(const char *path, const citk_header *expected, citk_stream_reader **out, char *message,
-                             size_t message_capacity);
-
-/** Reads the next `bytes` pixel bytes into `buffer`, in this machine's byte order. A file that ends early or whose
- *  compressed data is invalid fails with CITK_ERR_CORRUPT. */
-citk_status citk_stream_read(citk_stream_reader *reader, void *buffer, size_t bytes, char *message, size_t message_capacity);
-
-/** After the last pixel byte: inflates the rest of a `.nii.gz` so that every member's CRC and length are checked;
- *  more pixel data than declared, or anything after the last member that is not a gzip member, is CITK_ERR_CORRUPT. */
-citk_status citk_stream_finish(citk_stream_reader *reader, char *message, size_t message_capacity);
-
-/** Frees a reader (NULL is allowed). */
-void citk_stream_close(citk_stream_reader *reader);
+/** Reads all pixels of `path` into `buffer`, which must hold exactly `expected->pixel_bytes` bytes. The header is read
+ *  again first; if it differs from `expected` the call fails with CITK_ERR_CORRUPT (the file changed between the two
+ *  calls). The corresponding ITK call is `ImageIOBase::Read`. Single-file NIfTI-1 checks and fast reads are CNifti's
+ *  (Sources/CNifti), not CITK's. */
+citk_status citk_read_pixels(const char *path, const citk_header *expected, void *buffer, size_t buffer_bytes,
+                             char *message, size_t message_capacity);
 
 /** Writes `buffer` (header->pixel_bytes bytes, components interleaved, axis 0 fastest) to exactly `path`.
  *  The format follows the file name's ending. `compression_level` 0 means no compression, 1..9
@@ -100,27 +79,6 @@ citk_status citk_write(const char *path, const citk_header *header, const void *
  *  NIfTI-1's 32767 voxels. `*out_size` receives the header's length (vox_offset). */
 citk_status citk_nifti_header(const citk_header *header, const char *scratch_path, void *out, size_t out_capacity,
                               size_t *out_size, char *message, size_t message_capacity);
-
-/** Largest gzip member `citk_gzip_member` can produce from `in_bytes` bytes. */
-size_t citk_gzip_bound(size_t in_bytes);
-
-/** Compresses `in` into one complete gzip member (header, deflate data, CRC-32, size) at `level` (1..12): level 1 with
- *  ISA-L's igzip (the fastest), 2..12 with libdeflate. Members concatenate into a valid multi-member gzip stream. Returns the member's size, or 0 if `out`
- *  is too small or the level is invalid. Thread-safe: callers run several at once. */
-size_t citk_gzip_member(const void *in, size_t in_bytes, int level, void *out, size_t out_capacity);
-
-/** A NIfTI-1 file's two spatial transforms as stored: voxel (i, j, k) to RAS mm, row-major 3 x 4 (rows x, y, z;
- *  the last column is the translation). The qform is rebuilt from quatern_b/c/d, qoffset, pixdim and qfac as the
- *  NIfTI-1 standard says; the sform is srow_x/y/z. A code of 0 means the transform is not set. */
-typedef struct {
-  int16_t qform_code;
-  int16_t sform_code;
-  double qform[12];
-  double sform[12];
-} citk_nifti_transforms;
-
-/** Reads both transforms of a NIfTI-1 file (`.nii`, `.nii.gz`, `.hdr`); CITK_ERR_UNSUPPORTED_FORMAT for anything else. */
-citk_status citk_nifti_read_transforms(const char *path, citk_nifti_transforms *out, char *message, size_t message_capacity);
 
 /** What ITK and its libraries (MetaIO, nifticlib, NrrdIO) printed during this thread's last CITK call, as one line
  *  cut to `capacity`; they never print to the terminal. Returns the full length (0: they printed nothing). */

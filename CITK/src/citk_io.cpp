@@ -1,7 +1,5 @@
-// citk_read_header, citk_read_pixels_with_slack and citk_write over itk::ImageIOBase.
+// citk_read_header, citk_read_pixels and citk_write over itk::ImageIOBase.
 #include "citk_guard.hpp"
-#include "citk_nifti_check.hpp"
-#include "citk_nifti_pixels.hpp"
 #include "citk_metaimage_check.hpp"
 #include "citk_pixel.hpp"
 
@@ -13,7 +11,6 @@
 #include <cstdio>
 #include <vector>
 #include <cstring>
-#include <strings.h>
 #include <string>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -26,12 +23,6 @@ using IOComponent = itk::CommonEnums::IOComponent;
 using IOPixel = itk::CommonEnums::IOPixel;
 
 static_assert(sizeof(double) == 8, "CITK assumes IEEE double");
-
-/// Whether `path` ends with `suffix`, ignoring ASCII case.
-bool ends_with(const char *path, const char *suffix) {
-  const size_t n = std::strlen(path), m = std::strlen(suffix);
-  return n >= m && strncasecmp(path + n - m, suffix, m) == 0;
-}
 
 /// A readable name for the format an ImageIO handles.
 std::string format_name(const ImageIOBase &io) {
@@ -114,8 +105,6 @@ ImageIOBase::Pointer open_for_read(const char *path) {
   if (info.st_size == 0) {
     throw citk::Failure{CITK_ERR_CORRUPT, by_name.empty() ? "empty file" : "empty file, not a valid " + by_name + " image"};
   }
-  // Before ITK parses it: ITK repairs, misreads or aborts on corrupt NIfTI fields (citk_nifti_check.cpp).
-  if (by_name == "NIfTI") citk::check_nifti_header(path);
   auto io = itk::ImageIOFactory::CreateImageIO(path, itk::CommonEnums::IOFileMode::ReadMode);
   if (!io) {
     if (by_name.empty()) {
@@ -123,8 +112,6 @@ ImageIOBase::Pointer open_for_read(const char *path) {
                           "unsupported file type: no reader for this name (NIfTI .nii/.nii.gz, NRRD .nrrd/.nhdr, "
                           "MetaImage .mha/.mhd, VTK, GIPL, PNG, TIFF, BMP are read)"};
     }
-    // A small gzip file whose CRC is wrong fails ITK's recognition already; say what is really wrong.
-    if (by_name == "NIfTI") citk::verify_nifti_stream(path);
     throw citk::Failure{CITK_ERR_CORRUPT, "not a valid " + by_name + " image: its header is not recognised"};
   }
   io->SetFileName(path);
@@ -212,9 +199,8 @@ extern "C" citk_status citk_read_header(const char *path, citk_header *out, char
   });
 }
 
-extern "C" citk_status citk_read_pixels_with_slack(const char *path, const citk_header *expected, void *buffer,
-                                                   size_t buffer_bytes, size_t slack_bytes, char *message,
-                                                   size_t message_capacity) {
+extern "C" citk_status citk_read_pixels(const char *path, const citk_header *expected, void *buffer,
+                                        size_t buffer_bytes, char *message, size_t message_capacity) {
   return citk::guarded(message, message_capacity, CITK_ERR_CORRUPT, [&] {
     if (expected == nullptr || buffer == nullptr) throw citk::Failure{CITK_ERR_INVALID_ARGUMENT, "no buffer"};
     citk::register_factories();
@@ -227,10 +213,6 @@ extern "C" citk_status citk_read_pixels_with_slack(const char *path, const citk_
     if (now.pixel_bytes == 0 || now.pixel_bytes != buffer_bytes) {
       throw citk::Failure{CITK_ERR_INVALID_ARGUMENT, "buffer size does not match the header"};
     }
-    const bool nifti = std::strcmp(now.format, "NIfTI") == 0;
-    // A NIfTI file in a .hdr/.img pair keeps its pixels elsewhere; only single-file NIfTI is read directly.
-    const bool single_file = ends_with(path, ".nii") || ends_with(path, ".nii.gz");
-    if (nifti && single_file && citk::read_plain_nifti_pixels(path, now, buffer, buffer_bytes, slack_bytes)) return CITK_OK;
     io->SetIORegion(whole_region(now));
     io->Read(buffer);
     if (std::strcmp(now.format, "MetaImage") == 0) {
@@ -239,11 +221,6 @@ extern "C" citk_status citk_read_pixels_with_slack(const char *path, const citk_
         throw citk::Failure{CITK_ERR_CORRUPT, "MetaImage reader failed: " + citk::diagnostics()};
       }
       citk::verify_metaimage_compressed(path, now.pixel_bytes);
-    }
-    if (nifti && single_file) {
-      // ITK converted the pixels (scaling, vector intent); check that the stream it read was whole and held all the
-      // data its header declares (ITK 5.2 fills a short stream's missing voxels with zeros).
-      citk::verify_nifti_stream(path);
     }
     return CITK_OK;
   });

@@ -14,14 +14,15 @@ public enum ImageFile {
   ///   (spacing not finite and > 0, non-finite origin, singular direction).
   public static func readHeader(at path: String) throws(ImageFileError) -> ImageHeader {
     _ = try dataFiles(of: path)
-    var (header, rawBytes) = try CITKBridge.readHeader(path: path).mapError { ImageFileError(path: path, reason: $0) }
-      .get()
+    // Before ITK parses it: ITK 5.2 repairs, misreads or aborts on corrupt NIfTI-1 fields (CNifti's header check).
+    let stored = try checkedNiftiTransforms(of: path)
+    var (header, rawBytes) = try readITKHeader(at: path)
     let claim =
       "\(header.geometry.size.map(String.init).joined(separator: " × ")) voxels of \(header.components) × \(header.pixelType)"
     guard rawBytes != 0, let bytes = header.pixelByteCount, UInt64(bytes) == rawBytes else {
       throw ImageFileError(path: path, reason: .tooLarge("header claims \(claim), which overflows 64-bit byte counts"))
     }
-    if niftiTransform != .itk, header.format == "NIfTI", let transforms = niftiTransforms(of: path) {
+    if niftiTransform != .itk, header.format == "NIfTI", let transforms = stored {
       do throws(ImageFileError.Reason) {
         header.geometry = try transforms.geometry(niftiTransform, like: header.geometry)
       } catch {
@@ -48,7 +49,9 @@ public enum ImageFile {
   nonisolated(unsafe) public static var niftiTransform: NiftiTransform = .itk
 
   /// A NIfTI-1 file's qform and sform as stored; nil for other files.
-  public static func niftiTransforms(of path: String) -> NiftiTransforms? { CITKBridge.niftiTransforms(path: path) }
+  public static func niftiTransforms(of path: String) -> NiftiTransforms? {
+    (try? NiftiBridge.inspect(path: path).get()) ?? nil
+  }
 
   /// One line when a NIfTI-1 file's qform and sform disagree (`NiftiTransforms.warning`); nil otherwise.
   public static func transformWarning(for path: String, header: ImageHeader) -> String? {
@@ -112,9 +115,7 @@ public enum ImageFile {
       throw ImageFileError(path: path, reason: .tooLarge("cannot allocate \(formatBytes(bytes)) for its pixels"))
     }
     let buffer = UnsafeMutableRawBufferPointer(start: storage.base, count: bytes)
-    try CITKBridge.readPixels(path: path, header: header, into: buffer).mapError {
-      ImageFileError(path: path, reason: $0)
-    }.get()
+    try readPixels(at: path, header: header, into: buffer)
     return Volume(
       geometry: header.geometry, pixelType: header.pixelType, components: header.components, storage: storage)
   }

@@ -58,13 +58,13 @@ final class NiftiGzipStream {
     guard fd >= 0 else {
       throw ImageFileError(path: path, reason: .io("cannot create: \(String(cString: strerror(errno)))"))
     }
-    let bound = CITKBridge.gzipBound(NiftiGzipWriter.chunkBytes)
+    let bound = NiftiBridge.gzipBound(NiftiGzipWriter.chunkBytes)
     self.bound = bound
     buffers = (0..<(max(1, threads) * 2)).map { _ in UnsafeMutableRawPointer.allocate(byteCount: bound, alignment: 16) }
     sizes = [Int](repeating: 0, count: workers * 2)
     let first = buffers[0]
     let member = headerBytes.withUnsafeBytes {
-      CITKBridge.gzipMember($0.baseAddress, $0.count, level: level, into: first, capacity: bound)
+      NiftiBridge.gzipMember($0.baseAddress, $0.count, level: level, into: first, capacity: bound)
     }
     guard member > 0 else { throw ImageFileError(path: path, reason: .internal("deflate failed on the header")) }
     try emit(buffers[0], member)
@@ -95,7 +95,7 @@ final class NiftiGzipStream {
         DispatchQueue.concurrentPerform(iterations: count) { slot in
           let start = (batchStart + slot) * chunkBytes
           let length = min(chunkBytes, total - start)
-          sizesShared.pointer[slot] = CITKBridge.gzipMember(
+          sizesShared.pointer[slot] = NiftiBridge.gzipMember(
             shared.pixels + start, length, level: level, into: shared.buffers[slot], capacity: bound)
         }
       }

@@ -3,7 +3,7 @@ import Foundation
 /// How much pixel data a file on disk can plausibly hold, so that a corrupt header is caught before anything
 /// is allocated for it.
 ///
-/// NIfTI is checked in CITK from its own header (`citk_nifti_check.cpp`: the stored type, not the scaled one, and
+/// NIfTI is checked in CNifti from its own header (`header_check.cpp`: the stored type, not the scaled one, and
 /// exactly for uncompressed data). For the other formats: uncompressed data holds at most its file size, and deflate
 /// cannot compress better than 1032:1, so a claim above that ratio (with a little slack) cannot be true. Detached
 /// headers (`.mhd`, `.nhdr`) are measured by their data file; lists and file patterns are not measured (nil).
@@ -40,7 +40,7 @@ enum OnDiskData {
 extension OnDiskData {
   /// The file size a MetaImage's pixel data needs (data offset + stored bytes: the pixel bytes, or a compressed
   /// file's declared CompressedDataSize) and the size it has, when it has less; nil where the layout is not known
-  /// here (NRRD and gzip streams check their own, NIfTI is checked in CITK).
+  /// here (NRRD and gzip streams check their own, NIfTI is checked in CNifti).
   ///
   /// Why: ITK 5.2's MetaImage reader returns a silently short volume when an uncompressed file is truncated; the
   /// rest of the buffer is whatever memory held. We refuse such files before reading.

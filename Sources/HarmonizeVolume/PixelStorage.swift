@@ -22,15 +22,12 @@ public final class PixelStorage: @unchecked Sendable {
 
   static let mappingThreshold = 8 << 20
   static let hugePage = 2 << 20
-  /// Writable bytes past `byteCount`, so that a reader can inflate a file's header and pixels in one piece and then
-  /// shift the pixels into place (a single-member .nii.gz with ordinary header extensions).
-  static let slackBytes = 64 << 10
 
   /// Allocates `byteCount` bytes, zero-filled when `zeroed`, or returns nil when the system refuses.
   init?(byteCount: Int, zeroed: Bool) {
     self.byteCount = byteCount
     if byteCount >= PixelStorage.mappingThreshold {
-      let (length, overflow) = byteCount.addingReportingOverflow(PixelStorage.hugePage + PixelStorage.slackBytes)
+      let (length, overflow) = byteCount.addingReportingOverflow(PixelStorage.hugePage)
       guard !overflow, let start = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
         start != MAP_FAILED
       else { return nil }
@@ -39,7 +36,8 @@ public final class PixelStorage: @unchecked Sendable {
       mapping = (start, length)
       _ = madvise(base, byteCount, Int32(MADV_HUGEPAGE))  // advice only: ignored where THP is off
     } else {
-      let bytes = byteCount + PixelStorage.slackBytes
+      // malloc(0) may return NULL: a zero-byte block still gets a valid pointer.
+      let bytes = max(byteCount, 1)
       guard let pointer = zeroed ? calloc(bytes, 1) : malloc(bytes) else { return nil }
       base = pointer
       mapping = nil

@@ -25,7 +25,7 @@ public final class PlaneReader {
     planeCount = header.planeCount
   }
 
-  deinit { CITKBridge.streamClose(handle) }
+  deinit { NiftiBridge.close(handle) }
 
   /// Whether a file with this header and name could be read plane by plane (the stored type is checked by `open`).
   public static func mightStream(_ header: ImageHeader, path: String) -> Bool {
@@ -47,7 +47,7 @@ public final class PlaneReader {
         reason: .corrupt(
           "truncated: the pixel data needs \(short.needed) bytes on disk but the file has \(short.actual)"))
     }
-    let handle = try CITKBridge.streamOpen(path: path, header: header).mapError {
+    let handle = try NiftiBridge.openReader(path: path, header: header).mapError {
       ImageFileError(path: path, reason: $0)
     }.get()
     return handle.map { PlaneReader(path: path, header: header, handle: $0) }
@@ -58,7 +58,7 @@ public final class PlaneReader {
     precondition(
       count >= 0 && position + count <= planeCount && buffer.count >= count * planeBytes, "read past the planes")
     guard count > 0 else { return }
-    try CITKBridge.streamRead(handle, into: buffer.baseAddress, bytes: count * planeBytes)
+    try NiftiBridge.read(handle, into: buffer.baseAddress, bytes: count * planeBytes)
       .mapError { ImageFileError(path: path, reason: $0) }.get()
     position += count
   }
@@ -73,7 +73,7 @@ public final class PlaneReader {
   /// the header declares, nothing after the last member. Call it before trusting anything computed from the planes.
   public func finish(scratch: UnsafeMutableRawBufferPointer) throws(ImageFileError) {
     try skip(to: planeCount, scratch: scratch)
-    try CITKBridge.streamFinish(handle)
+    try NiftiBridge.finish(handle)
       .mapError { ImageFileError(path: path, reason: $0) }.get()
   }
 }

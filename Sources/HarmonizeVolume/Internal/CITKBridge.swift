@@ -1,7 +1,8 @@
 import CITK
 
-/// The only place that sees CITK's C types: converts headers both ways, passes a message buffer, and maps
-/// `citk_status` to `ImageFileError.Reason`. Every function returns a `Result`; callers add policy.
+/// The only place that sees CITK's C types (ITK's ImageIO): converts headers both ways, passes a message buffer, and
+/// maps `citk_status` to `ImageFileError.Reason`. Every function returns a `Result`; callers add policy. The fast
+/// single-file NIfTI-1 path is `NiftiBridge`'s (CNifti).
 enum CITKBridge {
   static let messageCapacity = 1024
 
@@ -11,14 +12,13 @@ enum CITKBridge {
     return outcome.flatMap { convert(raw) }
   }
 
-  /// `buffer` must have `PixelStorage.slackBytes` writable bytes after its end (every `PixelStorage` has).
+  /// Reads every pixel through ITK's ImageIO into `buffer` (exactly the header's pixel bytes).
   static func readPixels(
     path: String, header: ImageHeader, into buffer: UnsafeMutableRawBufferPointer
   ) -> Result<Void, ImageFileError.Reason> {
     var raw = makeRaw(header)
     return call { message, capacity in
-      citk_read_pixels_with_slack(
-        path, &raw, buffer.baseAddress, buffer.count, PixelStorage.slackBytes, message, capacity)
+      citk_read_pixels(path, &raw, buffer.baseAddress, buffer.count, message, capacity)
     }
   }
 
@@ -42,54 +42,6 @@ enum CITKBridge {
       }
     }
     return outcome.map { Array(bytes.prefix(size)) }
-  }
-
-  // MARK: - The fast NIfTI path: gzip members and the forward plane reader
-
-  /// Largest gzip member `gzipMember` can produce from `bytes` bytes.
-  static func gzipBound(_ bytes: Int) -> Int { citk_gzip_bound(bytes) }
-
-  /// One complete gzip member of `input` at `level` into `output`; 0 when `output` is too small or the level invalid.
-  /// Thread-safe. The corresponding C function is `citk_gzip_member`.
-  static func gzipMember(
-    _ input: UnsafeRawPointer?, _ count: Int, level: Int, into output: UnsafeMutableRawPointer, capacity: Int
-  ) -> Int {
-    citk_gzip_member(input, count, Int32(level), output, capacity)
-  }
-
-  /// A forward reader of a plain NIfTI-1 file's pixel bytes; nil when the file needs ITK's conversions.
-  static func streamOpen(path: String, header: ImageHeader) -> Result<OpaquePointer?, ImageFileError.Reason> {
-    var raw = makeRaw(header)
-    var handle: OpaquePointer?
-    return call { message, capacity in citk_stream_open(path, &raw, &handle, message, capacity) }.map { handle }
-  }
-
-  static func streamRead(
-    _ handle: OpaquePointer, into buffer: UnsafeMutableRawPointer?, bytes: Int
-  ) -> Result<Void, ImageFileError.Reason> {
-    call { message, capacity in citk_stream_read(handle, buffer, bytes, message, capacity) }
-  }
-
-  static func streamFinish(_ handle: OpaquePointer) -> Result<Void, ImageFileError.Reason> {
-    call { message, capacity in citk_stream_finish(handle, message, capacity) }
-  }
-
-  static func streamClose(_ handle: OpaquePointer) { citk_stream_close(handle) }
-
-  /// The qform and sform of a NIfTI-1 file; nil for other files.
-  static func niftiTransforms(path: String) -> NiftiTransforms? {
-    var raw = citk_nifti_transforms()
-    guard case .success = call({ message, capacity in citk_nifti_read_transforms(path, &raw, message, capacity) })
-    else { return nil }
-    func rows(
-      _ tuple: (Double, Double, Double, Double, Double, Double, Double, Double, Double, Double, Double, Double)
-    ) -> [[Double]] {
-      let flat = withUnsafeBytes(of: tuple) { Array($0.bindMemory(to: Double.self)) }
-      return [Array(flat[0..<4]), Array(flat[4..<8]), Array(flat[8..<12])]
-    }
-    return NiftiTransforms(
-      qformCode: Int(raw.qform_code), sformCode: Int(raw.sform_code),
-      qform: raw.qform_code > 0 ? rows(raw.qform) : nil, sform: raw.sform_code > 0 ? rows(raw.sform) : nil)
   }
 
   /// Whether some registered writer handles a file with this name.
@@ -123,7 +75,7 @@ enum CITKBridge {
     }
   }
 
-  private static func pixelType(_ raw: citk_pixel_type) -> PixelType? {
+  static func pixelType(_ raw: citk_pixel_type) -> PixelType? {
     switch raw {
     case CITK_U8: .u8
     case CITK_I8: .i8
@@ -139,7 +91,7 @@ enum CITKBridge {
     }
   }
 
-  private static func rawPixelType(_ type: PixelType) -> citk_pixel_type {
+  static func rawPixelType(_ type: PixelType) -> citk_pixel_type {
     switch type {
     case .u8: CITK_U8
     case .i8: CITK_I8

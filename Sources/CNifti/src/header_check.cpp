@@ -4,12 +4,9 @@
 // huge one gives a misleading "orthonormal direction cosines" error, a NaN in the sform or quaternion aborts the
 // process inside VNL, a wrong magic is read as ANALYZE, a bitpix that contradicts the datatype is ignored in one
 // reader and not in another, and an uncompressed file shorter than its header claims is read short. A header with
-// such fields is corrupt, and the user is told so in those words. We read the 348-byte header ourselves (gzread
-// reads plain and gzip files alike) and check it before ITK sees it.
-#include "citk_nifti_check.hpp"
-#include "citk_nifti1.hpp"
-
-#include <zlib.h>
+// such fields is corrupt, and the user is told so in those words. The caller reads the 348-byte header (cnifti_inspect)
+// and this checks it before ITK sees it.
+#include "header_check.hpp"
 
 #include <cmath>
 #include <cstdint>
@@ -19,7 +16,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-namespace citk {
+namespace cnifti {
 
 namespace {
 
@@ -86,9 +83,9 @@ std::string claim(const Nifti1Header &h, uint64_t stored) {
 
 /// The data of a single file or a .hdr/.img pair must fit in the file that holds it: exactly for uncompressed data,
 /// within deflate's best ratio for compressed data.
-void check_data_size(const std::string &path, const Nifti1Header &h, bool single) {
+void check_data_size(const std::string &path, const Nifti1Header &h, bool single, bool single_compressed) {
   const uint64_t stored = nifti_stored_bytes(h);
-  if (stored == 0) throw Failure{CITK_ERR_TOO_LARGE, "header claims " + claim(h, 0) + ", which overflows 64-bit byte counts"};
+  if (stored == 0) throw Failure{CNIFTI_ERR_TOO_LARGE, "header claims " + claim(h, 0) + ", which overflows 64-bit byte counts"};
   std::string data = path;
   uint64_t start = static_cast<uint64_t>(h.vox_offset);
   if (!single) {
@@ -106,35 +103,30 @@ void check_data_size(const std::string &path, const Nifti1Header &h, bool single
   const int64_t size = regular_file_size(data);
   if (size < 0) return;
   const std::string where = single ? "the file" : "its data file";
-  if (starts_gzip(data)) {
+  if (single ? single_compressed : starts_gzip(data)) {
     if (stored / deflate_ratio > static_cast<uint64_t>(size) + slack) {
-      throw Failure{CITK_ERR_CORRUPT, "header claims " + claim(h, stored) + " but " + where + " holds only " +
+      throw Failure{CNIFTI_ERR_CORRUPT, "header claims " + claim(h, stored) + " but " + where + " holds only " +
                                           human_bytes(static_cast<uint64_t>(size)) + ": corrupt header or truncated file"};
     }
   } else if (start + stored > static_cast<uint64_t>(size) || start + stored < stored) {
-    throw Failure{CITK_ERR_CORRUPT, "truncated: the pixel data needs " + std::to_string(start + stored) +
+    throw Failure{CNIFTI_ERR_CORRUPT, "truncated: the pixel data needs " + std::to_string(start + stored) +
                                         " bytes on disk but " + where + " has " + std::to_string(size)};
   }
 }
 
 } // namespace
 
-void check_nifti_header(const char *path) {
-  gzFile file = gzopen(path, "rb");
-  if (file == nullptr) return; // ITK will report why it cannot be opened
-  unsigned char header[348];
-  const int got = gzread(file, header, sizeof header);
-  gzclose(file);
-  if (got < 4) return; // not even sizeof_hdr: ITK reports it
+bool check_nifti_header(const char *path, const unsigned char *header, size_t got, bool compressed,
+                        Nifti1Header &raw) {
+  if (got < 4) return false; // not even sizeof_hdr: ITK reports it
   const int32_t sizeof_hdr = nifti_sizeof_hdr(header);
-  if (sizeof_hdr == 540) return; // NIfTI-2: left to ITK
+  if (sizeof_hdr == 540) return false; // NIfTI-2: left to ITK
   if (sizeof_hdr != 348) {
-    throw Failure{CITK_ERR_CORRUPT, "not a NIfTI-1 header: sizeof_hdr is " + std::to_string(sizeof_hdr) + ", not 348"};
+    throw Failure{CNIFTI_ERR_CORRUPT, "not a NIfTI-1 header: sizeof_hdr is " + std::to_string(sizeof_hdr) + ", not 348"};
   }
-  if (got != static_cast<int>(sizeof header)) {
-    throw Failure{CITK_ERR_CORRUPT, "truncated: " + std::to_string(got) + " bytes, shorter than a NIfTI-1 header (348)"};
+  if (got != 348) {
+    throw Failure{CNIFTI_ERR_CORRUPT, "truncated: " + std::to_string(got) + " bytes, shorter than a NIfTI-1 header (348)"};
   }
-  Nifti1Header raw;
   parse_nifti1(header, raw);
   const std::string name = path;
   const bool single_name = ends_with(name, ".nii") || ends_with(name, ".nii.gz");
@@ -143,12 +135,12 @@ void check_nifti_header(const char *path) {
   if (single_name && !single && !pair) {
     std::string shown;
     for (char c : raw.magic) shown += (c >= 32 && c < 127) ? std::string(1, c) : "\\x" + std::to_string(static_cast<unsigned char>(c));
-    throw Failure{CITK_ERR_CORRUPT, "NIfTI magic must be \"n+1\", not \"" + shown + "\""};
+    throw Failure{CNIFTI_ERR_CORRUPT, "NIfTI magic must be \"n+1\", not \"" + shown + "\""};
   }
-  if (!single && !pair) return; // an ANALYZE 7.5 .hdr: left to ITK
+  if (!single && !pair) return false; // an ANALYZE 7.5 .hdr: left to ITK
   const int16_t dims = raw.dim[0];
   if (dims < 1 || dims > 7) {
-    throw Failure{CITK_ERR_CORRUPT, "NIfTI dim[0] must be 1 to 7, not " + std::to_string(dims)};
+    throw Failure{CNIFTI_ERR_CORRUPT, "NIfTI dim[0] must be 1 to 7, not " + std::to_string(dims)};
   }
   std::ostringstream sizes;
   bool bad_size = false;
@@ -159,44 +151,45 @@ void check_nifti_header(const char *path) {
     sizes << (axis > 1 ? ", " : "") << n;
   }
   sizes << ")";
-  if (bad_size) throw Failure{CITK_ERR_CORRUPT, "sizes (NIfTI dim) must be at least 1, not " + sizes.str()};
+  if (bad_size) throw Failure{CNIFTI_ERR_CORRUPT, "sizes (NIfTI dim) must be at least 1, not " + sizes.str()};
   const int bits = bits_of_datatype(raw.datatype);
-  if (bits == 0) throw Failure{CITK_ERR_UNSUPPORTED_FORMAT, "unknown NIfTI datatype " + std::to_string(raw.datatype)};
+  if (bits == 0) throw Failure{CNIFTI_ERR_UNSUPPORTED_FORMAT, "unknown NIfTI datatype " + std::to_string(raw.datatype)};
   if (raw.bitpix != bits) {
-    throw Failure{CITK_ERR_CORRUPT, "NIfTI bitpix " + std::to_string(raw.bitpix) + " contradicts datatype " +
+    throw Failure{CNIFTI_ERR_CORRUPT, "NIfTI bitpix " + std::to_string(raw.bitpix) + " contradicts datatype " +
                                         std::to_string(raw.datatype) + " (" + std::to_string(bits) + " bits)"};
   }
   const int spatial = dims < 3 ? dims : 3;
   for (int axis = 1; axis <= spatial; ++axis) {
     const float pixdim = raw.pixdim[axis];
     if (!(std::isfinite(pixdim) && pixdim > 0)) {
-      throw Failure{CITK_ERR_CORRUPT, "spacing (NIfTI pixdim) must be finite and > 0, not " + list(raw.pixdim + 1, spatial)};
+      throw Failure{CNIFTI_ERR_CORRUPT, "spacing (NIfTI pixdim) must be finite and > 0, not " + list(raw.pixdim + 1, spatial)};
     }
     if (pixdim < min_spacing || pixdim > max_spacing) {
-      throw Failure{CITK_ERR_CORRUPT, "spacing (NIfTI pixdim) must be between 1e-06 and 1e+06 mm, not " +
+      throw Failure{CNIFTI_ERR_CORRUPT, "spacing (NIfTI pixdim) must be between 1e-06 and 1e+06 mm, not " +
                                           list(raw.pixdim + 1, spatial)};
     }
   }
   if (raw.qform_code > 0) {
     if (!finite_within(raw.quatern, 3, 1.0 + 1e-4)) {
-      throw Failure{CITK_ERR_CORRUPT, "NIfTI quaternion (quatern_b, c, d) must be finite and at most 1, not " + list(raw.quatern, 3)};
+      throw Failure{CNIFTI_ERR_CORRUPT, "NIfTI quaternion (quatern_b, c, d) must be finite and at most 1, not " + list(raw.quatern, 3)};
     }
     if (!finite_within(raw.qoffset, 3, max_position)) {
-      throw Failure{CITK_ERR_CORRUPT, "NIfTI qoffset must be finite and within 1e9 mm, not " + list(raw.qoffset, 3)};
+      throw Failure{CNIFTI_ERR_CORRUPT, "NIfTI qoffset must be finite and within 1e9 mm, not " + list(raw.qoffset, 3)};
     }
   }
   if (raw.sform_code > 0) {
     if (!finite_within(raw.srow, 12, max_position)) {
-      throw Failure{CITK_ERR_CORRUPT, "NIfTI sform (srow_x, srow_y, srow_z) must be finite and within 1e9 mm, not " +
+      throw Failure{CNIFTI_ERR_CORRUPT, "NIfTI sform (srow_x, srow_y, srow_z) must be finite and within 1e9 mm, not " +
                                           list(raw.srow, 12)};
     }
   }
   if (single) {
     if (!(std::isfinite(raw.vox_offset) && raw.vox_offset >= 348 && raw.vox_offset <= 1e12f)) {
-      throw Failure{CITK_ERR_CORRUPT, "NIfTI vox_offset must be at least 348, not " + std::to_string(raw.vox_offset)};
+      throw Failure{CNIFTI_ERR_CORRUPT, "NIfTI vox_offset must be at least 348, not " + std::to_string(raw.vox_offset)};
     }
   }
-  check_data_size(name, raw, single);
+  check_data_size(name, raw, single, compressed);
+  return true;
 }
 
-} // namespace citk
+} // namespace cnifti

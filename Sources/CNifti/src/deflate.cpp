@@ -1,7 +1,7 @@
 // gzip members: the fast deflate that ITK 5.2's zlib-based NIfTI writer lacks (reference/compression.md). Level 1 is
 // ISA-L's igzip level 1 (about 2x libdeflate level 1's speed, about 5% larger on CT-like int16 data); levels 2..12 are
 // libdeflate's (level 6 is about zlib 6's size at 5x its speed; 12 is the smallest).
-#include "citk.h"
+#include "cnifti.h"
 
 #include <isa-l/igzip_lib.h>
 #include <libdeflate.h>
@@ -41,12 +41,12 @@ size_t igzip_member(const void *in, size_t in_bytes, void *out, size_t out_capac
 
 } // namespace
 
-extern "C" size_t citk_gzip_bound(size_t in_bytes) {
+extern "C" size_t cnifti_gzip_bound(size_t in_bytes) {
   // libdeflate's worst case (a NULL compressor asks for it); igzip falls back to libdeflate when it would not fit.
   return libdeflate_gzip_compress_bound(nullptr, in_bytes);
 }
 
-extern "C" size_t citk_gzip_member(const void *in, size_t in_bytes, int level, void *out, size_t out_capacity) {
+extern "C" size_t cnifti_gzip_member(const void *in, size_t in_bytes, int level, void *out, size_t out_capacity) {
   if (level < 1 || level > 12 || out == nullptr || (in == nullptr && in_bytes > 0)) return 0;
   if (level == 1) {
     const size_t written = igzip_member(in, in_bytes, out, out_capacity);
