@@ -10,7 +10,7 @@ struct ReadConformanceTests {
   @Test func imagesWrittenBySimpleITK() throws {
     let folder = TemporaryFolder("sitk-written")
     let files = try conformance(["make", folder.path])
-    #expect(files.count >= 39)
+    #expect(files.count >= 41)
     for facts in files {
       let sitk = try #require(facts.sitk, "\(facts.file): \(facts.sitk_error ?? "")")
       let header = try ImageFile.readHeader(at: facts.file)

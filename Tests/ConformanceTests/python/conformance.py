@@ -137,6 +137,17 @@ def make(folder):
     vector.SetSpacing((2.0, 2.0, 2.0))
     save(vector, "sitk_vector.nrrd")
     save(vector, "sitk_vector.mha")
+    # Valid files that were once refused: header extensions of more than 64 KiB before the pixels, in one gzip member
+    # (as nibabel writes it) and uncompressed.
+    for ending in (".nii.gz", ".nii"):
+        extended = nib.Nifti1Image(rng.integers(-1000, 1000, size=(9, 8, 7)).astype(np.int16),
+                                   np.diag([0.9, 0.9, 2.0, 1.0]))
+        extended.header.extensions.append(nib.nifti1.Nifti1Extension(6, b"harmonize " * 10240))
+        path = os.path.join(folder, "nibabel_big_extension" + ending)
+        nib.save(extended, path)
+        with open(path + ".raw", "wb") as raw:
+            raw.write(nibabel_array_bytes(nib.load(path)))
+        made.append(path)
     return [inspect(path, path + ".raw") for path in made]
 
 
