@@ -52,9 +52,10 @@ public enum ImageFormat: String, CaseIterable, Sendable, Codable {
     }
   }
 
-  /// harmonize writes it (tested round trips: NIfTI, NRRD, MetaImage); the others are read through ITK only.
+  /// harmonize writes it (tested round trips: NIfTI, NRRD, MetaImage, with direction); the others are read through ITK
+  /// only (GIPL, VTK and the 2D formats store no direction).
   public var isWritable: Bool {
-    [.niftiGz, .nifti, .nrrd, .nrrdDetached, .metaImage, .metaImageDetached].contains(self)
+    [.niftiGz, .nifti, .niftiPair, .nrrd, .nrrdDetached, .metaImage, .metaImageDetached].contains(self)
   }
 
   /// A header whose pixels are in other files (data files, `.img`).
