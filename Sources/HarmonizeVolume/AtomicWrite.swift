@@ -47,6 +47,12 @@ enum AtomicWrite {
     guard written.contains(name) else {
       throw ImageFileError(path: path, reason: .internal("the writer reported success but wrote no file"))
     }
+    // Only files `checkWritable` compared with the inputs may be moved into place.
+    let expected = Set((ImageFormat(path: path)?.filesWritten(for: name) ?? [name]) + companions.keys.map { name + $0 })
+    if let stray = written.first(where: { !expected.contains($0) }) {
+      throw ImageFileError(
+        path: path, reason: .internal("the writer also wrote '\(stray)', which was not checked; nothing was written"))
+    }
     for file in written.filter({ $0 != name }) + [name] {
       if rename(temporaryFolder + "/" + file, folder + "/" + file) != 0 {
         throw ImageFileError(

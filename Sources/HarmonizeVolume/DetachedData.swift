@@ -15,9 +15,15 @@ enum DetachedData {
   /// The data files of `headerPath` (the header itself for `LOCAL` data and attached formats), in read order.
   /// - Throws: `ImageFileError.Reason` for an absurd dimension count, a missing or non-regular data file.
   static func files(headerPath: String) throws(ImageFileError.Reason) -> [String] {
-    guard let format = ImageFormat(path: headerPath), format.family == "MetaImage" || format.family == "NRRD" else {
-      return [headerPath]
+    guard let format = ImageFormat(path: headerPath) else { return [headerPath] }
+    if format == .niftiPair || format == .niftiPairData {
+      // Both halves of a NIfTI pair, as ITK finds them (the .img may be gzipped); ITK names a missing half.
+      let stem = String(headerPath.dropLast(format.ending.count))
+      let halves = [stem + ".hdr", stem + ".img", stem + ".img.gz"].filter { FileManager.default.fileExists(atPath: $0) }
+      for path in halves { try checkRegular(path) }
+      return halves.isEmpty ? [headerPath] : halves
     }
+    guard format.family == "MetaImage" || format.family == "NRRD" else { return [headerPath] }
     let meta = format.family == "MetaImage"
     guard let handle = FileHandle(forReadingAtPath: headerPath) else { return [headerPath] }
     defer { try? handle.close() }

@@ -5,8 +5,10 @@ extension ImageFile {
   /// The qform and sform of a NIfTI-1 file after its header passed CNifti's checks; nil for other files.
   /// - Throws: `ImageFileError` naming the field when the NIfTI-1 header is corrupt.
   static func checkedNiftiTransforms(of path: String) throws(ImageFileError) -> NiftiTransforms? {
-    guard ImageFormat(path: path)?.family == "NIfTI" else { return nil }
-    return try NiftiBridge.inspect(path: path).mapError { ImageFileError(path: path, reason: $0) }.get()
+    guard let format = ImageFormat(path: path), format.family == "NIfTI" else { return nil }
+    return try NiftiBridge.inspect(path: format.headerFile(for: path)).mapError {
+      ImageFileError(path: path, reason: $0)
+    }.get()
   }
 
   /// ITK's reading of the header; when ITK cannot make sense of a single-file NIfTI, the stream check says why when

@@ -50,7 +50,7 @@ public enum ImageFile {
 
   /// A NIfTI-1 file's qform and sform as stored; nil for other files.
   public static func niftiTransforms(of path: String) -> NiftiTransforms? {
-    (try? NiftiBridge.inspect(path: path).get()) ?? nil
+    (try? checkedNiftiTransforms(of: path)) ?? nil
   }
 
   /// One line when a NIfTI-1 file's qform and sform disagree (`NiftiTransforms.warning`); nil otherwise.
@@ -200,23 +200,38 @@ extension ImageFile {
       throw ImageFileError(path: path, reason: .io("cannot write: folder '\(folder)' is not writable"))
     }
     var existing = stat()
-    guard stat(path, &existing) == 0 else { return }
+    guard stat(path, &existing) == 0 else {
+      try checkNotAnInput(path, inputs: inputs)
+      return
+    }
     // The rename would replace a device node or FIFO (as root, /dev/null) with a regular file.
     guard (existing.st_mode & S_IFMT) == S_IFREG else {
       throw ImageFileError(
         path: path,
         reason: .invalidArgument("cannot write: it exists and is not a regular file (a folder, FIFO or device)"))
     }
-    for input in inputs {
-      let files = (try? dataFiles(of: input)) ?? [input]
-      for file in Set(files + [input]) {
-        var source = stat()
-        if stat(file, &source) == 0 && source.st_dev == existing.st_dev && source.st_ino == existing.st_ino {
-          throw ImageFileError(
-            path: path,
-            reason: .invalidArgument(
-              "the output is the input '\(input)'\(file == input ? "" : " (its data file)"): harmonize never writes its inputs; choose another output"
-            ))
+    try checkNotAnInput(path, inputs: inputs)
+  }
+
+  /// Refuses an output any of whose files (a detached header's data file, the other half of a NIfTI pair) is one of
+  /// `inputs` or their data files: the same file by device and inode, whatever its name.
+  static func checkNotAnInput(_ path: String, inputs: [String]) throws(ImageFileError) {
+    let outputs = ImageFormat(path: path)?.filesWritten(for: path) ?? [path]
+    for output in outputs {
+      var target = stat()
+      guard stat(output, &target) == 0 else { continue }
+      for input in inputs {
+        let files = (try? dataFiles(of: input)) ?? [input]
+        for file in Set(files + [input]) {
+          var source = stat()
+          if stat(file, &source) == 0 && source.st_dev == target.st_dev && source.st_ino == target.st_ino {
+            let which = file == input ? "the input '\(input)'" : "'\(file)', a data file of the input '\(input)'"
+            let how = output == path ? "the output is" : "writing it would replace '\(output)', which is"
+            throw ImageFileError(
+              path: path,
+              reason: .invalidArgument(
+                "\(how) \(which): harmonize never writes its inputs; choose another output"))
+          }
         }
       }
     }

@@ -5,6 +5,8 @@ public enum ImageFormat: String, CaseIterable, Sendable, Codable {
   case nifti = ".nii"
   /// A NIfTI-1 (or ANALYZE 7.5) header whose pixels are in the `.img` beside it.
   case niftiPair = ".hdr"
+  /// The pixels of a NIfTI-1 pair, named for the pair (ITK reads and writes the `.hdr` beside it too).
+  case niftiPairData = ".img"
   case nrrd = ".nrrd"
   /// A NRRD header whose pixels are in the data file it names.
   case nrrdDetached = ".nhdr"
@@ -41,7 +43,7 @@ public enum ImageFormat: String, CaseIterable, Sendable, Codable {
   /// The name of ITK's reader for the format, as `ImageHeader.format` reports it.
   public var family: String {
     switch self {
-    case .niftiGz, .nifti, .niftiPair: "NIfTI"
+    case .niftiGz, .nifti, .niftiPair, .niftiPairData: "NIfTI"
     case .nrrd, .nrrdDetached: "NRRD"
     case .metaImage, .metaImageDetached: "MetaImage"
     case .giplGz, .gipl: "GIPL"
@@ -55,11 +57,30 @@ public enum ImageFormat: String, CaseIterable, Sendable, Codable {
   /// harmonize writes it (tested round trips: NIfTI, NRRD, MetaImage, with direction); the others are read through ITK
   /// only (GIPL, VTK and the 2D formats store no direction).
   public var isWritable: Bool {
-    [.niftiGz, .nifti, .niftiPair, .nrrd, .nrrdDetached, .metaImage, .metaImageDetached].contains(self)
+    [.niftiGz, .nifti, .niftiPair, .niftiPairData, .nrrd, .nrrdDetached, .metaImage, .metaImageDetached].contains(self)
   }
 
   /// A header whose pixels are in other files (data files, `.img`).
-  public var hasDetachedData: Bool { [.niftiPair, .nrrdDetached, .metaImageDetached].contains(self) }
+  public var hasDetachedData: Bool { [.niftiPair, .niftiPairData, .nrrdDetached, .metaImageDetached].contains(self) }
+
+  /// The file that holds `path`'s header: the `.hdr` of a NIfTI pair named by its `.img`, `path` itself otherwise.
+  public func headerFile(for path: String) -> String {
+    self == .niftiPairData ? String(path.dropLast(ending.count)) + ".hdr" : path
+  }
+
+  /// Every file ITK's writer may create when told to write `path`: the file itself and, for detached formats, the data
+  /// file it names after the stem (`x.mhd`: `x.raw` or `x.zraw`; `x.nhdr`: `x.raw` or `x.raw.gz`) or the other half of
+  /// a NIfTI pair (`x.hdr` and `x.img`). `ImageFile.checkWritable` compares all of them with the inputs, and
+  /// `AtomicWrite` refuses a write that produced any other file, so no input is replaced by a file it did not name.
+  public func filesWritten(for path: String) -> [String] {
+    let stem = String(path.dropLast(ending.count))
+    switch self {
+    case .metaImageDetached: return [path, stem + ".raw", stem + ".zraw"]
+    case .nrrdDetached: return [path, stem + ".raw", stem + ".raw.gz"]
+    case .niftiPair, .niftiPairData: return [stem + ".hdr", stem + ".img"]
+    default: return [path]
+    }
+  }
 
   /// Single-file NIfTI-1: pixels read a window of planes at a time (`PlaneReader`), outputs written slab by slab.
   public var streamsPixels: Bool { self == .nifti || self == .niftiGz }
@@ -79,7 +100,7 @@ public enum ImageFormat: String, CaseIterable, Sendable, Codable {
 
   /// The formats a folder of cases is scanned for (nnU-Net's and every ITK reader's single-file images; `.hdr/.img`
   /// pairs are read when named, not collected).
-  public static let caseFormats = longestFirst.filter { $0 != .niftiPair }
+  public static let caseFormats = longestFirst.filter { $0 != .niftiPair && $0 != .niftiPairData }
 
   /// The endings `batch --format` writes.
   public static let batchOutputs: [ImageFormat] = [.niftiGz, .nifti, .nrrd, .metaImage]

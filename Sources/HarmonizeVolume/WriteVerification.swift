@@ -84,7 +84,7 @@ enum WriteVerification {
     guard let format = ImageFormat(path: path) else { return true }
     if format.isGzipped { return true }
     if format.family == "MetaImage" { return OnDiskData.metaImageLayout(path)?.compressed ?? true }
-    return format != .nifti && format != .niftiPair
+    return format != .nifti && format != .niftiPair && format != .niftiPairData
   }
 
   /// Whether the filesystem of `folder` has (almost) no space left for unprivileged writers.

@@ -42,6 +42,28 @@ struct HostileOutputTests {
     #expect(!folder.contents.contains { $0.hasPrefix(".harmonize-tmp") })
   }
 
+  /// An output whose write would create, beside it, a file that is the input or one of its data files: converting
+  /// `a.mhd` (data `a.raw`) to `a.nhdr` (whose writer writes `a.raw`) replaced the input's pixels; `x.hdr` to `x.img`
+  /// rewrote the input's header. Each is refused with exit 2, every input file byte-identical.
+  @Test func outputWhoseDataFileIsAnInputIsRefused() throws {
+    let folder = TemporaryFolder("hostile-data-file")
+    let volume = SyntheticVolume.make(size: [10, 8, 6], spacing: [0.7, 0.7, 2.5], pixelType: .i16)
+    try ImageFile.write(volume, to: folder.file("a.mhd"))
+    try ImageFile.write(volume, to: folder.file("x.hdr"))
+    try ImageFile.write(volume, to: folder.file("m.nhdr"))
+    let inputs = ["a.mhd", "a.raw", "x.hdr", "x.img", "m.nhdr", "m.raw"].map(folder.file)
+    #expect(inputs.allSatisfy { FileManager.default.fileExists(atPath: $0) }, "\(folder.contents)")
+    let before = try inputs.map(bytes)
+    for (source, destination) in [("a.mhd", "a.nhdr"), ("x.hdr", "x.img"), ("x.img", "x.hdr"), ("m.nhdr", "m.mhd")] {
+      let result = try run(
+        TestEnvironment.harmonizeBinary, ["resample", folder.file(source), folder.file(destination), "--spacing", "1"])
+      #expect(result.status == 2, "\(source) → \(destination): \(result.stderr)")
+      #expect(result.stderr.contains("harmonize never writes its inputs"), "\(result.stderr)")
+    }
+    #expect(try inputs.map(bytes) == before, "an input was written")
+    #expect(!folder.contents.contains { $0.hasPrefix(".harmonize-tmp") || $0.hasPrefix("a.nhdr") })
+  }
+
   /// A FIFO or a device in the output's place is never replaced by a regular file.
   @Test func fifoOutputIsRefused() throws {
     let folder = TemporaryFolder("hostile-fifo")

@@ -18,13 +18,13 @@ struct ImageFormatTests {
 
   @Test func factsFollowTheFormat() {
     #expect(
-      ImageFormat.allCases.filter(\.isWritable).map(\.ending) == [".nii.gz", ".nii", ".hdr", ".nrrd", ".nhdr", ".mha", ".mhd"])
+      ImageFormat.allCases.filter(\.isWritable).map(\.ending) == [".nii.gz", ".nii", ".hdr", ".img", ".nrrd", ".nhdr", ".mha", ".mhd"])
     #expect(
       ImageFormat.niftiGz.compressionLevels == 1...12 && ImageFormat.nrrd.compressionLevels == 1...9
         && ImageFormat.nifti.compressionLevels == nil)
     #expect(ImageFormat.allCases.filter(\.streamsPixels) == [.niftiGz, .nifti])
-    #expect(ImageFormat.allCases.filter(\.hasDetachedData) == [.niftiPair, .nrrdDetached, .metaImageDetached])
-    #expect(!ImageFormat.caseFormats.contains(.niftiPair))
+    #expect(ImageFormat.allCases.filter(\.hasDetachedData) == [.niftiPair, .niftiPairData, .nrrdDetached, .metaImageDetached])
+    #expect(!ImageFormat.caseFormats.contains(.niftiPair) && !ImageFormat.caseFormats.contains(.niftiPairData))
     #expect(ImageFormat.batchOutputs.allSatisfy { $0.isWritable })
   }
 
