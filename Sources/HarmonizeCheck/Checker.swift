@@ -50,10 +50,14 @@ public enum Checker {
     var unreadable = missing.map { "\($0): no such file or folder" }
     var reports: [CaseReport] = []
     for files in cases {
-      var context = CaseContext(files: files, reference: reference, options: options, configuration: configuration)
-      context.run()
-      unreadable += context.unreadable
-      reports.append(context.report)
+      let facts = CaseFacts.gather(files: files, readPixels: options.readPixels) { headers, nonzero in
+        CaseChecks.estimateMemory(
+          files: files, headers: headers, nonzeroSize: nonzero, reference: reference, options: options,
+          configuration: configuration)
+      }
+      let checks = CaseChecks(facts: facts, reference: reference, options: options, configuration: configuration)
+      unreadable += facts.unreadable
+      reports.append(checks.report)
     }
     let estimates = reports.compactMap { $0.memory?.estimate }
     let advice =
@@ -84,63 +88,52 @@ public enum Checker {
   }
 }
 
-/// The state of checking one case: its files, headers, and the findings so far.
-struct CaseContext {
-  let files: CaseFiles
+/// The checks of one case: each a function of the case's facts (read once, `CaseFacts`) and the reference, adding its
+/// findings to a list. None changes anything another reads, so the order below only orders the report.
+struct CaseChecks {
+  let facts: CaseFacts
   let reference: CheckReference
   let options: CheckOptions
   let configuration: NNUNetPlans.Configuration?
-  var headers: [Int: ImageHeader] = [:]
-  var findings: [Finding] = []
-  var unreadable: [String] = []
-  var memory: CaseMemory?
-  /// Union of the channels' non-zero boxes (spatial, ITK order), when pixels were read.
-  var nonzeroSize: [Int]?
 
-  init(files: CaseFiles, reference: CheckReference, options: CheckOptions, configuration: NNUNetPlans.Configuration?) {
-    self.files = files
-    self.reference = reference
-    self.options = options
-    self.configuration = configuration
+  var files: CaseFiles { facts.files }
+  var headers: [Int: ImageHeader] { facts.headers }
+  /// The first channel's header: the case's geometry.
+  var primary: ImageHeader? { facts.primary }
+  var memory: CaseMemory? { facts.memory }
+
+  typealias Check = (CaseChecks) -> (inout [Finding]) -> Void
+
+  /// The checks that need a readable first channel, in report order.
+  static var geometryAndPixelChecks: [Check] {
+    [
+      checkChannelGeometry, checkNiftiTransforms, checkDimensionAndComponents, checkPixelTypes, checkOrientation,
+      checkSize, checkPixels, checkLabelFile, checkSpacing, checkMemory,
+    ]
+  }
+
+  /// Every check's findings, the checks run in `order` (report order by default).
+  func findings(order: [Check] = geometryAndPixelChecks) -> [Finding] {
+    var out: [Finding] = []
+    checkNaming(into: &out)
+    checkReadable(into: &out)
+    guard primary != nil else { return out }
+    for check in order { check(self)(&out) }
+    return out
   }
 
   var report: CaseReport {
-    CaseReport(id: files.id, files: files.paths, label: files.label, findings: findings, memory: memory)
+    CaseReport(id: files.id, files: files.paths, label: files.label, findings: findings(), memory: memory)
   }
 
-  /// The first channel's header: the case's geometry.
-  var primary: ImageHeader? { files.channelIndices.lazy.compactMap { headers[$0] }.first }
-
-  mutating func add(_ finding: Finding) { findings.append(finding) }
-
-  mutating func run() {
-    checkNaming()
-    readHeaders()
-    guard primary != nil else { return }
-    checkChannelGeometry()
-    checkNiftiTransforms()
-    checkDimensionAndComponents()
-    checkPixelTypes()
-    checkOrientation()
-    checkSize()
-    if options.readPixels { checkPixels() }
-    checkLabelFile()
-    estimateMemory()
-    checkSpacing()
-    checkMemory()
-  }
-
-  mutating func readHeaders() {
-    for (channel, path) in files.channels.sorted(by: { $0.key < $1.key }) {
-      do {
-        headers[channel] = try ImageFile.readHeader(at: path)
-      } catch {
-        unreadable.append("\(error)")
-        add(
-          Finding(
-            .error, "read", "cannot be read: \(error.detail)", measured: path,
-            fix: "replace the file; nnU-Net's worker would die on it (\"Background workers died\")"))
-      }
+  /// Channel files whose header cannot be read.
+  func checkReadable(into out: inout [Finding]) {
+    for channel in facts.headerErrors.keys.sorted() {
+      let error = facts.headerErrors[channel]!
+      out.append(
+        Finding(
+          .error, "read", "cannot be read: \(error.detail)", measured: files.channels[channel]!,
+          fix: "replace the file; nnU-Net's worker would die on it (\"Background workers died\")"))
     }
   }
 }

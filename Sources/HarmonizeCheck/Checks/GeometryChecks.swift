@@ -1,17 +1,17 @@
 import Foundation
 import HarmonizeVolume
 
-extension CaseContext {
+extension CaseChecks {
   /// The channels of one case share size and spacing (nnU-Net's readers raise otherwise) and origin and
   /// direction (nnU-Net only warns, but the channels are then misaligned in space).
-  mutating func checkChannelGeometry() {
+  func checkChannelGeometry(into out: inout [Finding]) {
     guard let first = primary else { return }
     let g = first.geometry
     for channel in files.channelIndices.dropFirst() {
       guard let other = headers[channel]?.geometry else { continue }
       let name = PathText.name(files.channels[channel]!)
       if other.size != g.size || !close(other.spacing, g.spacing, 1e-5) {
-        add(
+        out.append(
           Finding(
             .error, "channel-geometry",
             "\(name) differs from channel 0 in size or spacing: nnU-Net's reader raises \"Not all input images have the same shape/spacing\"",
@@ -23,7 +23,7 @@ extension CaseContext {
       } else if !close(other.origin, g.origin, 1e-3 * (g.spacing.max() ?? 1))
         || !close(other.direction, g.direction, 1e-4)
       {
-        add(
+        out.append(
           Finding(
             .warning, "channel-geometry",
             "\(name) has the same grid size but another origin or direction than channel 0: nnU-Net only warns and stacks the arrays, so the channels are misaligned in space",
@@ -38,12 +38,12 @@ extension CaseContext {
 
   /// A NIfTI file whose qform and sform disagree is placed differently by ITK-based tools (SimpleITK, nnU-Net's
   /// SimpleITKIO, harmonize) and by nibabel or FSL: the label and image may have been made with the other one.
-  mutating func checkNiftiTransforms() {
+  func checkNiftiTransforms(into out: inout [Finding]) {
     for channel in files.channelIndices {
       guard let path = files.channels[channel], let header = headers[channel],
         let warning = ImageFile.transformWarning(for: path, header: header)
       else { continue }
-      add(
+      out.append(
         Finding(
           .warning, "nifti-transform", "\(PathText.name(path)): \(warning)",
           measured: "qform and sform differ", expected: "one placement",
@@ -54,12 +54,12 @@ extension CaseContext {
   }
 
   /// 2D against 3D, and multi-component (vector, RGB) files against scalar training images.
-  mutating func checkDimensionAndComponents() {
+  func checkDimensionAndComponents(into out: inout [Finding]) {
     guard let first = primary else { return }
     let spatial = min(first.geometry.dimension, 3)
     let trained = reference.fingerprint.dimensions.filter { $0.value > 0 }.keys.sorted()
     if !trained.isEmpty && !trained.contains(String(spatial)) {
-      add(
+      out.append(
         Finding(
           .error, "dimension",
           "a \(spatial)D image, but the model was trained on \(trained.joined(separator: "/"))D images",
@@ -67,7 +67,7 @@ extension CaseContext {
           expected: "\(trained.joined(separator: "/"))D"))
     }
     if first.geometry.dimension == 4 && first.geometry.size[3] > 1 {
-      add(
+      out.append(
         Finding(
           .error, "dimension", "a 4D image: nnU-Net expects one 3D file per channel (CASE_0000, CASE_0001, ...)",
           measured: formatList(first.geometry.size), expected: "3 axes, one file per channel"))
@@ -75,7 +75,7 @@ extension CaseContext {
     let trainedComponents = Set((reference.fingerprint.components ?? ["1": 1]).keys)
     for channel in files.channelIndices {
       guard let header = headers[channel], !trainedComponents.contains(String(header.components)) else { continue }
-      add(
+      out.append(
         Finding(
           .error, "components",
           "\(PathText.name(files.channels[channel]!)) has \(header.components) components per voxel; the training images have \(trainedComponents.sorted().joined(separator: "/")): nnU-Net would see a different number of channels",
@@ -84,13 +84,13 @@ extension CaseContext {
   }
 
   /// The pixel type of each channel against the types the training images of that channel had.
-  mutating func checkPixelTypes() {
+  func checkPixelTypes(into out: inout [Finding]) {
     guard let trained = reference.fingerprint.pixelTypes else { return }
     for channel in files.channelIndices where channel < trained.count && !trained[channel].isEmpty {
       guard let header = headers[channel], trained[channel][header.pixelType.rawValue] == nil else { continue }
       let types = trained[channel].keys.sorted()
       let kindChanged = types.allSatisfy { PixelType(rawValue: $0)?.isInteger != header.pixelType.isInteger }
-      add(
+      out.append(
         Finding(
           .warning, "pixel-type",
           "channel \(channel) is \(header.pixelType.rawValue) but was \(types.joined(separator: "/")) in training\(kindChanged ? " (integer vs float: probably another export or preprocessing)" : ""); nnU-Net reads everything as float32, so check the intensities",
@@ -100,7 +100,7 @@ extension CaseContext {
 
   /// The axis order (orientation code with flips ignored) against the training set's: a permutation is predicted
   /// wrongly by nnU-Net's default readers; a flip is tolerated by its mirroring augmentation.
-  mutating func checkOrientation() {
+  func checkOrientation(into out: inout [Finding]) {
     guard let first = primary, let orientations = reference.fingerprint.orientations, !orientations.isEmpty,
       let dominant = reference.fingerprint.dominantOrientation
     else { return }
@@ -110,7 +110,7 @@ extension CaseContext {
     let fix = commands(into: "reoriented") { "harmonize reorient \(quote($0)) \(quote($1)) --to \(dominant)" }
     if !trainedOrders.contains(order) {
       let reorients = reference.plans?.readerReorients ?? false
-      add(
+      out.append(
         Finding(
           reorients ? .note : .error, "orientation",
           reorients
@@ -120,7 +120,7 @@ extension CaseContext {
           expected: "\(dominant) (axis order \(axisOrder(dominant)))",
           fix: reorients ? nil : fix))
     } else if orientations[code] == nil {
-      add(
+      out.append(
         Finding(
           .note, "orientation",
           "axes flipped relative to the training images (\(code) vs \(dominant)); nnU-Net's mirroring augmentation tolerates flips, reorienting removes the doubt",
@@ -129,7 +129,7 @@ extension CaseContext {
   }
 
   /// The size per axis against the training range (raw sizes, or sizes after nnU-Net's crop).
-  mutating func checkSize() {
+  func checkSize(into out: inout [Finding]) {
     guard let first = primary else { return }
     let stats = reference.fingerprint.size ?? reference.fingerprint.sizeAfterCrop
     guard let stats, stats.count == min(first.geometry.dimension, 3) else { return }
@@ -137,7 +137,7 @@ extension CaseContext {
     let outside = (0..<stats.count).filter { Double(size[$0]) < stats[$0].min || Double(size[$0]) > stats[$0].max }
     guard !outside.isEmpty else { return }
     let range = stats.map { "\(formatNumber($0.min))–\(formatNumber($0.max))" }.joined(separator: ", ")
-    add(
+    out.append(
       Finding(
         .note, "size",
         "size outside the training range on axis \(outside.map(String.init).joined(separator: ", "))\(reference.fingerprint.size == nil ? " (training sizes are after nnU-Net's crop)" : "")",

@@ -1,9 +1,9 @@
 import Foundation
 import HarmonizeVolume
 
-extension CaseContext {
+extension CaseChecks {
   /// Channel files per case against `channel_names`, and the file ending against `file_ending`.
-  mutating func checkNaming() {
+  func checkNaming(into out: inout [Finding]) {
     // A plain folder of images as reference: nnU-Net's naming rules do not apply.
     guard reference.isNNUNet else { return }
     let names = reference.channelNames
@@ -13,14 +13,14 @@ extension CaseContext {
     let expectedSuffixes = expected.map { String(format: "_%04d", $0) }.joined(separator: ", ")
     let expectedText = "\(expectedSuffixes) (\(names.joined(separator: ", ")))"
     if !files.hasChannelSuffix {
-      add(
+      out.append(
         Finding(
           .error, "channels",
           "the file name has no _XXXX channel suffix; nnU-Net takes the case name from the characters before the last 5 + ending and would mis-group it",
           measured: files.paths.map { PathText.name($0) }.joined(separator: ", "), expected: expectedText,
           fix: "rename to \(files.id)_0000\(reference.fileEnding ?? files.fileEnding)"))
     } else if found.count > expected.count {
-      add(
+      out.append(
         Finding(
           .error, "channels",
           "\(found.count) channel files but the model takes \(names.count): nnU-Net's preprocessing worker raises IndexError: list index out of range at normalization_schemes[c] (default_preprocessor.py), reported only as \"Background workers died\"",
@@ -31,14 +31,14 @@ extension CaseContext {
             return "mkdir -p \(quote(aside)) && mv \(extra.map(quote).joined(separator: " ")) \(quote(aside))/"
           }()))
     } else if found.count < expected.count {
-      add(
+      out.append(
         Finding(
           .error, "channels",
           "\(found.count) channel file(s) but the model takes \(names.count): the first convolution fails with \"expected input … to have \(names.count) channels, but got \(found.count) channels instead\"",
           measured: suffixes, expected: expectedText,
           fix: "add \(expected.filter { !found.contains($0) }.map { channelFileName($0) }.joined(separator: ", "))"))
     } else if found != expected {
-      add(
+      out.append(
         Finding(
           .error, "channels",
           "the channel suffixes are not \(expectedSuffixes): nnU-Net counts files, not suffixes, so the channels would silently be fed in the wrong order",
@@ -46,7 +46,7 @@ extension CaseContext {
     }
     if let ending = reference.fileEnding, files.endings != [ending] {
       let wrong = files.paths.filter { !$0.hasSuffix(ending) }
-      add(
+      out.append(
         Finding(
           .error, "file-ending",
           "nnU-Net only looks for *\(ending) files and would silently skip \(wrong.count == files.paths.count ? "this case" : "these channel files")",

@@ -1,40 +1,37 @@
 import Foundation
 import HarmonizeVolume
 
-extension CaseContext {
-  /// Voxels of each channel: NaN and Inf, intensities against the training statistics, and the non-zero box
-  /// (nnU-Net's crop) for the memory estimate.
-  mutating func checkPixels() {
-    var box = NonzeroBox()
-    for channel in files.channelIndices where headers[channel] != nil {
+extension CaseChecks {
+  /// Voxels of each channel (read once, `CaseFacts.pixels`): NaN and Inf, intensities against the training statistics.
+  func checkPixels(into out: inout [Finding]) {
+    for channel in files.channelIndices {
+      guard let result = facts.pixels[channel] else { continue }
       let path = files.channels[channel]!
       let name = PathText.name(path)
-      let volume: Volume
-      do { volume = try ImageFile.read(at: path) } catch {
-        unreadable.append("\(error)")
-        add(Finding(.error, "read", "pixels cannot be read: \(error.detail)", measured: path))
+      let pixels: CaseFacts.ChannelPixels
+      switch result {
+      case .failure(let error):
+        out.append(Finding(.error, "read", "pixels cannot be read: \(error.detail)", measured: path))
         continue
+      case .success(let read): pixels = read
       }
-      let scan = VoxelScan.scan(volume, sampleLimit: 2_000_000)
-      if scan.nanCount > 0 || scan.infinityCount > 0 {
-        add(
+      if pixels.nanCount > 0 || pixels.infinityCount > 0 {
+        out.append(
           Finding(
             .error, "non-finite",
-            "\(name) holds \(scan.nanCount) NaN and \(scan.infinityCount) infinite values: nnU-Net's normalization turns them into NaN logits (its integrity check rejects NaN in training data, never checks prediction inputs)",
-            measured: "\(scan.nanCount) NaN, \(scan.infinityCount) Inf", expected: "finite values",
+            "\(name) holds \(pixels.nanCount) NaN and \(pixels.infinityCount) infinite values: nnU-Net's normalization turns them into NaN logits (its integrity check rejects NaN in training data, never checks prediction inputs)",
+            measured: "\(pixels.nanCount) NaN, \(pixels.infinityCount) Inf", expected: "finite values",
             fix: "replace the non-finite voxels (e.g. with the background value) before prediction"))
       }
-      box.include(scan)
-      if let stats = IntensityStatistics(sample: scan.sample) { checkIntensity(channel: channel, name: name, stats) }
+      if let stats = pixels.statistics { checkIntensity(channel: channel, name: name, stats, into: &out) }
     }
-    nonzeroSize = box.size
   }
 
   /// A channel's intensities against training. With whole-image training statistics (a harmonize fingerprint):
   /// robust ranges (0.5-99.5 percentiles) that do not overlap, or a spread 10x larger or smaller. With foreground
   /// statistics only (nnU-Net's): the input's full range misses the training foreground's robust range. For both:
   /// training with negative values (CT in HU) but an input without any, the missing -1024 intercept.
-  mutating func checkIntensity(channel: Int, name: String, _ input: IntensityStatistics) {
+  func checkIntensity(channel: Int, name: String, _ input: IntensityStatistics, into out: inout [Finding]) {
     guard channel < reference.fingerprint.intensity.count else { return }
     let trained = reference.fingerprint.intensity[channel]
     let measured =
@@ -45,7 +42,7 @@ extension CaseContext {
       let inputSpread = input.percentile_99_5 - input.percentile_00_5
       let trainedSpread = image.percentile_99_5 - image.percentile_00_5
       if input.percentile_99_5 < image.percentile_00_5 || input.percentile_00_5 > image.percentile_99_5 {
-        add(
+        out.append(
           Finding(
             .warning, "intensity",
             "\(name): the intensity range does not overlap the training range of channel \(channel) (\(trained.name)): another unit, offset or channel order?",
@@ -53,14 +50,14 @@ extension CaseContext {
       } else if trainedSpread > 0 && inputSpread > 0
         && (inputSpread / trainedSpread > 10 || trainedSpread / inputSpread > 10)
       {
-        add(
+        out.append(
           Finding(
             .warning, "intensity",
             "\(name): the intensity spread is \(formatNumber(rounded(inputSpread / trainedSpread)))x the training spread of channel \(channel) (\(trained.name)): rescaled or normalized differently?",
             measured: measured, expected: expected))
       }
     } else if let fg = trained.foreground, input.max < fg.percentile_00_5 || input.min > fg.percentile_99_5 {
-      add(
+      out.append(
         Finding(
           .warning, "intensity",
           "\(name): no voxel lies in the training foreground's intensity range of channel \(channel) (\(trained.name))",
@@ -71,7 +68,7 @@ extension CaseContext {
     }
     let trainedLow = trained.image?.min ?? trained.foreground?.percentile_00_5
     if let trainedLow, trainedLow < -500, input.min >= 0 {
-      add(
+      out.append(
         Finding(
           .warning, "intensity",
           "\(name) has no negative values but channel \(channel) (\(trained.name)) reaches \(formatNumber(rounded(trainedLow))) in training: CT stored without its -1024 rescale intercept? nnU-Net's CT normalization would clip it silently",
@@ -82,24 +79,27 @@ extension CaseContext {
   }
 
   /// The case's label file: same grid as the images, values from the dataset's labels, integers only.
-  mutating func checkLabelFile() {
-    guard let path = files.label else {
+  func checkLabelFile(into out: inout [Finding]) {
+    guard let label = facts.label else {
       if options.labelsFolder != nil {
-        add(Finding(.warning, "labels", "no label file \(files.id)\(files.fileEnding) in \(options.labelsFolder!)"))
+        out.append(
+          Finding(.warning, "labels", "no label file \(files.id)\(files.fileEnding) in \(options.labelsFolder!)"))
       }
       return
     }
+    let path = label.path
     let name = PathText.name(path)
     let header: ImageHeader
-    do { header = try ImageFile.readHeader(at: path) } catch {
-      unreadable.append("\(error)")
-      add(Finding(.error, "read", "label file cannot be read: \(error.detail)", measured: path))
+    switch label.header {
+    case .failure(let error):
+      out.append(Finding(.error, "read", "label file cannot be read: \(error.detail)", measured: path))
       return
+    case .success(let read): header = read
     }
     if let image = primary?.geometry {
       let g = header.geometry
       if g.size != image.size || !close(g.spacing, image.spacing, 1e-5) {
-        add(
+        out.append(
           Finding(
             .error, "label-geometry",
             "\(name) has another size or spacing than the image: nnU-Net raises \"Shape mismatch\"/\"Spacing mismatch\"",
@@ -109,7 +109,7 @@ extension CaseContext {
       } else if !close(g.origin, image.origin, 1e-3 * (image.spacing.max() ?? 1))
         || !close(g.direction, image.direction, 1e-4)
       {
-        add(
+        out.append(
           Finding(
             .warning, "label-geometry",
             "\(name) has another origin or direction than the image: nnU-Net only warns (\"Affine mismatch\"), the label is misplaced in space",
@@ -117,15 +117,16 @@ extension CaseContext {
             fix: "harmonize resample \(quote(path)) OUT --like \(quote(files.paths[0])) --interpolation nearest"))
       }
     }
-    guard options.readPixels else { return }
     let summary: LabelSummary
-    do { summary = VoxelScan.labels(try ImageFile.read(at: path)) } catch {
-      unreadable.append("\(error)")
-      add(Finding(.error, "read", "label pixels cannot be read: \(error.detail)", measured: path))
+    switch label.summary {
+    case nil: return  // headers only
+    case .failure(let error)?:
+      out.append(Finding(.error, "read", "label pixels cannot be read: \(error.detail)", measured: path))
       return
+    case .success(let read)?: summary = read
     }
     if summary.nonIntegerCount > 0 {
-      add(
+      out.append(
         Finding(
           .error, "labels",
           "\(name) holds \(summary.nonIntegerCount) non-integer values (e.g. \(summary.nonIntegerExamples.map { formatNumber($0) }.joined(separator: ", "))): a segmentation resampled with linear interpolation?",
@@ -135,7 +136,7 @@ extension CaseContext {
     if let allowed = reference.allowedLabels {
       let unexpected = summary.values.filter { !allowed.contains($0) }
       if !unexpected.isEmpty {
-        add(
+        out.append(
           Finding(
             .error, "labels",
             "\(name) holds label values that dataset.json does not define: nnU-Net raises \"Unexpected labels found\"",

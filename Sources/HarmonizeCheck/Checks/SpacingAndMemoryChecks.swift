@@ -2,10 +2,16 @@ import Foundation
 import HarmonizeResample
 import HarmonizeVolume
 
-extension CaseContext {
+extension CaseChecks {
   /// The spacing nnU-Net resamples this case to, ITK order: the configuration's plan spacing (a 2D
   /// configuration keeps the case's own slice spacing), else the fingerprint's nnU-Net target spacing.
   func targetSpacing(for spacing: [Double]) -> [Double]? {
+    Self.targetSpacing(for: spacing, reference: reference, configuration: configuration)
+  }
+
+  static func targetSpacing(
+    for spacing: [Double], reference: CheckReference, configuration: NNUNetPlans.Configuration?
+  ) -> [Double]? {
     if let configuration, let plans = reference.plans {
       guard plans.transposeForward.count == spacing.count else { return nil }
       return plans.spacingITK(of: configuration, ownSpacing: spacing)
@@ -14,13 +20,19 @@ extension CaseContext {
     return target.count == spacing.count ? target : nil
   }
 
-  /// nnU-Net's sizes and memory for this case (../shared/reference/nnunet.md §3.3).
-  mutating func estimateMemory() {
-    guard let first = primary else { return }
+  /// nnU-Net's sizes and memory for a case (../shared/reference/nnunet.md §3.3): a fact the checks read, computed
+  /// once from the headers and the non-zero box (nnU-Net's crop) when pixels were read.
+  static func estimateMemory(
+    files: CaseFiles, headers: [Int: ImageHeader], nonzeroSize: [Int]?, reference: CheckReference,
+    options: CheckOptions, configuration: NNUNetPlans.Configuration?
+  ) -> CaseMemory? {
+    guard let first = files.channelIndices.lazy.compactMap({ headers[$0] }).first else { return nil }
     let n = min(first.geometry.dimension, 3)
     let size = Array(first.geometry.size.prefix(n))
     let spacing = Array(first.geometry.spacing.prefix(n))
-    guard let target = targetSpacing(for: spacing) else { return }
+    guard let target = targetSpacing(for: spacing, reference: reference, configuration: configuration) else {
+      return nil
+    }
     let cropped = nonzeroSize.flatMap { $0.count == n ? $0 : nil } ?? size
     // nnU-Net's compute_new_shape: round(shape · spacing / target), Python's round (half to even).
     let predicted = (0..<n).map { GridPlanner.outputSize(cropped[$0], spacing[$0], target[$0]) }
@@ -35,12 +47,12 @@ extension CaseContext {
         separateZ: anisotropic(spacing) || anisotropic(target),
         folds: options.folds ?? reference.folds ?? 5,
         torchResampling: configuration?.resamplingFunction.contains("torch") ?? false))
-    memory = CaseMemory(size: size, croppedSize: cropped, predictedSize: predicted, estimate: estimate)
+    return CaseMemory(size: size, croppedSize: cropped, predictedSize: predicted, estimate: estimate)
   }
 
   /// Spacing against the training range, and against the spacing nnU-Net resamples to: a much finer or coarser
   /// case costs memory and time in proportion, and drifts out of the training distribution.
-  mutating func checkSpacing() {
+  func checkSpacing(into out: inout [Finding]) {
     guard let first = primary, let memory else { return }
     let n = memory.size.count
     // A permuted case is compared in the training axis order: reorienting (the orientation finding's fix) comes first.
@@ -70,7 +82,7 @@ extension CaseContext {
       "nnU-Net resamples it to \(formatList(memory.predictedSize)) for the network (\(formatBytes(Int(e.queuedInput))) float32 input, GPU arrays \(formatBytes(Int(e.gpuDataArrays)))), then resamples \(K) logit channels back onto \(formatList(memory.croppedSize)) voxels: export worker ≈ \(formatBytes(Int(e.exportWorker))), preprocessing worker ≈ \(formatBytes(Int(e.preprocessWorker)))"
     let range = stats.map { "\(formatNumber($0.min))–\(formatNumber($0.max))" }.joined(separator: ", ")
     let targetText = target.map { formatNumber(rounded($0)) }.joined(separator: ",")
-    add(
+    out.append(
       Finding(
         .warning, "spacing", "spacing \(reasons.joined(separator: "; ")): \(consequence)",
         measured: "\(formatList(spacing)) mm (ITK order i, j, k)",
@@ -82,13 +94,13 @@ extension CaseContext {
   }
 
   /// The case's own memory against the budget: an error when even nnU-Net's sequential mode does not fit.
-  mutating func checkMemory() {
+  func checkMemory(into out: inout [Finding]) {
     guard let memory else { return }
     let advice = MemoryAdvice(worstOf: [memory.estimate], memory: options.memory, gpuMemory: options.gpuMemory)
     let sizes =
       "\(formatList(memory.size)) → \(formatList(memory.predictedSize)) at plan spacing, K = \(memory.estimate.input.segmentationHeads)"
     if advice.preprocessWorkers == nil {
-      add(
+      out.append(
         Finding(
           .error, "memory",
           "needs \(formatBytes(Int(memory.estimate.total(npp: 0, nps: 0)))) even in nnU-Net's sequential mode (-npp 0 -nps 0); \(formatBytes(Int(advice.usable))) usable (80% of \(formatBytes(Int(options.memory))))",
@@ -97,7 +109,7 @@ extension CaseContext {
             "resample to a coarser spacing first (harmonize resample --spacing / --max-size), use a *_torchres plan or 3d_lowres, or more RAM"
         ))
     } else if !advice.defaultsFit, let flags = advice.predictFlags {
-      add(
+      out.append(
         Finding(
           .warning, "memory",
           "nnU-Net's defaults (-npp 3 -nps 3) need \(formatBytes(Int(memory.estimate.total(npp: 3, nps: 3)))) for this case; \(formatBytes(Int(advice.usable))) usable",
