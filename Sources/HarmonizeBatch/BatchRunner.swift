@@ -64,9 +64,7 @@ public enum BatchRunner {
       if unit.jobs.allSatisfy({ isDone($0, manifest.entries[$0.output], output: output, options: options) }) {
         for job in unit.jobs {
           summary.skipped += 1
-          if let k = manifest.entries[job.output]?.kind, k.hasPrefix("label") {
-            summary.labelRules[job.input] = String(k.dropFirst("label: ".count))
-          }
+          if let rule = manifest.entries[job.output]?.kind?.labelRule { summary.labelRules[job.input] = rule }
         }
       } else {
         todo += unit.jobs
@@ -103,9 +101,7 @@ public enum BatchRunner {
         summary.converted += 1
         summary.inputBytes += entry.inputBytes
         summary.outputBytes += entry.outputBytes ?? 0
-        if let k = entry.kind, k.hasPrefix("label: ") {
-          summary.labelRules[entry.input] = String(k.dropFirst("label: ".count))
-        }
+        if let rule = entry.kind?.labelRule { summary.labelRules[entry.input] = rule }
       } else {
         summary.failed += 1
         summary.failures.append(.init(input: entry.input, error: entry.error ?? "failed"))
@@ -189,7 +185,7 @@ public enum BatchRunner {
     } catch {
       entry.error = "\(error)"
     }
-    if case .label(let rule) = decided.kind { entry.kind = "label: \(rule)" } else { entry.kind = "image" }
+    entry.kind = decided.kind.isLabel ? decided.kind : .image
     entry.seconds = Date().timeIntervalSince(start)
     entry.finished = ISO8601DateFormatter().string(from: Date())
     return entry

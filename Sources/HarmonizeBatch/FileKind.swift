@@ -1,4 +1,5 @@
 /// Whether a file is resampled as an image or as a segmentation, and which rule said so (reported to the user).
+/// Encoded as one string, as manifests have always stored it: "image", "label: RULE" or "undecided".
 public enum FileKind: Sendable, Equatable, Codable {
   case image
   /// A segmentation; `rule` is why: "labelsTr/ folder", "name contains 'seg'", "--labels GLOB",
@@ -8,6 +9,31 @@ public enum FileKind: Sendable, Equatable, Codable {
   case undecided
 
   public var isLabel: Bool { if case .label = self { return true } else { return false } }
+
+  /// The rule that made it a segmentation; nil for an image.
+  public var labelRule: String? { if case .label(let rule) = self { return rule } else { return nil } }
+
+  public init(from decoder: Decoder) throws {
+    let text = try decoder.singleValueContainer().decode(String.self)
+    switch text {
+    case "image": self = .image
+    case "undecided": self = .undecided
+    default:
+      guard text.hasPrefix("label") else {
+        throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown kind \(text)"))
+      }
+      self = .label(rule: text.hasPrefix("label: ") ? String(text.dropFirst("label: ".count)) : "")
+    }
+  }
+
+  public func encode(to encoder: Encoder) throws {
+    var container = encoder.singleValueContainer()
+    switch self {
+    case .image: try container.encode("image")
+    case .undecided: try container.encode("undecided")
+    case .label(let rule): try container.encode("label: \(rule)")
+    }
+  }
 
   /// Distinct values up to which an integer image is taken for a label map.
   public static let maxLabelValues = 128

@@ -95,7 +95,7 @@ enum LabelPairCheck {
         guard axis < 3 else { return 0 }
         return corner & (1 << axis) != 0 ? Double(box.upper[axis]) + 0.5 : Double(box.lower[axis]) - 0.5
       }
-      return continuousIndex(of: label.point(atIndex: index), in: image)
+      return image.continuousIndex(ofPoint: label.point(atIndex: index))
     }
   }
 
@@ -123,13 +123,5 @@ enum LabelPairCheck {
       let values = corners.map { $0[axis] }
       return values.max()! < -0.5 || values.min()! > Double(image.size[axis]) - 0.5
     }
-  }
-
-  /// The continuous index of an LPS point in the spatial grid of `image`.
-  static func continuousIndex(of point: [Double], in image: Geometry) -> [Double] {
-    let (s, o, d) = image.spatial3D
-    let p = (0..<3).map { (point.count > $0 ? point[$0] : 0) - o[$0] }
-    guard let inverse = invert3(d) else { return [.nan, .nan, .nan] }
-    return (0..<3).map { row in (0..<3).reduce(0.0) { $0 + inverse[row * 3 + $1] * p[$1] } / s[row] }
   }
 }

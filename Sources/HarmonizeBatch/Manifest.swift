@@ -22,7 +22,8 @@ public struct Manifest: Sendable {
     /// How the file ended; written as "done" or "failed".
     public var status: Status
     public var error: String?
-    public var kind: String?
+    /// Image or segmentation and the rule that decided it; stored as "image" or "label: RULE".
+    public var kind: FileKind?
     public var outputBytes: Int?
     public var seconds: Double?
     public var finished: String

@@ -48,6 +48,6 @@ func runFileCommand(input: String, output: String, _ body: () throws -> Void) th
   } catch let error as ImageFileError {
     throw (error.path == output ? ExitStatus.failure : ExitStatus.usage).reporting(error)
   } catch let error as ResampleError {
-    throw ExitStatus.usage.reporting("\(input): \(error)")
+    throw ExitStatus.usage.reporting(error.at(input))
   }
 }

@@ -72,6 +72,20 @@ public enum FileResampler {
     sidecarTool: String? = nil,
     adjust: ((Volume, inout ResampleRequest) -> Void)? = nil
   ) throws -> Report {
+    do {
+      return try resampleFile(
+        input: input, output: output, request: request, orientation: orientation, writeOptions: writeOptions,
+        streaming: streaming, sidecarTool: sidecarTool, adjust: adjust)
+    } catch let error as ResampleError {
+      throw error.at(input)
+    }
+  }
+
+  private static func resampleFile(
+    input: String, output: String, request: ResampleRequest, orientation: String?,
+    writeOptions: WriteOptions, streaming: Streaming, sidecarTool: String?,
+    adjust: ((Volume, inout ResampleRequest) -> Void)?
+  ) throws -> Report {
     var request = request
     var writeOptions = writeOptions
     try ImageFile.checkWritable(output, inputs: [input])

@@ -11,6 +11,15 @@ extension Geometry {
     }
   }
 
+  /// The continuous voxel index of an LPS point (mm) in the spatial grid (`spatial3D`): the inverse of
+  /// `point(atIndex:)`, as ITK's `TransformPhysicalPointToContinuousIndex`. NaN when the direction is singular.
+  public func continuousIndex(ofPoint point: [Double]) -> [Double] {
+    let (s, o, d) = spatial3D
+    let p = (0..<3).map { (point.count > $0 ? point[$0] : 0) - o[$0] }
+    guard let inverse = invert3(d) else { return [.nan, .nan, .nan] }
+    return (0..<3).map { row in (0..<3).reduce(0.0) { $0 + inverse[row * 3 + $1] * p[$1] } / s[row] }
+  }
+
   /// The first three axes as a 3D geometry: 4D images keep their spatial part, 2D images get a third axis of
   /// one voxel, 1 mm, along the cross product of the two in-plane directions (as ITK and nibabel embed them).
   public var spatial3D: (spacing: [Double], origin: [Double], direction: [Double]) {

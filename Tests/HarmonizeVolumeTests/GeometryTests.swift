@@ -14,6 +14,16 @@ struct GeometryTests {
     #expect(p == expected)
   }
 
+  /// `continuousIndex(ofPoint:)` inverts `point(atIndex:)`: the worked example above maps back to its index.
+  @Test func pointToContinuousIndexInvertsIndexToPoint() {
+    let g = Geometry(
+      size: [4, 4, 4], spacing: [0.5, 2, 3], origin: [10, 20, 30], direction: [0, -1, 0, 1, 0, 0, 0, 0, 1])
+    let index = g.continuousIndex(ofPoint: [8, 21, 33])
+    #expect(zip(index, [2.0, 1, 1]).allSatisfy { abs($0 - $1) < 1e-12 }, "\(index)")
+    let half = g.continuousIndex(ofPoint: g.point(atIndex: [0.5, -0.25, 3.75]))
+    #expect(zip(half, [0.5, -0.25, 3.75]).allSatisfy { abs($0 - $1) < 1e-12 }, "\(half)")
+  }
+
   @Test func validGeometryHasNoProblems() {
     #expect(Geometry(size: [3, 4, 5], spacing: [0.7, 0.7, 2.5]).problems.isEmpty)
   }

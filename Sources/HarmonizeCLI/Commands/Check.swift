@@ -28,8 +28,7 @@ extension HarmonizeCommand {
     @Option(help: "nnU-Net configuration whose plan spacing applies (model references).")
     var config = "3d_fullres"
 
-    @Option(help: "RAM for the prediction with a unit: 32G (default: this machine's RAM).")
-    var memory: ByteCountArgument?
+    @OptionGroup(title: "Prediction machine") var machine: PredictionMachineOptions
 
     @Option(help: "GPU memory with a unit, e.g. 24G; when given, recommends --not_on_device if the logits do not fit.")
     var gpuMemory: ByteCountArgument?
@@ -57,7 +56,7 @@ extension HarmonizeCommand {
       transform.apply()
       let tool = "harmonize \(HarmonizeCommand.configuration.version)"
       let options = CheckOptions(
-        configuration: config, memory: memory?.bytes ?? Double(ProcessInfo.processInfo.physicalMemory),
+        configuration: config, memory: machine.bytes,
         gpuMemory: gpuMemory?.bytes, readPixels: !headersOnly, folds: folds, labelsFolder: labels)
       let report: CheckReport
       do {

@@ -20,7 +20,7 @@ extension HarmonizeCommand {
     @Option(help: "Candidate isotropic spacings in mm, comma separated.") var candidates: SpacingList = SpacingList(
       values: [0.25, 0.33, 0.5])
     @Option(help: "Largest output size per axis: N or NX,NY,NZ.") var maxSize: SizeCapArgument?
-    @Option(help: "RAM for prediction with a unit: 32G (default: this machine's RAM).") var memory: ByteCountArgument?
+    @OptionGroup(title: "Prediction machine") var machine: PredictionMachineOptions
     @Flag(help: "Print JSON.") var json = false
 
     @OptionGroup(title: "Reading") var transform: NiftiTransformOption
@@ -37,7 +37,7 @@ extension HarmonizeCommand {
       }
       let plan = SpacingPlan.make(
         fingerprint, candidates: candidates.values, maxSize: maxSize?.values,
-        memory: memory?.bytes ?? Double(ProcessInfo.processInfo.physicalMemory))
+        memory: machine.bytes)
       if json {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -60,7 +60,7 @@ extension HarmonizeCommand {
         do {
           try restore(file, to: PathText.join(output, PathText.name(file)), source: source, into: &results)
         } catch let error as ResampleError {
-          printError("error: \(file): \(error)")
+          printError("error: \(error.at(file))")
           failed += 1
         } catch {
           printError("error: \(error)")
