@@ -20,7 +20,8 @@ public enum FileKind: Sendable, Equatable, Codable {
     case "undecided": self = .undecided
     default:
       guard text.hasPrefix("label") else {
-        throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown kind \(text)"))
+        throw DecodingError.dataCorrupted(
+          .init(codingPath: decoder.codingPath, debugDescription: "unknown kind \(text)"))
       }
       self = .label(rule: text.hasPrefix("label: ") ? String(text.dropFirst("label: ".count)) : "")
     }

@@ -51,7 +51,8 @@ struct CaseFacts {
 
   /// Reads what the checks need, in one pass over the case's files.
   static func gather(
-    files: CaseFiles, readPixels: Bool, memory estimate: (_ headers: [Int: ImageHeader], _ nonzero: [Int]?) -> CaseMemory?
+    files: CaseFiles, readPixels: Bool,
+    memory estimate: (_ headers: [Int: ImageHeader], _ nonzero: [Int]?) -> CaseMemory?
   ) -> CaseFacts {
     var headers: [Int: ImageHeader] = [:]
     var headerErrors: [Int: ImageFileError] = [:]

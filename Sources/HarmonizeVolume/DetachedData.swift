@@ -19,7 +19,9 @@ enum DetachedData {
     if format == .niftiPair || format == .niftiPairData {
       // Both halves of a NIfTI pair, as ITK finds them (the .img may be gzipped); ITK names a missing half.
       let stem = String(headerPath.dropLast(format.ending.count))
-      let halves = [stem + ".hdr", stem + ".img", stem + ".img.gz"].filter { FileManager.default.fileExists(atPath: $0) }
+      let halves = [stem + ".hdr", stem + ".img", stem + ".img.gz"].filter {
+        FileManager.default.fileExists(atPath: $0)
+      }
       for path in halves { try checkRegular(path) }
       return halves.isEmpty ? [headerPath] : halves
     }

@@ -32,9 +32,11 @@ extension ImageFile {
     at path: String, header: ImageHeader, into buffer: UnsafeMutableRawBufferPointer
   ) throws(ImageFileError) {
     let single = header.format == "NIfTI" && ImageFormat(path: path)?.streamsPixels == true
-    if single, let handle = try NiftiBridge.openReader(path: path, header: header).mapError({
-      ImageFileError(path: path, reason: $0)
-    }).get() {
+    if single,
+      let handle = try NiftiBridge.openReader(path: path, header: header).mapError({
+        ImageFileError(path: path, reason: $0)
+      }).get()
+    {
       defer { NiftiBridge.close(handle) }
       try NiftiBridge.read(handle, into: buffer.baseAddress, bytes: buffer.count)
         .flatMap { NiftiBridge.finish(handle) }

@@ -18,12 +18,15 @@ struct ImageFormatTests {
 
   @Test func factsFollowTheFormat() {
     #expect(
-      ImageFormat.allCases.filter(\.isWritable).map(\.ending) == [".nii.gz", ".nii", ".hdr", ".img", ".nrrd", ".nhdr", ".mha", ".mhd"])
+      ImageFormat.allCases.filter(\.isWritable).map(\.ending) == [
+        ".nii.gz", ".nii", ".hdr", ".img", ".nrrd", ".nhdr", ".mha", ".mhd",
+      ])
     #expect(
       ImageFormat.niftiGz.compressionLevels == 1...12 && ImageFormat.nrrd.compressionLevels == 1...9
         && ImageFormat.nifti.compressionLevels == nil)
     #expect(ImageFormat.allCases.filter(\.streamsPixels) == [.niftiGz, .nifti])
-    #expect(ImageFormat.allCases.filter(\.hasDetachedData) == [.niftiPair, .niftiPairData, .nrrdDetached, .metaImageDetached])
+    #expect(
+      ImageFormat.allCases.filter(\.hasDetachedData) == [.niftiPair, .niftiPairData, .nrrdDetached, .metaImageDetached])
     #expect(!ImageFormat.caseFormats.contains(.niftiPair) && !ImageFormat.caseFormats.contains(.niftiPairData))
     #expect(ImageFormat.batchOutputs.allSatisfy { $0.isWritable })
   }
@@ -41,6 +44,7 @@ struct ImageFormatTests {
     #expect(back.pixelType == .i16 && back.geometry.size == [3, 4, 5])
     #expect(try ImageFile.readHeader(at: path).format == format.family)
     #expect(back.geometry.difference(from: volume.geometry) == nil, "\(format.ending): geometry")
-    #expect((0..<volume.valueCount).allSatisfy { back.value(at: $0) == volume.value(at: $0) }, "\(format.ending): voxels")
+    #expect(
+      (0..<volume.valueCount).allSatisfy { back.value(at: $0) == volume.value(at: $0) }, "\(format.ending): voxels")
   }
 }
