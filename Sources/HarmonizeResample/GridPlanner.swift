@@ -10,7 +10,8 @@ public enum GridPlanner {
     if let problem = request.problems.first { throw ResampleError(.invalidRequest(problem)) }
     let g = input.geometry
     let n = min(g.dimension, 3)
-    let outputType = request.outputType ?? input.pixelType
+    // nnU-Net resamples images as float32.
+    let outputType = request.outputType ?? (request.interpolation == .nnunet ? .f32 : input.pixelType)
     switch request.target {
     case .like(let reference):
       let geometry = try likeGeometry(input: g, reference: reference)
@@ -39,7 +40,7 @@ public enum GridPlanner {
         out.size[axis] = sizes[axis]
         out.spacing[axis] = spacing[axis]
       }
-      switch request.grid {
+      switch request.interpolation.isNNUNet ? .nnunet : request.grid {
       case .center:
         // Voxel k sits at input index (n-1)/2 + (k - (m-1)/2)·t/s on each axis: the grids share their centre.
         var index = Array(repeating: 0.0, count: g.dimension)
@@ -64,7 +65,12 @@ public enum GridPlanner {
         }
       case .nnunet:
         let scale = (0..<n).map { Double(g.size[$0]) / Double(sizes[$0]) }
-        sampling = .arraySpace(scale: scale, offset: scale.map { 0.5 * $0 - 0.5 })
+        let offset = scale.map { 0.5 * $0 - 0.5 }
+        sampling = .arraySpace(scale: scale, offset: offset)
+        // The header says where the samples are: n/m input voxels apart, the first at input index offset (not the
+        // nominal spacing at the input's origin, which misplaces the last plane by up to half a voxel).
+        for axis in 0..<n { out.spacing[axis] = g.spacing[axis] * scale[axis] }
+        out.origin = g.point(atIndex: (0..<g.dimension).map { $0 < n ? offset[$0] : 0 })
       }
       return try checkSize(
         GridPlan(

@@ -7,26 +7,43 @@ public enum Interpolation: String, CaseIterable, Codable, Sendable {
   /// Label-safe smooth: each label's mask interpolated linearly, then the label with the largest weight
   /// (nnU-Net's segmentation resampling, without one float mask per label in memory). Never invents a label.
   case label
-  /// Cubic B-spline with prefilter (ITK's `BSplineInterpolateImageFunction`, order 3; nnU-Net's images).
+  /// Cubic B-spline with prefilter (ITK's `BSplineInterpolateImageFunction`, order 3).
   case bspline
+  /// nnU-Net v2's own image resampling (`NNUNetResampling`): cubic, clipped to the input's range, nearest neighbour
+  /// across the out-of-plane axis of anisotropic data; float32 out, on nnU-Net's grid (`GridPreset.nnunet`).
+  case nnunet
+  /// nnU-Net v2's own segmentation resampling: linear per-label scores and argmax (in-plane for anisotropic data),
+  /// nearest neighbour across the out-of-plane axis; on nnU-Net's grid.
+  case nnunetLabel = "nnunet-label"
 
   /// Input voxels per axis one sample reads: 1 (nearest), 2 (linear, label), 4 (cubic B-spline).
   public var supportWidth: Int {
     switch self {
     case .nearest: 1
-    case .linear, .label: 2
-    case .bspline: 4
+    case .linear, .label, .nnunetLabel: 2
+    case .bspline, .nnunet: 4
     }
   }
 
-  /// The prefilter runs over the whole input, so the input cannot be read or the output written in windows of planes.
-  public var needsWholeInput: Bool { self == .bspline }
+  /// nnU-Net's own resampling: a whole-array algorithm on nnU-Net's grid, not a kernel.
+  public var isNNUNet: Bool { self == .nnunet || self == .nnunetLabel }
 
-  /// Working memory per input voxel beyond the input itself, bytes: B-spline's float64 coefficients.
-  public var extraBytesPerInputVoxel: Int { self == .bspline ? 8 : 0 }
+  /// The prefilter runs over the whole input, so the input cannot be read or the output written in windows of planes.
+  public var needsWholeInput: Bool { self == .bspline || isNNUNet }
+
+  /// Working memory per input voxel beyond the input itself, bytes: B-spline's float64 coefficients; nnU-Net's float32
+  /// copy of an image (and, without a separate axis, two float64 passes, counted per output voxel by the layout), a
+  /// segmentation's float64 labels.
+  public var extraBytesPerInputVoxel: Int {
+    switch self {
+    case .bspline, .nnunetLabel: 8
+    case .nnunet: 4
+    default: 0
+    }
+  }
 
   /// Never produces a value that is not one of the input's labels: usable for segmentations.
-  public var isLabelSafe: Bool { self == .nearest || self == .label }
+  public var isLabelSafe: Bool { self == .nearest || self == .label || self == .nnunetLabel }
 
   /// The SimpleITK interpolator `--sitk-compatible` reproduces (`sitkLinear`, ...); nil where SimpleITK has none.
   public var simpleITKCounterpart: String? {
@@ -34,7 +51,7 @@ public enum Interpolation: String, CaseIterable, Codable, Sendable {
     case .linear: "sitkLinear"
     case .nearest: "sitkNearestNeighbor"
     case .bspline: "sitkBSpline"
-    case .label: nil
+    case .label, .nnunet, .nnunetLabel: nil
     }
   }
 }
@@ -48,7 +65,8 @@ public enum GridPreset: String, CaseIterable, Codable, Sendable {
   /// plane(s) at the default value because ITK treats a sample at n − 0.5 as outside.
   case sitk
   /// nnU-Net's array-space rule (skimage `resize`, align_corners=False): field-of-view edges aligned, samples
-  /// at `(k + 0.5)·n/m − 0.5`; the file records the requested spacing and the input origin, as nnU-Net does.
+  /// at `(k + 0.5)·n/m − 0.5` in input index space. The file's header says where they are: spacing `s·n/m` (not
+  /// exactly the requested spacing), origin at the first sample. The `nnunet` interpolations always use it.
   case nnunet
 }
 

@@ -69,7 +69,14 @@ public struct ResampleRequest: Sendable, Equatable {
       found.append("threads must be 1 to \(ResampleRequest.maxThreads), not \(threads)")
     }
     if sitkCompatible && interpolation.simpleITKCounterpart == nil {
-      found.append("--sitk-compatible reproduces SimpleITK's linear, nearest and bspline; label has no SimpleITK twin")
+      found.append(
+        "--sitk-compatible reproduces SimpleITK's linear, nearest and bspline; \(interpolation.rawValue) has no SimpleITK twin")
+    }
+    if interpolation.isNNUNet {
+      if case .like = target {
+        found.append("\(interpolation.rawValue) places nnU-Net's own grid from a spacing: give --spacing, not --like")
+      }
+      if grid == .sitk { found.append("\(interpolation.rawValue) samples nnU-Net's grid; --grid sitk does not apply") }
     }
     return found
   }

@@ -17,6 +17,7 @@ public enum Resampler {
   public static func resample(
     _ volume: Volume, to plan: GridPlan, request: ResampleRequest
   ) throws(ResampleError) -> Volume {
+    if request.interpolation.isNNUNet { return try resampleAsNNUNet(volume, to: plan, request: request) }
     var output: Volume
     do {
       output = try Volume(geometry: plan.geometry, pixelType: plan.pixelType, components: volume.components)
@@ -35,6 +36,38 @@ public enum Resampler {
       }
     }
     if let failure { throw failure }
+    return output
+  }
+
+  /// nnU-Net's own resampling of the whole volume onto `plan` (nnU-Net's grid); the separate axis from the input's
+  /// and the requested spacing, as nnU-Net decides it.
+  static func resampleAsNNUNet(
+    _ volume: Volume, to plan: GridPlan, request: ResampleRequest
+  ) throws(ResampleError) -> Volume {
+    let spatial = min(volume.geometry.dimension, 3)
+    let current = Array(volume.geometry.spacing.prefix(spatial))
+    let target = plan.requestedSpacing ?? Array(plan.geometry.spacing.prefix(spatial))
+    let axis = NNUNetResampling.separateAxis(current: current, target: target)
+    let threads = request.threads ?? ProcessInfo.processInfo.activeProcessorCount
+    var output =
+      request.interpolation == .nnunet
+      ? try NNUNetResampling.resampleImage(volume, onto: plan.geometry, separateAxis: axis, threads: threads)
+      : try NNUNetResampling.resampleLabels(volume, onto: plan.geometry, separateAxis: axis, threads: threads)
+    if output.pixelType != plan.pixelType {
+      // An explicit --output-type: nnU-Net's float32 values cast like every other output.
+      var cast: Volume
+      do { cast = try Volume(geometry: plan.geometry, pixelType: plan.pixelType) } catch {
+        throw ResampleError(.tooLarge("output grid \(formatList(plan.geometry.size)): \(error)"))
+      }
+      for i in 0..<output.valueCount {
+        let v = output.value(at: i)
+        // 2^63 and 2^64 (the 64-bit ranges' ends as Doubles) do not fit: clamp one step below.
+        let r = plan.pixelType.range
+        let high = r.upperBound >= 0x1p63 ? r.upperBound.nextDown : r.upperBound
+        cast.setValue(plan.pixelType.isInteger ? min(max(v.rounded(.toNearestOrEven), r.lowerBound), high) : v, at: i)
+      }
+      output = cast
+    }
     return output
   }
 
@@ -166,6 +199,9 @@ struct JobRunner: PixelTypeKernel {
     case .label where SeparableLabel.applies(job, In.self): SeparableLabel.run(job: job, input: source, output: target)
     case .label: fillRows(job, source, target, LabelKernel.self)
     case .bspline: try BSpline.run(job: job, input: source, output: target)
+    case .nnunet, .nnunetLabel:
+      // Whole-array algorithms, dispatched before any job is made (`resampleAsNNUNet`).
+      throw ResampleError(.invalidRequest("nnU-Net's resampling cannot run as a row kernel (slabs or windows)"))
     }
   }
 }

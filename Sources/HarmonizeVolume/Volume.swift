@@ -104,6 +104,26 @@ public struct Volume: Sendable {
     }
   }
 
+  /// Stores `value` at position `index` of the buffer: exact for a value of the pixel type (a label read with
+  /// `value(at:)`); others are converted as Swift converts (integers truncate, must be in range).
+  public mutating func setValue(_ value: Double, at index: Int) {
+    precondition(index >= 0 && index < valueCount, "index \(index) outside 0..<\(valueCount)")
+    makeUnique()
+    let p = storage.base
+    switch pixelType {
+    case .u8: p.storeBytes(of: UInt8(value), toByteOffset: index, as: UInt8.self)
+    case .i8: p.storeBytes(of: Int8(value), toByteOffset: index, as: Int8.self)
+    case .u16: p.storeBytes(of: UInt16(value), toByteOffset: index * 2, as: UInt16.self)
+    case .i16: p.storeBytes(of: Int16(value), toByteOffset: index * 2, as: Int16.self)
+    case .u32: p.storeBytes(of: UInt32(value), toByteOffset: index * 4, as: UInt32.self)
+    case .i32: p.storeBytes(of: Int32(value), toByteOffset: index * 4, as: Int32.self)
+    case .u64: p.storeBytes(of: UInt64(value), toByteOffset: index * 8, as: UInt64.self)
+    case .i64: p.storeBytes(of: Int64(value), toByteOffset: index * 8, as: Int64.self)
+    case .f32: p.storeBytes(of: Float(value), toByteOffset: index * 4, as: Float.self)
+    case .f64: p.storeBytes(of: value, toByteOffset: index * 8, as: Double.self)
+    }
+  }
+
   private mutating func makeUnique() {
     if !isKnownUniquelyReferenced(&storage) {
       guard let copy = storage.copy() else {

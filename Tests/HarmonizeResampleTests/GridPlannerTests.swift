@@ -46,7 +46,10 @@ struct GridPlannerTests {
     let plan = try GridPlanner.plan(
       header([10, 10, 10], [1, 1, 1]), ResampleRequest(target: .spacing([3]), grid: .nnunet))
     #expect(plan.geometry.size == [3, 3, 3])
-    #expect(plan.geometry.spacing == [3, 3, 3])  // recorded as requested, as nnU-Net does
+    // The header says where the samples are: 10/3 input voxels apart, the first at input index 7/6 (the field of view
+    // kept), not the nominal 3 mm at the input's origin.
+    #expect(plan.geometry.spacing.allSatisfy { abs($0 - 10.0 / 3.0) < 1e-12 })
+    #expect(plan.geometry.origin.allSatisfy { abs($0 - 7.0 / 6.0) < 1e-12 })
     guard case .arraySpace(let scale, let offset) = plan.sampling else {
       Issue.record("expected array space")
       return

