@@ -33,6 +33,14 @@ if (( want_python )); then
     python3 -m venv .venv
     .venv/bin/python -m pip install -q --disable-pip-version-check "SimpleITK>=2.3" "nibabel>=5.2" "numpy>=1.24"
   fi
+  # nnU-Net v2 itself, the oracle for the nnU-Net modes (it brings torch: about 6 GB and 6 minutes once; the venv
+  # keeps it). batchgenerators, scipy and scikit-image are pinned: their resize and tie-breaking rules are what the
+  # tests compare against.
+  if ! .venv/bin/python -c "import nnunetv2" 2>/dev/null; then
+    echo "install: nnunetv2 2.8.1 into .venv (torch included; a few minutes)" >&2
+    .venv/bin/python -m pip install -q --disable-pip-version-check "nnunetv2==2.8.1" "batchgenerators==0.25.5" \
+      "scipy==1.17.1" "scikit-image==0.26.0"
+  fi
   # Real scans for the conformance tests, shipped inside PyPI wheels (nilearn's MNI152 templates, dipy's MR test
   # data): downloaded once into .cache/realscans, never installed or committed.
   if ! ls .cache/realscans/nilearn-*.whl .cache/realscans/dipy-*.whl >/dev/null 2>&1; then
