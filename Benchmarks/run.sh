@@ -7,3 +7,5 @@ swift build -c release --product harmonize
 .venv/bin/python Benchmarks/resample_bench.py "$@"
 # Peak memory of the large-volume workloads (W4 downsampling, W5 a 2 GiB upsampled output), SimpleITK side by side.
 if [ "${HARMONIZE_MEMORY_BENCH:-1}" = 1 ]; then .venv/bin/python Benchmarks/memory_bench.py; fi
+# nnU-Net's own resampling (nnunetv2 in the test venv) against harmonize's nnU-Net mode.
+if [ "${HARMONIZE_NNUNET_BENCH:-1}" = 1 ]; then .venv/bin/python Benchmarks/nnunet_bench.py; fi

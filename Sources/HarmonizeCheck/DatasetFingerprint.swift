@@ -56,6 +56,9 @@ public struct DatasetFingerprint: Codable, Sendable, Equatable {
   public var labelValues: [Int]?
   /// One record per training case.
   public var cases: [CaseRecord]
+  /// nnU-Net's fullres `median_image_size_in_voxels` (before its transpose): the median over cases of the size after
+  /// cropping resampled to `targetSpacing`, ITK order, voxels. nil without the cropped sizes (headers only).
+  public var targetMedianSize: [Double]? = nil
 
   /// Intensities of one channel.
   public struct ChannelIntensity: Codable, Sendable, Equatable {

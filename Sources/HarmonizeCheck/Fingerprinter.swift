@@ -4,7 +4,8 @@ import HarmonizeVolume
 /// Computes a `DatasetFingerprint` from a training folder: headers for geometry, pixels for intensities, label
 /// values and the non-zero crop (unless `readPixels` is false).
 public enum Fingerprinter {
-  /// Values pooled per channel over the whole dataset, as nnU-Net's fingerprint (`10e7` foreground samples).
+  /// Values pooled per channel over the whole dataset (nnU-Net draws `10e7`); every case contributes the same number
+  /// of foreground values (`EqualWeightSample`), as nnU-Net's do.
   public static let totalSampleBudget = 10_000_000
 
   /// The result of fingerprinting: the fingerprint, and one line for each file that could not be used.
@@ -97,7 +98,7 @@ public enum Fingerprinter {
             let scan = VoxelScan.scan(
               volume, sampleLimit: min(caseBudget, 1_000_000), mask: mask, foregroundLimit: caseBudget)
             whole[channel] += scan.sample
-            foreground[channel] += scan.foreground
+            foreground[channel] += EqualWeightSample.represent(scan.foreground, count: caseBudget)
             box.include(scan)
           } catch { problems.append("\(error)") }
         }
@@ -134,7 +135,11 @@ public enum Fingerprinter {
           channel: c, name: names[c], foreground: IntensityStatistics(sample: foreground[c]),
           image: IntensityStatistics(sample: whole[c]))
       },
-      labelValues: labelsRead ? labelValues.sorted() : nil, cases: records)
+      labelValues: labelsRead ? labelValues.sorted() : nil, cases: records,
+      targetMedianSize: cropped.count == main.count && !main.isEmpty
+        ? TargetSpacingRule.medianSize(
+          spacings: spacings, sizes: cropped,
+          target: TargetSpacingRule.targetSpacing(spacings: spacings, sizes: cropped) ?? []) : nil)
     return Result(fingerprint: fingerprint, problems: problems, warnings: warnings)
   }
 }

@@ -37,4 +37,18 @@ public enum TargetSpacingRule {
     }
     return Array(target.reversed())
   }
+
+  /// nnU-Net's `median_image_size_in_voxels` before its transpose: per axis, the median over cases of each case's
+  /// size after cropping resampled to `target` (`compute_new_shape`: `round(size · spacing / target)`, Python's
+  /// round). ITK order; nil for no cases or ragged inputs.
+  public static func medianSize(spacings: [[Double]], sizes: [[Double]], target: [Double]) -> [Double]? {
+    let n = target.count
+    guard n > 0, !sizes.isEmpty, sizes.count == spacings.count,
+      zip(sizes, spacings).allSatisfy({ $0.count == n && $1.count == n })
+    else { return nil }
+    let resampled = zip(sizes, spacings).map { size, spacing in
+      (0..<n).map { ((spacing[$0] / target[$0]) * size[$0]).rounded(.toNearestOrEven) }
+    }
+    return (0..<n).map { axis in Statistics.percentile(sorted: resampled.map { $0[axis] }.sorted(), 50) }
+  }
 }

@@ -48,29 +48,43 @@ public enum NNUNetResampling {
     _ volume: Volume, onto geometry: Geometry, separateAxis: Int?, threads: Int
   ) throws(ResampleError) -> Volume {
     try checkShape(volume, geometry)
-    let n = volume.geometry.size, m = geometry.size
-    let values = try float32Values(volume)
     var output: Volume
     do { output = try Volume(geometry: geometry, pixelType: .f32) } catch {
-      throw ResampleError(.tooLarge("output grid \(formatList(m)): \(error)"))
+      throw ResampleError(.tooLarge("output grid \(formatList(geometry.size)): \(error)"))
     }
-    if n == m {
+    switch volume.pixelType {
+    case .u8: resample(volume, as: UInt8.self, into: &output, separateAxis: separateAxis, threads: threads)
+    case .i8: resample(volume, as: Int8.self, into: &output, separateAxis: separateAxis, threads: threads)
+    case .u16: resample(volume, as: UInt16.self, into: &output, separateAxis: separateAxis, threads: threads)
+    case .i16: resample(volume, as: Int16.self, into: &output, separateAxis: separateAxis, threads: threads)
+    case .u32: resample(volume, as: UInt32.self, into: &output, separateAxis: separateAxis, threads: threads)
+    case .i32: resample(volume, as: Int32.self, into: &output, separateAxis: separateAxis, threads: threads)
+    case .u64: resample(volume, as: UInt64.self, into: &output, separateAxis: separateAxis, threads: threads)
+    case .i64: resample(volume, as: Int64.self, into: &output, separateAxis: separateAxis, threads: threads)
+    case .f32: resample(volume, as: Float.self, into: &output, separateAxis: separateAxis, threads: threads)
+    case .f64: resample(volume, as: Double.self, into: &output, separateAxis: separateAxis, threads: threads)
+    }
+    return output
+  }
+
+  /// The typed input read in place (each value cast to float32 as nnU-Net casts it, then used as float64): no copy
+  /// of the input is made.
+  static func resample<T: StoredPixel>(
+    _ volume: Volume, as type: T.Type, into output: inout Volume, separateAxis: Int?, threads: Int
+  ) {
+    let n = volume.geometry.size, m = output.geometry.size
+    volume.withUnsafeBufferPointer(as: T.self) { typed in
       output.withUnsafeMutableBufferPointer(as: Float.self) { out in
-        for i in 0..<values.count { out[i] = values[i] }
-      }
-      return output
-    }
-    output.withUnsafeMutableBufferPointer(as: Float.self) { out in
-      values.withUnsafeBufferPointer { input in
-        let source = Shared(value: input), target = Shared(value: out)
-        if let axis = separateAxis {
-          separate(source.value, n, into: target.value, m, axis: axis, threads: threads)
+        let input = TypedInput(values: typed)
+        if n == m {
+          for i in 0..<typed.count { out[i] = Float(input[i]) }
+        } else if let axis = separateAxis {
+          separate(input, n, into: out, m, axis: axis, threads: threads)
         } else {
-          whole(source.value, n, into: target.value, m, threads: threads)
+          whole(input, n, into: out, m, threads: threads)
         }
       }
     }
-    return output
   }
 
   static func checkShape(_ volume: Volume, _ geometry: Geometry) throws(ResampleError) {
@@ -80,24 +94,9 @@ public enum NNUNetResampling {
     }
   }
 
-  /// The input as nnU-Net holds it before resampling: cast to float32.
-  static func float32Values(_ volume: Volume) throws(ResampleError) -> [Float] {
-    let count = volume.valueCount
-    var values = [Float]()
-    values.reserveCapacity(count)
-    switch volume.pixelType {
-    case .f32: volume.withUnsafeBufferPointer(as: Float.self) { values.append(contentsOf: $0) }
-    case .i16: volume.withUnsafeBufferPointer(as: Int16.self) { for v in $0 { values.append(Float(v)) } }
-    case .u8: volume.withUnsafeBufferPointer(as: UInt8.self) { for v in $0 { values.append(Float(v)) } }
-    case .u16: volume.withUnsafeBufferPointer(as: UInt16.self) { for v in $0 { values.append(Float(v)) } }
-    default: for i in 0..<count { values.append(Float(volume.value(at: i))) }
-    }
-    return values
-  }
-
   /// Every plane across `axis` resized in 2D (cubic, clipped to the plane's range), then nearest neighbour along it.
-  static func separate(
-    _ input: UnsafeBufferPointer<Float>, _ n: [Int], into out: UnsafeMutableBufferPointer<Float>, _ m: [Int],
+  static func separate<T: StoredPixel>(
+    _ input: TypedInput<T>, _ n: [Int], into out: UnsafeMutableBufferPointer<Float>, _ m: [Int],
     axis: Int, threads: Int
   ) {
     let (p, q) = axis == 0 ? (1, 2) : (axis == 1 ? (0, 2) : (0, 1))
@@ -125,14 +124,14 @@ public enum NNUNetResampling {
         var low = Double.infinity, high = -Double.infinity
         for j in 0..<n[q] {
           for i in 0..<n[p] {
-            let v = Double(input[base + i * inStride[p] + j * inStride[q]])
+            let v = input[base + i * inStride[p] + j * inStride[q]]
             low = min(low, v)
             high = max(high, v)
           }
         }
         for j in 0..<n[q] {
           let row = base + j * inStride[q]
-          lineP.apply(scratch: scratch, read: { Double(input[row + $0 * inStride[p]]) }, write: { first[j * m[p] + $0] = $1 })
+          lineP.apply(scratch: scratch, read: { input[row + $0 * inStride[p]] }, write: { first[j * m[p] + $0] = $1 })
         }
         for i in 0..<m[p] {
           lineQ.apply(scratch: scratch, read: { first[$0 * m[p] + i] }, write: { plane[$0 * m[p] + i] = $1 })
@@ -150,16 +149,18 @@ public enum NNUNetResampling {
   }
 
   /// A 3D cubic resize of the whole volume, clipped to its range: one axis at a time, in float64.
-  static func whole(
-    _ input: UnsafeBufferPointer<Float>, _ n: [Int], into out: UnsafeMutableBufferPointer<Float>, _ m: [Int],
+  static func whole<T: StoredPixel>(
+    _ input: TypedInput<T>, _ n: [Int], into out: UnsafeMutableBufferPointer<Float>, _ m: [Int],
     threads: Int
   ) {
     var low = Double.infinity, high = -Double.infinity
-    for v in input {
-      low = min(low, Double(v))
-      high = max(high, Double(v))
+    var current = [Double](repeating: 0, count: input.values.count)
+    for i in 0..<current.count {
+      let v = input[i]
+      current[i] = v
+      low = min(low, v)
+      high = max(high, v)
     }
-    var current = input.map(Double.init)
     var size = n
     for axis in 0..<3 {
       current = pass(current, size, axis: axis, to: m[axis], threads: threads)
@@ -195,4 +196,10 @@ public enum NNUNetResampling {
     }
     return result
   }
+}
+
+/// A typed input buffer read as nnU-Net holds it: each value cast to float32, used as float64.
+struct TypedInput<T: StoredPixel>: @unchecked Sendable {
+  let values: UnsafeBufferPointer<T>
+  @inline(__always) subscript(index: Int) -> Double { Double(Float(values[index].doubleValue)) }
 }

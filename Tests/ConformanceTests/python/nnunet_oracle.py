@@ -3,6 +3,12 @@
     nnunet_oracle.py make CACHE OUT      writes test inputs made from real scans (the dipy and nilearn wheels in
                                          CACHE) into OUT; prints JSON [{"file", "label"}]
     nnunet_oracle.py resample JOBS.json  runs nnU-Net's own resampling on each job; prints JSON results
+    nnunet_oracle.py dataset CACHE RAW   writes Dataset002_RealMR (nnU-Net raw layout, from real scans: an anisotropic
+                                         MR, the same scan zero-padded with a small label, a 4 mm MR) into RAW
+    nnunet_oracle.py fingerprint RAW PRE ID...
+                                         runs nnUNetv2's fingerprint extraction and experiment planning on the
+                                         datasets; prints JSON {ID: {"fingerprint", "spacing", "median_size",
+                                         "transpose_forward"}} (3d_fullres)
 
 A job is {"file", "spacing" (ITK order, mm), "seg" (bool), "raw" (output path)}. The file is read as nnU-Net's default
 reader (SimpleITKIO) reads it, cast to float32, and resampled exactly as DefaultPreprocessor.run_case_npy calls the
@@ -14,6 +20,7 @@ x-fastest order.
 import glob
 import json
 import os
+import shutil
 import sys
 import zipfile
 
@@ -89,12 +96,90 @@ def resample(jobs_path):
     return results
 
 
+def dataset(cache, raw):
+    folder = os.path.join(raw, "Dataset002_RealMR")
+    for sub in ("imagesTr", "labelsTr"):
+        os.makedirs(os.path.join(folder, sub), exist_ok=True)
+    scratch = os.path.join(folder, "scratch")
+    os.makedirs(scratch, exist_ok=True)
+    made = {item["file"].split("/")[-1]: item["file"] for item in make(cache, scratch)}
+
+    def case(name, image, label):
+        sitk.WriteImage(image, os.path.join(folder, "imagesTr", name + "_0000.nii.gz"))
+        label.CopyInformation(image)
+        sitk.WriteImage(label, os.path.join(folder, "labelsTr", name + ".nii.gz"))
+
+    mr = sitk.ReadImage(made["aniso_mr.nii.gz"])
+    mr_seg = sitk.ReadImage(made["aniso_mr_seg.nii.gz"])
+    case("mr_001", mr, mr_seg)
+    # The same scan zero-padded by 24 voxels in-plane (nnU-Net crops it back) with a small label: its top 2%.
+    array = sitk.GetArrayFromImage(mr)
+    padded = np.pad(array, ((0, 0), (24, 24), (24, 24)))
+    small = (padded >= np.quantile(array, 0.98)).astype(np.uint8) * 3
+    image = sitk.GetImageFromArray(padded)
+    image.SetSpacing(mr.GetSpacing())
+    case("mr_002", image, sitk.GetImageFromArray(small))
+    vox = sitk.ReadImage(made["mr_4mm.nii.gz"])
+    vox_seg = sitk.ReadImage(made["mr_4mm_seg.nii.gz"])
+    case("mr_003", vox, vox_seg)
+    shutil.rmtree(scratch)
+    with open(os.path.join(folder, "dataset.json"), "w") as f:
+        json.dump({"channel_names": {"0": "MR"}, "labels": {"background": 0, "low": 1, "mid": 2, "high": 3},
+                   "numTraining": 3, "file_ending": ".nii.gz"}, f)
+    return {"folder": folder}
+
+
+def fingerprint(raw, pre, ids):
+    os.environ["nnUNet_raw"] = raw
+    os.environ["nnUNet_preprocessed"] = pre
+    os.environ["nnUNet_results"] = os.path.join(pre, "results")
+    # nnU-Net's own per-case functions run in threads of this process instead of spawned workers: under a test runner
+    # that starts many processes at once, a spawned worker was seen to hang before it ran; the results are the same.
+    import multiprocessing
+    import multiprocessing.dummy
+    spawn = multiprocessing.get_context
+
+    class InProcess:
+        @staticmethod
+        def Pool(processes=None, *args, **kwargs):
+            return multiprocessing.dummy.Pool(processes)
+
+    multiprocessing.get_context = lambda method=None: InProcess() if method == "spawn" else spawn(method)
+    from nnunetv2.experiment_planning.plan_and_preprocess_api import extract_fingerprints, plan_experiments
+    from nnunetv2.utilities.dataset_name_id_conversion import maybe_convert_to_dataset_name
+    numbers = [int(i) for i in ids]
+    extract_fingerprints(numbers, num_processes=1, check_dataset_integrity=True)
+    plan_experiments(numbers)
+    result = {}
+    for number in numbers:
+        name = maybe_convert_to_dataset_name(number)
+        with open(os.path.join(pre, name, "dataset_fingerprint.json")) as f:
+            fp = json.load(f)
+        with open(os.path.join(pre, name, "nnUNetPlans.json")) as f:
+            plans = json.load(f)
+        fullres = plans["configurations"]["3d_fullres"]
+        result[str(number)] = {"fingerprint": fp, "spacing": fullres["spacing"],
+                               "median_size": fullres["median_image_size_in_voxels"],
+                               "transpose_forward": plans["transpose_forward"]}
+    return result
+
+
 def main():
     command, args = sys.argv[1], sys.argv[2:]
     if command == "make":
         result = make(args[0], args[1])
     elif command == "resample":
         result = resample(args[0])
+    elif command == "dataset":
+        result = dataset(args[0], args[1])
+    elif command == "fingerprint":
+        # nnU-Net prints progress on stdout: keep it off the JSON.
+        stdout = sys.stdout
+        sys.stdout = sys.stderr
+        try:
+            result = fingerprint(args[0], args[1], args[2:])
+        finally:
+            sys.stdout = stdout
     else:
         raise SystemExit(f"unknown command {command}")
     json.dump(result, sys.stdout)

@@ -1,0 +1,76 @@
+import Foundation
+import HarmonizeCheck
+import Testing
+import _HarmonizeTestSupport
+
+/// `harmonize fingerprint` against nnunetv2 2.8.1's own `extract_fingerprints` and `plan_experiments`, on the bundled
+/// two-channel sample dataset and on a dataset built from real MR scans (an anisotropic scan, the same scan zero-padded
+/// with a small label, a 4 mm scan): per-case spacings and shapes after cropping, the foreground intensity statistics
+/// (nnU-Net weighs every case the same; harmonize used to pool every foreground voxel), the 3d_fullres spacing and
+/// median image size.
+@Suite("Fingerprint against nnunetv2")
+struct NNUNetFingerprintConformanceTests {
+  struct Planned: Decodable {
+    struct Fingerprint: Decodable {
+      let spacings: [[Double]]
+      let shapes_after_crop: [[Int]]
+      let foreground_intensity_properties_per_channel: [String: IntensityStatistics]
+    }
+    let fingerprint: Fingerprint
+    let spacing: [Double]
+    let median_size: [Double]
+    let transpose_forward: [Int]
+  }
+
+  @Test func fingerprintsAndFullresPlansEqualNNUNets() throws {
+    let root = TemporaryFolder("nnunet-fingerprint")
+    let raw = root.file("raw"), preprocessed = root.file("preprocessed")
+    try FileManager.default.createDirectory(atPath: raw, withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(atPath: preprocessed, withIntermediateDirectories: true)
+    try FileManager.default.copyItem(
+      atPath: TestEnvironment.packageRoot + "/Samples/Dataset001_Tiny", toPath: raw + "/Dataset001_Tiny")
+    _ = try oracle(["dataset", RealScanConformanceTests.cache, raw])
+    let planned = try JSONDecoder().decode(
+      [String: Planned].self, from: Data(try oracle(["fingerprint", raw, preprocessed, "1", "2"]).utf8))
+    for (id, folder) in [("1", "Dataset001_Tiny"), ("2", "Dataset002_RealMR")] {
+      let theirs = try #require(planned[id])
+      let ours = try Fingerprinter.fingerprint(folder: raw + "/" + folder, tool: "test").fingerprint
+      // nnU-Net's arrays are (z, y, x): ITK order reversed.
+      #expect(ours.cases.map { Array($0.spacing.reversed()) }.count == theirs.fingerprint.spacings.count)
+      for (mine, spacing) in zip(ours.cases, theirs.fingerprint.spacings) {
+        #expect(zip(mine.spacing.reversed(), spacing).allSatisfy { abs($0 - $1) < 1e-5 }, "\(folder) \(mine.id)")
+      }
+      #expect(
+        ours.cases.map { ($0.sizeAfterCrop ?? []).reversed() } == theirs.fingerprint.shapes_after_crop,
+        "\(folder): shapes after crop")
+      for (channel, stats) in theirs.fingerprint.foreground_intensity_properties_per_channel {
+        let mine = try #require(ours.intensity[Int(channel)!].foreground, "\(folder) channel \(channel)")
+        let range = stats.max - stats.min
+        let pairs: [(String, Double, Double)] = [
+          ("min", mine.min, stats.min), ("max", mine.max, stats.max), ("mean", mine.mean, stats.mean),
+          ("median", mine.median, stats.median), ("std", mine.std, stats.std),
+          ("percentile_00_5", mine.percentile_00_5, stats.percentile_00_5),
+          ("percentile_99_5", mine.percentile_99_5, stats.percentile_99_5),
+        ]
+        for (name, a, b) in pairs {
+          #expect(abs(a - b) <= 0.01 * range, "\(folder) channel \(channel) \(name): \(a) vs nnU-Net's \(b)")
+        }
+      }
+      // 3d_fullres: spacing and median size in nnU-Net's transposed axes.
+      let numpyTarget = Array(ours.targetSpacing.reversed())
+      let transposed = theirs.transpose_forward.map { numpyTarget[$0] }
+      #expect(zip(transposed, theirs.spacing).allSatisfy { abs($0 - $1) < 1e-5 }, "\(folder): \(transposed)")
+      let median = try #require(ours.targetMedianSize, "\(folder): median size")
+      let numpyMedian = Array(median.reversed())
+      #expect(theirs.transpose_forward.map { numpyMedian[$0] } == theirs.median_size, "\(folder): \(median)")
+    }
+  }
+
+  private func oracle(_ arguments: [String]) throws -> String {
+    let result = try run(TestEnvironment.python, [NNUNetResampleConformanceTests.oracle] + arguments)
+    guard result.status == 0 else {
+      throw TestEnvironmentError("nnunet_oracle.py \(arguments[0]) failed: \(result.stderr.suffix(2000))")
+    }
+    return result.stdout
+  }
+}
