@@ -98,7 +98,8 @@ public enum Fingerprinter {
             let scan = VoxelScan.scan(
               volume, sampleLimit: min(caseBudget, 1_000_000), mask: mask, foregroundLimit: caseBudget)
             whole[channel] += scan.sample
-            foreground[channel] += EqualWeightSample.represent(scan.foreground, count: caseBudget)
+            foreground[channel] += EqualWeightSample.represent(
+              scan.foreground, count: min(caseBudget, EqualWeightSample.maxPerCase))
             box.include(scan)
           } catch { problems.append("\(error)") }
         }

@@ -134,9 +134,18 @@ struct CheckerTests {
         }
       }
     }
-    let finding = try #require(try f.check().findings("nan").first { $0.check == "non-finite" })
+    try f.writeCase("nrrdnan", pixelType: .f32, ending: ".nrrd") { c, v in
+      if c == 0 { v.withUnsafeMutableBufferPointer(as: Float.self) { $0[5] = .nan } }
+    }
+    let report = try f.check()
+    let finding = try #require(report.findings("nan").first { $0.check == "non-finite" })
     #expect(finding.severity == .error)
     #expect(finding.measured == "1 NaN, 1 Inf")
+    // What nnU-Net does depends on the reader and the format (measured with nnunetv2 2.8.1): ITK's NIfTI reader turns
+    // NaN into 0, NRRD keeps it and the normalization makes the whole case NaN.
+    #expect(finding.message.contains("reads NaN as 0"), "\(finding.message)")
+    let nrrd = try #require(report.findings("nrrdnan").first { $0.check == "non-finite" })
+    #expect(nrrd.message.contains("keeps them") && nrrd.message.contains("every voxel of the case NaN"), "\(nrrd.message)")
   }
 
   @Test func intensitiesOutsideTheTrainingRangeWarn() throws {

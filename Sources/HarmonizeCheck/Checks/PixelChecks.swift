@@ -19,12 +19,25 @@ extension CaseChecks {
         out.append(
           Finding(
             .error, "non-finite",
-            "\(name) holds \(pixels.nanCount) NaN and \(pixels.infinityCount) infinite values: nnU-Net's normalization turns them into NaN logits (its integrity check rejects NaN in training data, never checks prediction inputs)",
+            "\(name) holds \(pixels.nanCount) NaN and \(pixels.infinityCount) infinite values: \(nonFiniteConsequence(path))",
             measured: "\(pixels.nanCount) NaN, \(pixels.infinityCount) Inf", expected: "finite values",
             fix: "replace the non-finite voxels (e.g. with the background value) before prediction"))
       }
       if let stats = pixels.statistics { checkIntensity(channel: channel, name: name, stats, into: &out) }
     }
+  }
+
+  /// What nnU-Net does with NaN in this file, by its reader and the file's format (measured with nnunetv2 2.8.1 and
+  /// SimpleITK 2.5): ITK's NIfTI reader, under SimpleITKIO (nnU-Net's default), returns NaN as 0, so the case is
+  /// predicted with zeros there; NRRD and MetaImage through SimpleITK, and NIfTI through NibabelIO, keep NaN, and the
+  /// normalization then makes every voxel of the case NaN. Its integrity check rejects NaN in training data only.
+  func nonFiniteConsequence(_ path: String) -> String {
+    let reader = reference.plans?.imageReaderWriter ?? "SimpleITKIO"
+    let nifti = ImageFormat(path: path)?.family == "NIfTI"
+    if nifti && !reader.hasPrefix("Nibabel") {
+      return "nnU-Net's reader (\(reader): ITK's NIfTI reader) reads NaN as 0, so the case is predicted on zeros there without a word; infinite values pass into its normalization and make every voxel NaN"
+    }
+    return "nnU-Net's reader (\(reader)) keeps them, and its normalization then makes every voxel of the case NaN (a meaningless prediction); its integrity check rejects NaN in training data only"
   }
 
   /// A channel's intensities against training. With whole-image training statistics (a harmonize fingerprint):
