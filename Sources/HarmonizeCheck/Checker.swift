@@ -74,6 +74,9 @@ public enum Checker {
     if !options.readPixels {
       notes.append("headers only: NaN/Inf, intensities, labels and the non-zero crop were not checked")
     }
+    if reference.plans == nil && reference.fingerprint.targetSpacingIsEstimate {
+      notes.append("target spacing \(DatasetFingerprint.estimateNote)")
+    }
     notes += reference.problems.map { "reference: \($0)" }
     let target =
       configuration.map { _ in

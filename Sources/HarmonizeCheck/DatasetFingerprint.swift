@@ -56,6 +56,15 @@ public struct DatasetFingerprint: Codable, Sendable, Equatable {
   public var labelValues: [Int]?
   /// One record per training case.
   public var cases: [CaseRecord]
+  /// Whether `targetSpacing` is an estimate: computed from the raw sizes (headers only), where nnU-Net tests an axis for
+  /// anisotropy on the sizes after cropping to the non-zero region. The two agree unless scans are zero-padded
+  /// (measured: z 3.86 mm from raw sizes, nnU-Net's plans 6.5 mm).
+  public var targetSpacingIsEstimate: Bool { sizeAfterCrop == nil }
+
+  /// How to say that `targetSpacing` is an estimate, for reports.
+  public static let estimateNote =
+    "estimated from raw sizes: nnU-Net decides anisotropy on sizes after cropping to the non-zero region, so zero-padded scans can change it; read the pixels for nnU-Net's value"
+
   /// nnU-Net's fullres `median_image_size_in_voxels` (before its transpose): the median over cases of the size after
   /// cropping resampled to `targetSpacing`, ITK order, voxels. nil without the cropped sizes (headers only).
   public var targetMedianSize: [Double]? = nil

@@ -33,6 +33,8 @@ public struct SpacingPlan: Codable, Sendable {
   public var throughPlaneSpacing: Double
   /// nnU-Net's fullres target spacing rule on these cases (median; 10th percentile on an anisotropic axis), ITK order.
   public var nnunetTargetSpacing: [Double]
+  /// The target spacing comes from raw sizes (headers), not sizes after nnU-Net's crop: an estimate.
+  public var nnunetTargetSpacingIsEstimate: Bool? = nil
   public var rows: [Row]
   /// Index of the suggested row: the finest without warnings whose largest case fits; else the coarsest.
   public var suggested: Int
@@ -115,7 +117,7 @@ public struct SpacingPlan: Codable, Sendable {
     return SpacingPlan(
       caseCount: f.caseCount, spacing: f.spacing,
       anisotropy: (medians.max() ?? 1) / max(1e-12, medians.min() ?? 1), throughPlaneSpacing: throughPlane,
-      nnunetTargetSpacing: f.targetSpacing, rows: rows, suggested: suggested, suggestionNote: note, memory: memory,
+      nnunetTargetSpacing: f.targetSpacing, nnunetTargetSpacingIsEstimate: f.targetSpacingIsEstimate, rows: rows, suggested: suggested, suggestionNote: note, memory: memory,
       maxSize: maxSize)
   }
 
@@ -128,7 +130,7 @@ public struct SpacingPlan: Codable, Sendable {
       )
     }
     lines.append(
-      "anisotropy \(formatNumber(rounded(anisotropy))) (coarsest / finest median spacing); nnU-Net target spacing \(formatList(nnunetTargetSpacing.map(rounded))) mm"
+      "anisotropy \(formatNumber(rounded(anisotropy))) (coarsest / finest median spacing); nnU-Net target spacing \(formatList(nnunetTargetSpacing.map(rounded))) mm\(nnunetTargetSpacingIsEstimate == true ? " (\(DatasetFingerprint.estimateNote))" : "")"
     )
     lines.append("")
     lines.append(

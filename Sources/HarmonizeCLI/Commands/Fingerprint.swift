@@ -58,7 +58,7 @@ extension HarmonizeCommand {
         separator: ", ")
       return """
         fingerprint of \(f.caseCount) cases (\(f.channelNames.count) channel\(f.channelNames.count == 1 ? "" : "s"): \(f.channelNames.joined(separator: ", "))) written to \(written)
-          median spacing (\(spacing)) mm, nnU-Net target spacing \(formatList(f.targetSpacing.map { ($0 * 1e4).rounded() / 1e4 })) mm (ITK order)\(f.targetMedianSize.map { ", median size there \(formatList($0)) voxels (nnU-Net's median_image_size_in_voxels, untransposed)" } ?? "")
+          median spacing (\(spacing)) mm, nnU-Net target spacing \(formatList(f.targetSpacing.map { ($0 * 1e4).rounded() / 1e4 })) mm (ITK order)\(f.targetSpacingIsEstimate ? " (\(DatasetFingerprint.estimateNote))" : "")\(f.targetMedianSize.map { ", median size there \(formatList($0)) voxels (nnU-Net's median_image_size_in_voxels, untransposed)" } ?? "")
           orientations: \(orientations.isEmpty ? "unknown" : orientations)\(f.labelValues.map { "; label values \(formatList($0))" } ?? "")
         """
     }
