@@ -117,7 +117,8 @@ public struct SpacingPlan: Codable, Sendable {
     return SpacingPlan(
       caseCount: f.caseCount, spacing: f.spacing,
       anisotropy: (medians.max() ?? 1) / max(1e-12, medians.min() ?? 1), throughPlaneSpacing: throughPlane,
-      nnunetTargetSpacing: f.targetSpacing, nnunetTargetSpacingIsEstimate: f.targetSpacingIsEstimate, rows: rows, suggested: suggested, suggestionNote: note, memory: memory,
+      nnunetTargetSpacing: f.targetSpacing, nnunetTargetSpacingIsEstimate: f.targetSpacingIsEstimate, rows: rows,
+      suggested: suggested, suggestionNote: note, memory: memory,
       maxSize: maxSize)
   }
 

@@ -70,7 +70,8 @@ public struct ResampleRequest: Sendable, Equatable {
     }
     if sitkCompatible && interpolation.simpleITKCounterpart == nil {
       found.append(
-        "--sitk-compatible reproduces SimpleITK's linear, nearest and bspline; \(interpolation.rawValue) has no SimpleITK twin")
+        "--sitk-compatible reproduces SimpleITK's linear, nearest and bspline; \(interpolation.rawValue) has no SimpleITK twin"
+      )
     }
     if interpolation.isNNUNet {
       if case .like = target {

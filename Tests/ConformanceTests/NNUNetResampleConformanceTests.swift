@@ -39,7 +39,9 @@ struct NNUNetResampleConformanceTests {
           "--interpolation", interpolation, "--no-sidecar",
         ])
       #expect(result.status == 0, "\(result.stderr)")
-      jobs.append(["file": input.file, "spacing": spacing, "seg": input.label, "raw": folder.file("nnunet_\(index).raw")])
+      jobs.append([
+        "file": input.file, "spacing": spacing, "seg": input.label, "raw": folder.file("nnunet_\(index).raw"),
+      ])
     }
     let jobsPath = folder.file("jobs.json")
     try JSONSerialization.data(withJSONObject: jobs).write(to: URL(fileURLWithPath: jobsPath))
@@ -73,7 +75,8 @@ struct NNUNetResampleConformanceTests {
         let scale = Double(source.size[axis]) / Double(ours.geometry.size[axis])
         #expect(abs(ours.geometry.spacing[axis] - source.spacing[axis] * scale) < 1e-4, "\(name): spacing \(axis)")
       }
-      let first = source.point(atIndex: (0..<3).map { Double(source.size[$0]) / Double(ours.geometry.size[$0]) / 2 - 0.5 })
+      let first = source.point(
+        atIndex: (0..<3).map { Double(source.size[$0]) / Double(ours.geometry.size[$0]) / 2 - 0.5 })
       #expect(zip(ours.geometry.origin, first).allSatisfy { abs($0 - $1) < 1e-3 }, "\(name): origin")
     }
   }

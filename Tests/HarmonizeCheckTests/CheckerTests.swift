@@ -145,7 +145,8 @@ struct CheckerTests {
     // NaN into 0, NRRD keeps it and the normalization makes the whole case NaN.
     #expect(finding.message.contains("reads NaN as 0"), "\(finding.message)")
     let nrrd = try #require(report.findings("nrrdnan").first { $0.check == "non-finite" })
-    #expect(nrrd.message.contains("keeps them") && nrrd.message.contains("every voxel of the case NaN"), "\(nrrd.message)")
+    #expect(
+      nrrd.message.contains("keeps them") && nrrd.message.contains("every voxel of the case NaN"), "\(nrrd.message)")
   }
 
   @Test func intensitiesOutsideTheTrainingRangeWarn() throws {

@@ -25,8 +25,7 @@ extension HarmonizeCommand {
     @Option(
       help:
         "linear (images), nearest or label (segmentations), bspline (cubic), nnunet / nnunet-label (nnU-Net v2's own image / segmentation resampling, on its grid)."
-    ) var interpolation:
-      Interpolation = .linear
+    ) var interpolation: Interpolation = .linear
     @Flag(
       help:
         "Reproduce SimpleITK's Resample recipe: bit for bit on axis-aligned grids; on oblique ones about 0.1-1% of integer voxels differ by ±1 (truncation at rounding ties)."

@@ -35,9 +35,11 @@ extension CaseChecks {
     let reader = reference.plans?.imageReaderWriter ?? "SimpleITKIO"
     let nifti = ImageFormat(path: path)?.family == "NIfTI"
     if nifti && !reader.hasPrefix("Nibabel") {
-      return "nnU-Net's reader (\(reader): ITK's NIfTI reader) reads NaN as 0, so the case is predicted on zeros there without a word; infinite values pass into its normalization and make every voxel NaN"
+      return
+        "nnU-Net's reader (\(reader): ITK's NIfTI reader) reads NaN as 0, so the case is predicted on zeros there without a word; infinite values pass into its normalization and make every voxel NaN"
     }
-    return "nnU-Net's reader (\(reader)) keeps them, and its normalization then makes every voxel of the case NaN (a meaningless prediction); its integrity check rejects NaN in training data only"
+    return
+      "nnU-Net's reader (\(reader)) keeps them, and its normalization then makes every voxel of the case NaN (a meaningless prediction); its integrity check rejects NaN in training data only"
   }
 
   /// A channel's intensities against training. With whole-image training statistics (a harmonize fingerprint):

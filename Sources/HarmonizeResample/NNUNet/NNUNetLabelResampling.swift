@@ -42,7 +42,8 @@ extension NNUNetResampling {
             }
           } else {
             forEachChunk(of: m[numpyAxes[0]], threads: threads, chunksPerThread: 4) { outer in
-              resampleVolume(source.value, n, into: target.value, m, outer: outer, numpyAxes: numpyAxes, samples: samples)
+              resampleVolume(
+                source.value, n, into: target.value, m, outer: outer, numpyAxes: numpyAxes, samples: samples)
             }
           }
         }
