@@ -68,6 +68,10 @@ def make(cache, out):
     edges = np.quantile(vox_array, [0.5, 0.8])
     save(np.digitize(vox_array, edges).astype(np.uint8), tuple(float(v) for v in vox.GetSpacing()),
          "mr_4mm_seg.nii.gz", label=True)
+    # Five labels at random: at an even downsampling factor every output voxel is a tie between labels, which
+    # pins nnU-Net's tie-break (the nearest voxel's label when it is among the tied, else the smaller label).
+    ties = np.random.default_rng(3).integers(0, 5, size=(12, 20, 22)).astype(np.uint8)
+    save(ties, (1.0, 1.0, 1.0), "ties_seg.nii.gz", label=True)
     return made
 
 
