@@ -93,11 +93,14 @@ public enum BatchPlanner {
     for (path, kind) in ordered {
       let full = PathText.join(inputFolder, path)
       let identity = FileIdentity(full)
+      // nnU-Net's resampling places its own grid from each file's header: a case's files (one input grid, checked by
+      // LabelPairCheck) land on the same one without `.like`, which nnU-Net's sampling cannot take.
+      let nnunet = options.interpolation.isNNUNet || options.labelInterpolation.isNNUNet
       var job = BatchJob(
         input: path, output: outputPath(path, format: options.format), kind: kind,
         inputBytes: identity?.bytes ?? 0, inputModified: identity?.modified ?? 0,
         inputSize: nil, inputSpacing: nil, outputGeometry: nil, estimatedMemory: memoryBase, planError: nil,
-        gridSource: shared.map { .gridOf($0.source) } ?? .spacing)
+        gridSource: nnunet ? .spacing : (shared.map { .gridOf($0.source) } ?? .spacing))
       do {
         let header = try ImageFile.readHeader(at: full)
         job.warning = ImageFile.transformWarning(for: full, header: header)
@@ -112,7 +115,8 @@ public enum BatchPlanner {
         let n = min(header.geometry.dimension, 3)
         job.inputSize = Array(header.geometry.size.prefix(n))
         job.inputSpacing = Array(header.geometry.spacing.prefix(n))
-        let target: ResampleRequest.Target = shared.map { .like($0.geometry) } ?? .spacing(options.spacing)
+        let target: ResampleRequest.Target =
+          nnunet ? .spacing(options.spacing) : (shared.map { .like($0.geometry) } ?? .spacing(options.spacing))
         let resampleRequest = request(options, kind: kind, target: target)
         let plan = try FileResampler.plan(header, request: resampleRequest, orientation: options.orientation)
         job.outputGeometry = plan.geometry

@@ -27,11 +27,15 @@ struct NNUNetResampleConformanceTests {
     let folder = TemporaryFolder("nnunet-resample")
     let made = try JSONDecoder().decode(
       [Made].self, from: Data(try python(["make", RealScanConformanceTests.cache, folder.path]).utf8))
-    #expect(made.count == 5)
+    #expect(made.count == 7)
     var jobs: [[String: Any]] = []
     for (index, input) in made.enumerated() {
       let spacing =
-        input.file.contains("aniso_mr") ? [1.0, 1.0, 5.0] : (input.file.contains("ties") ? [2.0, 2.0, 2.0] : [1.5, 1.5, 1.5])
+        input.file.contains("_mr")
+        ? [1.0, 1.0, 5.0] : (input.file.contains("ties") ? [2.0, 2.0, 2.0] : [1.5, 1.5, 1.5])
+      // The zero-padded scan is cropped to its non-zero box first, as nnU-Net does; its segmentation with the image's.
+      let paddedImage = folder.file("padded_mr.nii.gz")
+      let crop = input.file.contains("padded") ? (input.label ? ["--crop-to", paddedImage] : ["--crop-nonzero"]) : []
       let output = folder.file("harmonize_\(index).nii.gz")
       let interpolation = input.label ? "nnunet-label" : "nnunet"
       let result = try run(
@@ -39,11 +43,13 @@ struct NNUNetResampleConformanceTests {
         [
           "resample", input.file, output, "--spacing", spacing.map { "\($0)" }.joined(separator: ","),
           "--interpolation", interpolation, "--no-sidecar",
-        ])
+        ] + crop)
       #expect(result.status == 0, "\(result.stderr)")
-      jobs.append([
+      var job: [String: Any] = [
         "file": input.file, "spacing": spacing, "seg": input.label, "raw": folder.file("nnunet_\(index).raw"),
-      ])
+      ]
+      if !crop.isEmpty { job["crop"] = [paddedImage] }
+      jobs.append(job)
     }
     let jobsPath = folder.file("jobs.json")
     try JSONSerialization.data(withJSONObject: jobs).write(to: URL(fileURLWithPath: jobsPath))
@@ -72,6 +78,11 @@ struct NNUNetResampleConformanceTests {
         #expect(worst <= 1e-4 * range, "\(name): max difference \(worst) of range \(range)")
       }
       // The header says where nnU-Net's samples are: n/m input voxels apart, the first at index (n/m − 1)/2.
+      guard !input.file.contains("padded") else {
+        // Uncropped, the 176-voxel padded axes would give 352 samples at 1 mm.
+        #expect(ours.geometry.size[0] < 352 && ours.geometry.size[1] < 352, "\(name): cropped before resampling")
+        continue
+      }
       let source = try ImageFile.readHeader(at: input.file).geometry
       for axis in 0..<3 {
         let scale = Double(source.size[axis]) / Double(ours.geometry.size[axis])

@@ -24,8 +24,8 @@ struct HelpAndJSONTests {
       text.split(whereSeparator: { $0 == " " || $0 == "\n" }).joined(separator: " ")
     }
     let batch = folded(try run(TestEnvironment.harmonizeBinary, ["batch", "--help"]).stdout)
-    #expect(batch.contains("(values: nearest, label; default: nearest)"), "\(batch)")
-    #expect(batch.contains("(values: linear, bspline, nearest; default: linear)"), "\(batch)")
+    #expect(batch.contains("(values: nearest, label, nnunet; default: nearest)"), "\(batch)")
+    #expect(batch.contains("(values: linear, bspline, nearest, nnunet; default: linear)"), "\(batch)")
     let restore = folded(try run(TestEnvironment.harmonizeBinary, ["restore", "--help"]).stdout)
     #expect(restore.contains("(values: nearest, label; default: label)"), "\(restore)")
     let refused = try run(

@@ -104,6 +104,13 @@ enum LabelInterpolationArgument: String, CaseIterable, ExpressibleByArgument {
   }
 }
 
+/// The interpolations `restore` maps a prediction back with: `nearest` or `label` (onto a given grid, so not nnU-Net's
+/// own, which places its own grid).
+enum RestoreInterpolationArgument: String, CaseIterable, ExpressibleByArgument {
+  case nearest, label
+  var interpolation: Interpolation { self == .nearest ? .nearest : .label }
+}
+
 /// The interpolations an image takes in a batch: `linear`, `bspline`, `nearest` or `nnunet` (label is for
 /// segmentations).
 enum ImageInterpolationArgument: String, CaseIterable, ExpressibleByArgument {

@@ -61,6 +61,12 @@ extension HarmonizeCommand {
         throw ValidationError("spacing must be finite and > 0")
       }
       if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
+      if (interpolation == .nnunet) != (labelInterpolation == .nnunet) {
+        // Images and segmentations of a case must land on one grid; nnU-Net's places its own.
+        throw ValidationError(
+          "nnU-Net's resampling goes for images and segmentations together: give --interpolation nnunet with --label-interpolation nnunet."
+        )
+      }
       if let orient, orient != TrainingOrientation.keyword {
         do { _ = try Reorientation.parse(orient) } catch { throw ValidationError(error.description) }
       }

@@ -47,6 +47,13 @@ extension HarmonizeCommand {
     @Flag(help: "Print the result as JSON (grid, timings, streaming, warnings) instead of a line.") var json = false
     @Flag(help: "Do not write OUTPUT.harmonize.json (the source geometry and parameters, for harmonize restore).")
     var noSidecar = false
+    @Flag(help: "Crop to the box of non-zero voxels first, as nnU-Net's crop_to_nonzero (the input is read whole).")
+    var cropNonzero = false
+    @Option(
+      help:
+        "Crop to the union of these files' non-zero boxes first (repeatable; same grid as the input): a segmentation cropped with its image's channels."
+    )
+    var cropTo: [String] = []
 
     @OptionGroup(title: "Target grid") var grid: TargetGridOptions
     @OptionGroup(title: "Reading") var transform: NiftiTransformOption
@@ -67,6 +74,10 @@ extension HarmonizeCommand {
       }
       if let problem = request(target: .spacing(spacing?.values ?? [1])).problems.first {
         throw ValidationError(problem)
+      }
+      if cropNonzero || !cropTo.isEmpty {
+        if like != nil { throw ValidationError("--crop-nonzero and --crop-to go with --spacing, not --like.") }
+        if cropNonzero && !cropTo.isEmpty { throw ValidationError("Give --crop-nonzero or --crop-to, not both.") }
       }
       if let orient {
         if like != nil {
@@ -100,10 +111,16 @@ extension HarmonizeCommand {
         } else {
           target = .spacing(spacing!.values)
         }
-        let report = try FileResampler.resample(
-          input: input, output: output, request: request(target: target), orientation: orientation,
-          writeOptions: WriteOptions(compressionLevel: compression?.level(for: output), threads: threads),
-          sidecarTool: noSidecar ? nil : "harmonize \(HarmonizeCommand.configuration.version)")
+        let writeOptions = WriteOptions(compressionLevel: compression?.level(for: output), threads: threads)
+        let tool = noSidecar ? nil : "harmonize \(HarmonizeCommand.configuration.version)"
+        let report =
+          cropNonzero || !cropTo.isEmpty
+          ? try FileResampler.resampleCropped(
+            input: input, output: output, request: request(target: target), cropFiles: cropTo, orientation: orientation,
+            writeOptions: writeOptions, sidecarTool: tool)
+          : try FileResampler.resample(
+            input: input, output: output, request: request(target: target), orientation: orientation,
+            writeOptions: writeOptions, sidecarTool: tool)
         let warnings = report.plan.warnings + ImageFile.readWarnings(for: input, header: report.source)
         for warning in warnings { printError("warning: \(input): \(warning)") }
         if verbose {

@@ -24,7 +24,7 @@ extension HarmonizeCommand {
     @Option(help: "Original image, or folder of original images.") var original: String?
     @Flag(help: "Print the result as JSON (one object, or an array for a folder) instead of lines.") var json = false
     @Option(help: "label (per-label linear, smooth boundaries) or nearest.") var interpolation:
-      LabelInterpolationArgument = .label
+      RestoreInterpolationArgument = .label
 
     @OptionGroup(title: "Reading") var transform: NiftiTransformOption
 

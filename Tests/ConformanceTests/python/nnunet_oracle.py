@@ -10,7 +10,8 @@
                                          datasets; prints JSON {ID: {"fingerprint", "spacing", "median_size",
                                          "transpose_forward"}} (3d_fullres)
 
-A job is {"file", "spacing" (ITK order, mm), "seg" (bool), "raw" (output path)}. The file is read as nnU-Net's default
+A job is {"file", "spacing" (ITK order, mm), "seg" (bool), "raw" (output path), and optionally "crop" (the case's
+channel files: crop_to_nonzero's box is taken from them first)}. The file is read as nnU-Net's default
 reader (SimpleITKIO) reads it, cast to float32, and resampled exactly as DefaultPreprocessor.run_case_npy calls the
 plans' default resampling functions (identity transpose, no crop, no normalization):
 compute_new_shape, then resample_data_or_seg_to_shape(order 3 / order 1 for segmentations, order_z 0,
@@ -58,6 +59,11 @@ def make(cache, out):
     edges = np.quantile(s0_array, [0.4, 0.7, 0.9])
     save(np.digitize(s0_array, edges).astype(np.uint8), spacing, "aniso_mr_seg.nii.gz", label=True,
          origin=(-12.5, 30.0, 4.0))
+    # The same scan zero-padded in-plane (unevenly): nnU-Net crops it back before resampling.
+    padding = ((0, 0), (24, 24), (20, 28))
+    save(np.pad(s0_array, padding), spacing, "padded_mr.nii.gz", origin=(-60.5, -18.0, 4.0))
+    save(np.pad(np.digitize(s0_array, edges).astype(np.uint8), padding), spacing, "padded_mr_seg.nii.gz",
+         label=True, origin=(-60.5, -18.0, 4.0))
     # A real isotropic MR (4 x 4 x 5 mm, 58 x 58 x 24): resampled in 3D.
     path = os.path.join(out, "aniso_vox.nii.gz")
     with open(path, "wb") as f:
@@ -78,6 +84,8 @@ def make(cache, out):
 def resample(jobs_path):
     from nnunetv2.preprocessing.resampling.default_resampling import (compute_new_shape,
                                                                        resample_data_or_seg_to_shape)
+    from nnunetv2.preprocessing.cropping.cropping import create_nonzero_mask
+    from acvl_utils.cropping_and_padding.bounding_boxes import get_bbox_from_mask, bounding_box_to_slice
     with open(jobs_path) as f:
         jobs = json.load(f)
     results = []
@@ -86,6 +94,11 @@ def resample(jobs_path):
         data = sitk.GetArrayFromImage(image)[None].astype(np.float32)
         spacing = list(image.GetSpacing())[::-1]
         target = list(job["spacing"])[::-1]
+        if "crop" in job:
+            # crop_to_nonzero's box, from the case's channels (a segmentation takes its image's box).
+            channels = np.stack([sitk.GetArrayFromImage(sitk.ReadImage(f)).astype(np.float32) for f in job["crop"]])
+            slicer = bounding_box_to_slice(get_bbox_from_mask(create_nonzero_mask(channels)))
+            data = data[(slice(None),) + slicer]
         new_shape = compute_new_shape(data.shape[1:], spacing, target)
         if job["seg"]:
             out = resample_data_or_seg_to_shape(data, new_shape, spacing, target, is_seg=True, order=1, order_z=0,
@@ -137,8 +150,8 @@ def fingerprint(raw, pre, ids):
     os.environ["nnUNet_raw"] = raw
     os.environ["nnUNet_preprocessed"] = pre
     os.environ["nnUNet_results"] = os.path.join(pre, "results")
-    # nnU-Net's own per-case functions run in threads of this process instead of spawned workers: under a test runner
-    # that starts many processes at once, a spawned worker was seen to hang before it ran; the results are the same.
+    # nnU-Net's own per-case functions run in threads of this process instead of worker processes: under the test
+    # runner a worker was seen to hang before it ran (a fork from a process with threads); the results are the same.
     import multiprocessing
     import multiprocessing.dummy
     spawn = multiprocessing.get_context
@@ -149,8 +162,13 @@ def fingerprint(raw, pre, ids):
             return multiprocessing.dummy.Pool(processes)
 
     multiprocessing.get_context = lambda method=None: InProcess() if method == "spawn" else spawn(method)
+    # nnunetv2.utilities.utils forks a default (fork) Pool of 12 to list files; forking a process that has threads
+    # (torch's) can deadlock the child, and under the test runner it did. Threads here too.
+    multiprocessing.Pool = InProcess.Pool
     from nnunetv2.experiment_planning.plan_and_preprocess_api import extract_fingerprints, plan_experiments
     from nnunetv2.utilities.dataset_name_id_conversion import maybe_convert_to_dataset_name
+    import nnunetv2.utilities.utils
+    nnunetv2.utilities.utils.Pool = InProcess.Pool
     numbers = [int(i) for i in ids]
     extract_fingerprints(numbers, num_processes=1, check_dataset_integrity=True)
     plan_experiments(numbers)
