@@ -25,6 +25,9 @@ public struct ResampleRequest: Sendable, Equatable {
   public var sitkCompatible: Bool
   /// Worker threads; nil uses every core.
   public var threads: Int?
+  /// For the `nnunet` interpolations: the ITK axes in nnU-Net's numpy order, slowest first (SimpleITK's arrays:
+  /// `[2, 1, 0]`; after a plan's `transpose_forward` t: `t.map { 2 - $0 }`). It orders the taps of label scores.
+  public var nnunetAxes: [Int] = [2, 1, 0]
 
   public init(
     target: Target, grid: GridPreset = .center, interpolation: Interpolation = .linear, maxSize: [Int]? = nil,

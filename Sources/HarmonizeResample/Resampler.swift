@@ -52,7 +52,8 @@ public enum Resampler {
     var output =
       request.interpolation == .nnunet
       ? try NNUNetResampling.resampleImage(volume, onto: plan.geometry, separateAxis: axis, threads: threads)
-      : try NNUNetResampling.resampleLabels(volume, onto: plan.geometry, separateAxis: axis, threads: threads)
+      : try NNUNetResampling.resampleLabels(
+        volume, onto: plan.geometry, separateAxis: axis, numpyAxes: request.nnunetAxes, threads: threads)
     if output.pixelType != plan.pixelType {
       // An explicit --output-type: nnU-Net's float32 values cast like every other output.
       var cast: Volume

@@ -1,5 +1,6 @@
 import Foundation
 import HarmonizeCheck
+import HarmonizeVolume
 import Testing
 import _HarmonizeTestSupport
 
@@ -63,6 +64,54 @@ struct NNUNetFingerprintConformanceTests {
       let median = try #require(ours.targetMedianSize, "\(folder): median size")
       let numpyMedian = Array(median.reversed())
       #expect(theirs.transpose_forward.map { numpyMedian[$0] } == theirs.median_size, "\(folder): \(median)")
+    }
+  }
+
+  /// `resample --nnunet-plans` on the zero-padded anisotropic case of the real-MR dataset, image and segmentation,
+  /// against nnU-Net's preprocessor geometry with the plans it just made (transpose, crop, its resampling functions).
+  @Test func resampleWithPlansEqualsNNUNetsPreprocessing() throws {
+    let root = TemporaryFolder("nnunet-plans")
+    let raw = root.file("raw"), preprocessed = root.file("preprocessed")
+    try FileManager.default.createDirectory(atPath: raw, withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(atPath: preprocessed, withIntermediateDirectories: true)
+    _ = try oracle(["dataset", RealScanConformanceTests.cache, raw])
+    _ = try oracle(["fingerprint", raw, preprocessed, "2"])
+    let plans = preprocessed + "/Dataset002_RealMR/nnUNetPlans.json"
+    let image = raw + "/Dataset002_RealMR/imagesTr/mr_002_0000.nii.gz"
+    let label = raw + "/Dataset002_RealMR/labelsTr/mr_002.nii.gz"
+    var jobs: [[String: Any]] = []
+    for (index, (file, seg)) in [(image, false), (label, true)].enumerated() {
+      let output = root.file("harmonize_\(index).nii.gz")
+      let result = try run(
+        TestEnvironment.harmonizeBinary,
+        ["resample", file, output, "--nnunet-plans", plans, "--no-sidecar"]
+          + (seg ? ["--interpolation", "nnunet-label", "--crop-to", image] : []))
+      #expect(result.status == 0, "\(result.stderr)")
+      jobs.append([
+        "file": file, "spacing": [1, 1, 1], "seg": seg, "raw": root.file("nnunet_\(index).raw"), "plans": plans,
+        "crop": [image],
+      ])
+    }
+    let jobsPath = root.file("jobs.json")
+    try JSONSerialization.data(withJSONObject: jobs).write(to: URL(fileURLWithPath: jobsPath))
+    struct Result: Decodable {
+      let size: [Int]
+      let min: Double
+      let max: Double
+    }
+    let results = try JSONDecoder().decode([Result].self, from: Data(try oracle(["resample", jobsPath]).utf8))
+    for index in 0..<2 {
+      let ours = try ImageFile.read(at: root.file("harmonize_\(index).nii.gz"))
+      #expect(ours.geometry.size == results[index].size, "\(index): size")
+      guard ours.geometry.size == results[index].size else { continue }
+      let theirs = try Data(contentsOf: URL(fileURLWithPath: root.file("nnunet_\(index).raw")))
+      let range = max(results[index].max - results[index].min, 1)
+      var worst = 0.0
+      theirs.withUnsafeBytes { bytes in
+        let values = bytes.bindMemory(to: Double.self)
+        for i in 0..<ours.valueCount { worst = max(worst, abs(ours.value(at: i) - values[i])) }
+      }
+      #expect(index == 1 ? worst == 0 : worst <= 1e-4 * range, "\(index): max difference \(worst)")
     }
   }
 

@@ -51,6 +51,12 @@ extension HarmonizeCommand {
     var cropNonzero = false
     @Option(
       help:
+        "An nnU-Net plans file (nnUNetPlans.json or a model's plans.json): resample as its preprocessor does (crop to non-zero, the configuration's spacing and transpose, nnU-Net's resampling); --interpolation nnunet-label for segmentations."
+    )
+    var nnunetPlans: String?
+    @Option(help: "The plans' configuration (with --nnunet-plans).") var configuration = "3d_fullres"
+    @Option(
+      help:
         "Crop to the union of these files' non-zero boxes first (repeatable; same grid as the input): a segmentation cropped with its image's channels."
     )
     var cropTo: [String] = []
@@ -65,6 +71,16 @@ extension HarmonizeCommand {
     var compression: CompressionArgument? { grid.compression }
 
     func validate() throws {
+      if nnunetPlans != nil {
+        if spacing != nil || like != nil {
+          throw ValidationError("--nnunet-plans sets the spacing: drop --spacing and --like.")
+        }
+        if ![.linear, .nnunet, .nnunetLabel].contains(interpolation) {
+          throw ValidationError(
+            "--nnunet-plans resamples as nnU-Net does: --interpolation nnunet (images) or nnunet-label.")
+        }
+        return
+      }
       if (spacing == nil) == (like == nil) { throw ValidationError("Give exactly one of --spacing and --like.") }
       if like != nil && (maxSize != nil || maxVoxels != nil) {
         throw ValidationError("--max-size and --max-voxels apply to --spacing targets, not --like.")
@@ -106,20 +122,30 @@ extension HarmonizeCommand {
         try orient == TrainingOrientation.keyword ? TrainingOrientation.code(fromFingerprint: fingerprint!) : orient
       try runFileCommand(input: input, output: output) {
         let target: ResampleRequest.Target
-        if let like {
+        var nnunet: NNUNetPlanTarget?
+        if let nnunetPlans {
+          nnunet = try NNUNetPlanTarget(plans: nnunetPlans, configuration: configuration, input: input)
+          target = .spacing(nnunet!.spacing)
+        } else if let like {
           target = .like(try ImageFile.readHeader(at: like).geometry)
         } else {
           target = .spacing(spacing!.values)
         }
+        var request = request(target: target)
+        if let nnunet {
+          request.interpolation = interpolation == .nnunetLabel ? .nnunetLabel : .nnunet
+          request.nnunetAxes = nnunet.numpyAxes
+        }
         let writeOptions = WriteOptions(compressionLevel: compression?.level(for: output), threads: threads)
         let tool = noSidecar ? nil : "harmonize \(HarmonizeCommand.configuration.version)"
+        // nnU-Net crops every case to its non-zero box before resampling.
         let report =
-          cropNonzero || !cropTo.isEmpty
+          cropNonzero || !cropTo.isEmpty || nnunet != nil
           ? try FileResampler.resampleCropped(
-            input: input, output: output, request: request(target: target), cropFiles: cropTo, orientation: orientation,
+            input: input, output: output, request: request, cropFiles: cropTo, orientation: orientation,
             writeOptions: writeOptions, sidecarTool: tool)
           : try FileResampler.resample(
-            input: input, output: output, request: request(target: target), orientation: orientation,
+            input: input, output: output, request: request, orientation: orientation,
             writeOptions: writeOptions, sidecarTool: tool)
         let warnings = report.plan.warnings + ImageFile.readWarnings(for: input, header: report.source)
         for warning in warnings { printError("warning: \(input): \(warning)") }
@@ -132,7 +158,7 @@ extension HarmonizeCommand {
           JSONOutput.print([
             "input": input, "output": output, "grid": JSONOutput.geometry(g),
             "pixelType": report.plan.pixelType.rawValue,
-            "interpolation": interpolation.rawValue, "source": JSONOutput.geometry(report.source.geometry),
+            "interpolation": request.interpolation.rawValue, "source": JSONOutput.geometry(report.source.geometry),
             "seconds": [
               "read": report.seconds.read, "resample": report.seconds.resample, "write": report.seconds.write,
             ],
@@ -144,7 +170,7 @@ extension HarmonizeCommand {
         }
         print(
           "\(output): \(g.size.map(String.init).joined(separator: " x ")) at \(g.spacing.map(formatNumber).joined(separator: " x ")) mm, "
-            + "\(report.plan.pixelType), \(interpolation.rawValue) "
+            + "\(report.plan.pixelType), \(request.interpolation.rawValue) "
             + "(read \(format(report.seconds.read)) s, resample \(format(report.seconds.resample)) s, write \(format(report.seconds.write)) s, "
             + (report.inputStreamed ? "input read in windows of planes, " : "")
             + (report.streamed ? "streamed in slabs, " : "")

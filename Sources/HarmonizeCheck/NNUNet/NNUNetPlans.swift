@@ -16,6 +16,9 @@ public struct NNUNetPlans: Sendable, Equatable {
     public var normalizationSchemes: [String]
     /// The data resampling function's name; `resample_torch_fornnunet` marks the cheaper `*_torchres` plans.
     public var resamplingFunction: String
+    /// Whether images and segmentations are resampled by nnU-Net's default: `resample_data_or_seg_to_shape` with
+    /// order 3 / order 1, order_z 0 and force_separate_z null (what `--interpolation nnunet` reproduces).
+    public var usesDefaultResampling: Bool = true
   }
 
   public var transposeForward: [Int]
@@ -84,7 +87,8 @@ public struct NNUNetPlans: Sendable, Equatable {
         name: name, spacing: spacing,
         patchSize: patch.map { Int($0) },
         normalizationSchemes: (merged["normalization_schemes"] as? [Any])?.map { "\($0)" } ?? [],
-        resamplingFunction: merged["resampling_fn_data"] as? String ?? "resample_data_or_seg_to_shape")
+        resamplingFunction: merged["resampling_fn_data"] as? String ?? "resample_data_or_seg_to_shape",
+        usesDefaultResampling: isDefault(merged))
     }
     let intensityObject =
       (object["foreground_intensity_properties_per_channel"]
@@ -94,5 +98,19 @@ public struct NNUNetPlans: Sendable, Equatable {
       imageReaderWriter: object["image_reader_writer"] as? String ?? "SimpleITKIO",
       configurations: configurations,
       foregroundIntensity: NNUNetFingerprint.intensity(intensityObject))
+  }
+
+  /// nnU-Net's default resampling functions and kwargs (absent keys are the defaults).
+  static func isDefault(_ configuration: [String: Any]) -> Bool {
+    func matches(_ function: String, _ kwargs: String, order: Int) -> Bool {
+      guard (configuration[function] as? String ?? "resample_data_or_seg_to_shape") == "resample_data_or_seg_to_shape"
+      else { return false }
+      let k = configuration[kwargs] as? [String: Any] ?? [:]
+      return (k["order"].flatMap(JSONFile.integer) ?? order) == order
+        && (k["order_z"].flatMap(JSONFile.integer) ?? 0) == 0
+        && (k["force_separate_z"] == nil || k["force_separate_z"] is NSNull)
+    }
+    return matches("resampling_fn_data", "resampling_fn_data_kwargs", order: 3)
+      && matches("resampling_fn_seg", "resampling_fn_seg_kwargs", order: 1)
   }
 }

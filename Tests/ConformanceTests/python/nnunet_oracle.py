@@ -94,6 +94,9 @@ def resample(jobs_path):
         data = sitk.GetArrayFromImage(image)[None].astype(np.float32)
         spacing = list(image.GetSpacing())[::-1]
         target = list(job["spacing"])[::-1]
+        if "plans" in job:
+            results.append(preprocess_like_nnunet(job, data, spacing))
+            continue
         if "crop" in job:
             # crop_to_nonzero's box, from the case's channels (a segmentation takes its image's box).
             channels = np.stack([sitk.GetArrayFromImage(sitk.ReadImage(f)).astype(np.float32) for f in job["crop"]])
@@ -111,6 +114,32 @@ def resample(jobs_path):
         results.append({"file": job["file"], "size": [int(v) for v in out.shape[::-1]],
                         "min": float(out.min()), "max": float(out.max())})
     return results
+
+
+def preprocess_like_nnunet(job, data, spacing):
+    """DefaultPreprocessor.run_case_npy's geometry without its normalization: transpose_forward, crop_to_nonzero (the
+    box from the case's channels in job["crop"]), compute_new_shape, then the configuration's own resampling function
+    from the plans; the result transposed back to the file's axes."""
+    from nnunetv2.preprocessing.resampling.default_resampling import compute_new_shape
+    from nnunetv2.preprocessing.cropping.cropping import create_nonzero_mask
+    from nnunetv2.utilities.plans_handling.plans_handler import PlansManager
+    from acvl_utils.cropping_and_padding.bounding_boxes import get_bbox_from_mask, bounding_box_to_slice
+    plans = PlansManager(job["plans"])
+    configuration = plans.get_configuration(job.get("configuration", "3d_fullres"))
+    forward = plans.transpose_forward
+    channels = np.stack([sitk.GetArrayFromImage(sitk.ReadImage(f)).astype(np.float32) for f in job["crop"]])
+    data = data.transpose([0, *[i + 1 for i in forward]])
+    channels = channels.transpose([0, *[i + 1 for i in forward]])
+    original_spacing = [spacing[i] for i in forward]
+    data = data[(slice(None),) + bounding_box_to_slice(get_bbox_from_mask(create_nonzero_mask(channels)))]
+    target = configuration.spacing
+    new_shape = compute_new_shape(data.shape[1:], original_spacing, target)
+    function = configuration.resampling_fn_seg if job["seg"] else configuration.resampling_fn_data
+    out = function(data, new_shape, original_spacing, target)[0].transpose(plans.transpose_backward)
+    out = np.ascontiguousarray(out, dtype=np.float64)
+    out.tofile(job["raw"])
+    return {"file": job["file"], "size": [int(v) for v in out.shape[::-1]], "min": float(out.min()),
+            "max": float(out.max())}
 
 
 def dataset(cache, raw):
