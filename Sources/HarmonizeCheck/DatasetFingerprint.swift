@@ -68,6 +68,9 @@ public struct DatasetFingerprint: Codable, Sendable, Equatable {
   /// nnU-Net's fullres `median_image_size_in_voxels` (before its transpose): the median over cases of the size after
   /// cropping resampled to `targetSpacing`, ITK order, voxels. nil without the cropped sizes (headers only).
   public var targetMedianSize: [Double]? = nil
+  /// nnU-Net's `median_relative_size_after_cropping`: the median over cases of voxels after cropping over voxels before
+  /// (below 0.75 nnU-Net normalizes ZScore channels within the non-zero mask). nil without the cropped sizes.
+  public var medianRelativeSizeAfterCropping: Double? = nil
 
   /// Intensities of one channel.
   public struct ChannelIntensity: Codable, Sendable, Equatable {

@@ -140,7 +140,10 @@ public enum Fingerprinter {
       targetMedianSize: cropped.count == main.count && !main.isEmpty
         ? TargetSpacingRule.medianSize(
           spacings: spacings, sizes: cropped,
-          target: TargetSpacingRule.targetSpacing(spacings: spacings, sizes: cropped) ?? []) : nil)
+          target: TargetSpacingRule.targetSpacing(spacings: spacings, sizes: cropped) ?? []) : nil,
+      medianRelativeSizeAfterCropping: cropped.count == main.count && !main.isEmpty
+        ? Statistics.percentile(
+          sorted: zip(cropped, sizes).map { $0.reduce(1, *) / max(1, $1.reduce(1, *)) }.sorted(), 50) : nil)
     return Result(fingerprint: fingerprint, problems: problems, warnings: warnings)
   }
 }

@@ -16,6 +16,7 @@ struct NNUNetFingerprintConformanceTests {
       let spacings: [[Double]]
       let shapes_after_crop: [[Int]]
       let foreground_intensity_properties_per_channel: [String: IntensityStatistics]
+      let median_relative_size_after_cropping: Double
     }
     let fingerprint: Fingerprint
     let spacing: [Double]
@@ -57,6 +58,10 @@ struct NNUNetFingerprintConformanceTests {
           #expect(abs(a - b) <= 0.01 * range, "\(folder) channel \(channel) \(name): \(a) vs nnU-Net's \(b)")
         }
       }
+      let relative = try #require(ours.medianRelativeSizeAfterCropping, "\(folder): relative size")
+      #expect(
+        abs(relative - theirs.fingerprint.median_relative_size_after_cropping) < 1e-9,
+        "\(folder): median relative size after cropping \(relative)")
       // 3d_fullres: spacing and median size in nnU-Net's transposed axes.
       let numpyTarget = Array(ours.targetSpacing.reversed())
       let transposed = theirs.transpose_forward.map { numpyTarget[$0] }
