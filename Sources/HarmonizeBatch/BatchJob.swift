@@ -32,6 +32,9 @@ public struct BatchJob: Sendable, Codable {
   public var pairedImage: String?
   /// What deserves a look but does not stop the file (a NIfTI qform and sform that disagree).
   public var warning: String?
+  /// With `BatchOptions.cropNonzero`: the case's image files (relative paths) whose union non-zero box the file is
+  /// cropped to before resampling; its planned output grid is then the uncropped one, an upper bound.
+  public var cropFiles: [String]?
   /// Where the grid comes from: "spacing", or "grid of imagesTr/case_0000.nii.gz" for a case's other files.
   public var gridSource: GridSource
 }

@@ -32,6 +32,9 @@ public struct BatchOptions: Sendable {
   public var compressionLevel: Int?
   /// Deflate level of compressed NRRD and MetaImage outputs (ITK's zlib, 1-9); nil: ITK's default.
   public var otherCompressionLevel: Int?
+  /// Crop every case to the union of its images' non-zero boxes before resampling, as nnU-Net's `crop_to_nonzero`
+  /// (with the `nnunet` interpolations, whose grid follows the cropped header).
+  public var cropNonzero = false
 
   public init(
     spacing: [Double], grid: GridPreset = .center, maxSize: [Int]? = nil, maxVoxels: Int? = nil,
@@ -72,6 +75,7 @@ public struct BatchOptions: Sendable {
     if let orientation { parts.append("orient=\(orientation)") }
     if !kind.isLabel && defaultValue != 0 { parts.append("default=\(defaultValue)") }
     if ImageFile.niftiTransform != .itk { parts.append("nifti-transform=\(ImageFile.niftiTransform.rawValue)") }
+    if cropNonzero { parts.append("crop=nonzero") }
     return parts.joined(separator: " ")
   }
 }

@@ -147,6 +147,11 @@ public enum BatchPlanner {
       }
       jobs.append(job)
     }
+    if options.cropNonzero {
+      // nnU-Net crops a case's channels and its label with the union box of the channels.
+      let images = jobs.filter { !$0.kind.isLabel }.map(\.input)
+      for index in jobs.indices { jobs[index].cropFiles = images }
+    }
     return BatchUnit(key: key, jobs: jobs)
   }
 

@@ -146,25 +146,31 @@ public enum BatchRunner {
         withIntermediateDirectories: true)
       let target: ResampleRequest.Target = job.gridSource == .spacing ? .spacing(options.spacing) : .like(geometry)
       let request = BatchPlanner.request(options, kind: job.kind, target: target, threads: threads)
-      let report = try FileResampler.resample(
-        input: source, output: destination, request: request, orientation: options.orientation,
-        writeOptions: WriteOptions(
-          compressionLevel: ImageFormat(path: destination) == .niftiGz
-            ? options.compressionLevel
-            : options.otherCompressionLevel,
-          threads: threads),
-        streaming: job.streamingSlabBytes.map { .always(slabBytes: $0) } ?? .automatic,
-        adjust: !Self.decidesKindFromPixels(job.kind, nil) || job.streamsInput
-          ? nil
-          : { volume, request in
-            guard volume.pixelType.isInteger else { return }
-            let (few, count) = VoxelScan.hasFewIntegerValues(volume, limit: FileKind.maxLabelValues)
-            if few {
-              decided.kind = .label(rule: "integer with \(count) distinct values")
-              request.interpolation = options.labelInterpolation
-              request.defaultValue = 0
-            }
-          })
+      let writeOptions = WriteOptions(
+        compressionLevel: ImageFormat(path: destination) == .niftiGz
+          ? options.compressionLevel : options.otherCompressionLevel,
+        threads: threads)
+      let report =
+        try job.cropFiles.map { crop in
+          try FileResampler.resampleCropped(
+            input: source, output: destination, request: request, cropFiles: crop.map { PathText.join(input, $0) },
+            orientation: options.orientation, writeOptions: writeOptions)
+        }
+        ?? FileResampler.resample(
+          input: source, output: destination, request: request, orientation: options.orientation,
+          writeOptions: writeOptions,
+          streaming: job.streamingSlabBytes.map { .always(slabBytes: $0) } ?? .automatic,
+          adjust: !Self.decidesKindFromPixels(job.kind, nil) || job.streamsInput
+            ? nil
+            : { volume, request in
+              guard volume.pixelType.isInteger else { return }
+              let (few, count) = VoxelScan.hasFewIntegerValues(volume, limit: FileKind.maxLabelValues)
+              if few {
+                decided.kind = .label(rule: "integer with \(count) distinct values")
+                request.interpolation = options.labelInterpolation
+                request.defaultValue = 0
+              }
+            })
       entry.status = .done
       if job.kind.isLabel, let paired = job.pairedImage {
         // The pair and the resample are checked before the file counts as done; a bad one is removed, not kept.

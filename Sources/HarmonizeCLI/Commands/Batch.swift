@@ -37,6 +37,10 @@ extension HarmonizeCommand {
       name: [.customLong("memory"), .customLong("memory-limit")],
       help: "Memory budget with a unit: 512M, 8G (default: 80% of available RAM).") var memoryLimit: ByteCountArgument?
     @Option(help: "This run's share: I/N (0 ≤ I < N), or auto (Slurm job array).") var shard: ShardArgument?
+    @Flag(
+      help:
+        "Crop each case to its images' non-zero box first, as nnU-Net does (with --interpolation nnunet --label-interpolation nnunet)."
+    ) var cropNonzero = false
     @Flag(help: "Print the plan without writing anything.") var dryRun = false
     @Flag(help: "Print a JSON summary on standard output.") var json = false
     @Flag(help: "Redo files the manifest lists as done.") var force = false
@@ -61,6 +65,11 @@ extension HarmonizeCommand {
         throw ValidationError("spacing must be finite and > 0")
       }
       if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
+      if cropNonzero && interpolation != .nnunet {
+        throw ValidationError(
+          "--crop-nonzero goes with --interpolation nnunet --label-interpolation nnunet (nnU-Net's grid follows the crop)."
+        )
+      }
       if (interpolation == .nnunet) != (labelInterpolation == .nnunet) {
         // Images and segmentations of a case must land on one grid; nnU-Net's places its own.
         throw ValidationError(
@@ -114,6 +123,7 @@ extension HarmonizeCommand {
           shard: try shard?.resolve() ?? Shard(index: 0, count: 1), force: force,
           defaultValue: defaultValue, compressionLevel: compression?.level(for: "x.nii.gz"))
         options.otherCompressionLevel = compression?.level(for: "x.nrrd")
+        options.cropNonzero = cropNonzero
       } catch {
         throw ExitStatus.usage.reporting(error)
       }
