@@ -73,17 +73,24 @@ struct NNUNetFingerprintConformanceTests {
   }
 
   /// `resample --nnunet-plans` on the zero-padded anisotropic case of the real-MR dataset, image and segmentation,
-  /// against nnU-Net's preprocessor geometry with the plans it just made (transpose, crop, its resampling functions).
-  @Test func resampleWithPlansEqualsNNUNetsPreprocessing() throws {
+  /// against nnU-Net's preprocessor geometry with the plans it just made (transpose, crop, its resampling functions):
+  /// as stored (identity transpose) and with the voxel axes reversed (nnU-Net's plans then transpose).
+  @Test(arguments: ["Dataset002_RealMR", "Dataset003_PermutedMR"])
+  func resampleWithPlansEqualsNNUNetsPreprocessing(_ dataset: String) throws {
     let root = TemporaryFolder("nnunet-plans")
     let raw = root.file("raw"), preprocessed = root.file("preprocessed")
     try FileManager.default.createDirectory(atPath: raw, withIntermediateDirectories: true)
     try FileManager.default.createDirectory(atPath: preprocessed, withIntermediateDirectories: true)
     _ = try oracle(["dataset", RealScanConformanceTests.cache, raw])
-    _ = try oracle(["fingerprint", raw, preprocessed, "2"])
-    let plans = preprocessed + "/Dataset002_RealMR/nnUNetPlans.json"
-    let image = raw + "/Dataset002_RealMR/imagesTr/mr_002_0000.nii.gz"
-    let label = raw + "/Dataset002_RealMR/labelsTr/mr_002.nii.gz"
+    let planned = try JSONDecoder().decode(
+      [String: Planned].self,
+      from: Data(try oracle(["fingerprint", raw, preprocessed, String(dataset.dropFirst(7).prefix(3))]).utf8))
+    let plans = preprocessed + "/\(dataset)/nnUNetPlans.json"
+    let image = raw + "/\(dataset)/imagesTr/mr_002_0000.nii.gz"
+    let label = raw + "/\(dataset)/labelsTr/mr_002.nii.gz"
+    if dataset == "Dataset003_PermutedMR" {
+      #expect(planned.values.first?.transpose_forward != [0, 1, 2], "the permuted dataset must make nnU-Net transpose")
+    }
     var jobs: [[String: Any]] = []
     for (index, (file, seg)) in [(image, false), (label, true)].enumerated() {
       let output = root.file("harmonize_\(index).nii.gz")

@@ -169,9 +169,21 @@ def dataset(cache, raw):
     vox_seg = sitk.ReadImage(made["mr_4mm_seg.nii.gz"])
     case("mr_003", vox, vox_seg)
     shutil.rmtree(scratch)
+    labels = {"background": 0, "low": 1, "mid": 2, "high": 3}
     with open(os.path.join(folder, "dataset.json"), "w") as f:
-        json.dump({"channel_names": {"0": "MR"}, "labels": {"background": 0, "low": 1, "mid": 2, "high": 3},
-                   "numTraining": 3, "file_ending": ".nii.gz"}, f)
+        json.dump({"channel_names": {"0": "MR"}, "labels": labels, "numTraining": 3, "file_ending": ".nii.gz"}, f)
+    # Dataset003_PermutedMR: the same cases with their voxel axes reversed, so that the coarse (53 mm) axis is x, the
+    # fastest: nnU-Net's planner then transposes (transpose_forward puts the coarse axis first).
+    permuted = os.path.join(raw, "Dataset003_PermutedMR")
+    for sub in ("imagesTr", "labelsTr"):
+        os.makedirs(os.path.join(permuted, sub), exist_ok=True)
+        for name in sorted(os.listdir(os.path.join(folder, sub))):
+            source = sitk.ReadImage(os.path.join(folder, sub, name))
+            image = sitk.GetImageFromArray(np.ascontiguousarray(sitk.GetArrayFromImage(source).transpose(2, 1, 0)))
+            image.SetSpacing(tuple(reversed(source.GetSpacing())))
+            sitk.WriteImage(image, os.path.join(permuted, sub, name))
+    with open(os.path.join(permuted, "dataset.json"), "w") as f:
+        json.dump({"channel_names": {"0": "MR"}, "labels": labels, "numTraining": 3, "file_ending": ".nii.gz"}, f)
     return {"folder": folder}
 
 
