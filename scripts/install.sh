@@ -42,10 +42,11 @@ if (( want_python )); then
       "scipy==1.17.1" "scikit-image==0.26.0"
   fi
   # Real scans for the conformance tests, shipped inside PyPI wheels (nilearn's MNI152 templates, dipy's MR test
-  # data): downloaded once into .cache/realscans, never installed or committed.
-  if ! ls .cache/realscans/nilearn-*.whl .cache/realscans/dipy-*.whl >/dev/null 2>&1; then
-    echo "install: real-scan wheels (nilearn, dipy) into .cache/realscans" >&2
+  # data, TotalSegmentator's 1 mm CT brain atlas): downloaded once into .cache/realscans, never installed or committed.
+  if ! ls .cache/realscans/nilearn-*.whl .cache/realscans/dipy-*.whl .cache/realscans/totalsegmentator-*.whl >/dev/null 2>&1; then
+    echo "install: real-scan wheels (nilearn, dipy, TotalSegmentator's CT atlas) into .cache/realscans" >&2
     mkdir -p .cache/realscans
-    .venv/bin/python -m pip download -q --disable-pip-version-check --no-deps -d .cache/realscans "nilearn==0.14.1" "dipy==1.12.1"
+    .venv/bin/python -m pip download -q --disable-pip-version-check --no-deps -d .cache/realscans "nilearn==0.14.1" \
+      "dipy==1.12.1" "TotalSegmentator==2.18.0"
   fi
 fi

@@ -5,8 +5,9 @@ import Testing
 import _HarmonizeTestSupport
 
 /// `harmonize fingerprint` against nnunetv2 2.8.1's own `extract_fingerprints` and `plan_experiments`, on the bundled
-/// two-channel sample dataset and on a dataset built from real MR scans (an anisotropic scan, the same scan zero-padded
-/// with a small label, a 4 mm scan): per-case spacings and shapes after cropping, the foreground intensity statistics
+/// two-channel sample dataset, on a dataset built from real MR scans (an anisotropic scan, the same scan zero-padded
+/// with a small label, a 4 mm scan) and on one built from a real CT (TotalSegmentator's 1 mm brain atlas as 5 mm
+/// slices, 3 mm slices zero-padded, and a 1 mm block): per-case spacings and shapes after cropping, the foreground intensity statistics
 /// (nnU-Net weighs every case the same; harmonize used to pool every foreground voxel), the 3d_fullres spacing and
 /// median image size.
 @Suite("Fingerprint against nnunetv2")
@@ -33,8 +34,8 @@ struct NNUNetFingerprintConformanceTests {
       atPath: TestEnvironment.packageRoot + "/Samples/Dataset001_Tiny", toPath: raw + "/Dataset001_Tiny")
     _ = try oracle(["dataset", RealScanConformanceTests.cache, raw])
     let planned = try JSONDecoder().decode(
-      [String: Planned].self, from: Data(try oracle(["fingerprint", raw, preprocessed, "1", "2"]).utf8))
-    for (id, folder) in [("1", "Dataset001_Tiny"), ("2", "Dataset002_RealMR")] {
+      [String: Planned].self, from: Data(try oracle(["fingerprint", raw, preprocessed, "1", "2", "4"]).utf8))
+    for (id, folder) in [("1", "Dataset001_Tiny"), ("2", "Dataset002_RealMR"), ("4", "Dataset004_RealCT")] {
       let theirs = try #require(planned[id])
       let ours = try Fingerprinter.fingerprint(folder: raw + "/" + folder, tool: "test").fingerprint
       // nnU-Net's arrays are (z, y, x): ITK order reversed.

@@ -74,6 +74,15 @@ def make(cache, out):
     edges = np.quantile(vox_array, [0.5, 0.8])
     save(np.digitize(vox_array, edges).astype(np.uint8), tuple(float(v) for v in vox.GetSpacing()),
          "mr_4mm_seg.nii.gz", label=True)
+    # A real CT (TotalSegmentator's 1 mm brain atlas) with every 5th axial slice kept: an anisotropic CT, 1 x 1 x 5 mm.
+    path = os.path.join(out, "ct_brain_atlas_1mm.nii.gz")
+    with open(path, "wb") as f:
+        f.write(member("totalsegmentator", "totalsegmentator/resources/ct_brain_atlas_1mm.nii.gz"))
+    ct_array = sitk.GetArrayFromImage(sitk.ReadImage(path)).astype(np.int16)
+    os.remove(path)
+    save(ct_array[::5], (1.0, 1.0, 5.0), "ct_aniso.nii.gz", origin=(90.0, 110.0, -60.0))
+    save(np.digitize(ct_array[::5], [20, 60, 200]).astype(np.uint8), (1.0, 1.0, 5.0), "ct_aniso_seg.nii.gz",
+         label=True, origin=(90.0, 110.0, -60.0))
     # Five labels at random: at an even downsampling factor every output voxel is a tie between labels, which
     # pins nnU-Net's tie-break (the nearest voxel's label when it is among the tied, else the smaller label).
     ties = np.random.default_rng(3).integers(0, 5, size=(12, 20, 22)).astype(np.uint8)
@@ -172,6 +181,34 @@ def dataset(cache, raw):
     labels = {"background": 0, "low": 1, "mid": 2, "high": 3}
     with open(os.path.join(folder, "dataset.json"), "w") as f:
         json.dump({"channel_names": {"0": "MR"}, "labels": labels, "numTraining": 3, "file_ending": ".nii.gz"}, f)
+    # Dataset004_RealCT: the CT atlas as three two-channel cases: 5 mm slices, 3 mm slices zero-padded in-plane, a 1 mm
+    # block.
+    ct_folder = os.path.join(raw, "Dataset004_RealCT")
+    for sub in ("imagesTr", "labelsTr"):
+        os.makedirs(os.path.join(ct_folder, sub), exist_ok=True)
+    with zipfile.ZipFile(sorted(glob.glob(os.path.join(cache, "totalsegmentator-*.whl")))[-1]) as archive:
+        atlas_path = os.path.join(ct_folder, "atlas.nii.gz")
+        with open(atlas_path, "wb") as f:
+            f.write(archive.read("totalsegmentator/resources/ct_brain_atlas_1mm.nii.gz"))
+    atlas = sitk.GetArrayFromImage(sitk.ReadImage(atlas_path)).astype(np.int16)
+    os.remove(atlas_path)
+    for name, array, spacing in [("ct_001", atlas[::5], (1.0, 1.0, 5.0)),
+                                 ("ct_002", np.pad(atlas[::3], ((0, 0), (16, 16), (8, 24))), (1.0, 1.0, 3.0)),
+                                 ("ct_003", atlas[40:160, 30:170, 30:170], (1.0, 1.0, 1.0))]:
+        image = sitk.GetImageFromArray(np.ascontiguousarray(array))
+        image.SetSpacing(spacing)
+        sitk.WriteImage(image, os.path.join(ct_folder, "imagesTr", name + "_0000.nii.gz"))
+        # A second channel as CT users feed it: the same scan in a brain window (0-80 HU).
+        window = sitk.GetImageFromArray(np.ascontiguousarray(np.clip(array, 0, 80)).astype(np.int16))
+        window.CopyInformation(image)
+        sitk.WriteImage(window, os.path.join(ct_folder, "imagesTr", name + "_0001.nii.gz"))
+        seg = sitk.GetImageFromArray(np.digitize(array, [20, 60, 200]).astype(np.uint8))
+        seg.CopyInformation(image)
+        sitk.WriteImage(seg, os.path.join(ct_folder, "labelsTr", name + ".nii.gz"))
+    with open(os.path.join(ct_folder, "dataset.json"), "w") as f:
+        json.dump({"channel_names": {"0": "CT", "1": "CT brain window"},
+                   "labels": {"background": 0, "soft": 1, "dense": 2, "bone": 3},
+                   "numTraining": 3, "file_ending": ".nii.gz"}, f)
     # Dataset003_PermutedMR: the same cases with their voxel axes reversed, so that the coarse (53 mm) axis is x, the
     # fastest: nnU-Net's planner then transposes (transpose_forward puts the coarse axis first).
     permuted = os.path.join(raw, "Dataset003_PermutedMR")
