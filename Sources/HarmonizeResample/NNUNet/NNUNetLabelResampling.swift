@@ -20,42 +20,60 @@ extension NNUNetResampling {
     do { output = try Volume(geometry: geometry, pixelType: volume.pixelType) } catch {
       throw ResampleError(.tooLarge("output grid \(formatList(m)): \(error)"))
     }
-    let labels = (0..<volume.valueCount).map { volume.value(at: $0) }
-    var result = [Double](repeating: 0, count: m[0] * m[1] * m[2])
-    if n == m {
-      result = labels
-    } else {
-      let samples = (0..<3).map { NNUNetAxisSamples(count: n[$0], outputCount: m[$0]) }
-      result.withUnsafeMutableBufferPointer { out in
-        labels.withUnsafeBufferPointer { input in
-          let source = Shared(value: input), target = Shared(value: out)
-          if let axis = separateAxis {
-            let inPlane = numpyAxes.filter { $0 != axis }
-            forEachChunk(of: n[axis], threads: threads, chunksPerThread: 4) { slices in
-              for s in slices {
-                for k in 0..<m[axis] where samples[axis].nearest[k] == s {
-                  resamplePlane(
-                    source.value, n, into: target.value, m, axis: axis, slice: s, outputPlane: k, inPlane: inPlane,
-                    samples: samples)
-                }
+    switch volume.pixelType {
+    case .u8: resampleLabels(volume, UInt8.self, into: &output, separateAxis, numpyAxes, threads)
+    case .i8: resampleLabels(volume, Int8.self, into: &output, separateAxis, numpyAxes, threads)
+    case .u16: resampleLabels(volume, UInt16.self, into: &output, separateAxis, numpyAxes, threads)
+    case .i16: resampleLabels(volume, Int16.self, into: &output, separateAxis, numpyAxes, threads)
+    case .u32: resampleLabels(volume, UInt32.self, into: &output, separateAxis, numpyAxes, threads)
+    case .i32: resampleLabels(volume, Int32.self, into: &output, separateAxis, numpyAxes, threads)
+    case .u64: resampleLabels(volume, UInt64.self, into: &output, separateAxis, numpyAxes, threads)
+    case .i64: resampleLabels(volume, Int64.self, into: &output, separateAxis, numpyAxes, threads)
+    case .f32: resampleLabels(volume, Float.self, into: &output, separateAxis, numpyAxes, threads)
+    case .f64: resampleLabels(volume, Double.self, into: &output, separateAxis, numpyAxes, threads)
+    }
+    return output
+  }
+
+  /// The typed input read in place and the winner's own stored value copied out: no float64 copy of either volume
+  /// (labels are compared as float64, as nnU-Net compares them).
+  static func resampleLabels<T: StoredPixel>(
+    _ volume: Volume, _ type: T.Type, into output: inout Volume, _ separateAxis: Int?, _ numpyAxes: [Int],
+    _ threads: Int
+  ) {
+    let n = volume.geometry.size, m = output.geometry.size
+    volume.withUnsafeBufferPointer(as: T.self) { input in
+      output.withUnsafeMutableBufferPointer(as: T.self) { out in
+        if n == m {
+          for i in 0..<input.count { out[i] = input[i] }
+          return
+        }
+        let samples = (0..<3).map { NNUNetAxisSamples(count: n[$0], outputCount: m[$0]) }
+        let source = Shared(value: input), target = Shared(value: out)
+        if let axis = separateAxis {
+          let inPlane = numpyAxes.filter { $0 != axis }
+          forEachChunk(of: n[axis], threads: threads, chunksPerThread: 4) { slices in
+            for s in slices {
+              for k in 0..<m[axis] where samples[axis].nearest[k] == s {
+                resamplePlane(
+                  source.value, n, into: target.value, m, axis: axis, slice: s, outputPlane: k, inPlane: inPlane,
+                  samples: samples)
               }
             }
-          } else {
-            forEachChunk(of: m[numpyAxes[0]], threads: threads, chunksPerThread: 4) { outer in
-              resampleVolume(
-                source.value, n, into: target.value, m, outer: outer, numpyAxes: numpyAxes, samples: samples)
-            }
+          }
+        } else {
+          forEachChunk(of: m[numpyAxes[0]], threads: threads, chunksPerThread: 4) { outer in
+            resampleVolume(
+              source.value, n, into: target.value, m, outer: outer, numpyAxes: numpyAxes, samples: samples)
           }
         }
       }
     }
-    for i in 0..<result.count { output.setValue(result[i], at: i) }
-    return output
   }
 
   /// Output plane `outputPlane` across `axis` from input plane `slice`: 2D linear scores over the in-plane axes.
-  static func resamplePlane(
-    _ input: UnsafeBufferPointer<Double>, _ n: [Int], into out: UnsafeMutableBufferPointer<Double>, _ m: [Int],
+  static func resamplePlane<T: StoredPixel>(
+    _ input: UnsafeBufferPointer<T>, _ n: [Int], into out: UnsafeMutableBufferPointer<T>, _ m: [Int],
     axis: Int, slice: Int, outputPlane: Int, inPlane: [Int], samples: [NNUNetAxisSamples]
   ) {
     let inStride = [1, n[0], n[0] * n[1]], outStride = [1, m[0], m[0] * m[1]]
@@ -70,18 +88,19 @@ extension NNUNetResampling {
           let (ia, wa) = ta == 0 ? (sa.lower[i], sa.lowerWeight[i]) : (sa.upper[i], sa.upperWeight[i])
           for tb in 0..<2 {
             let (ib, wb) = tb == 0 ? (sb.lower[j], sb.lowerWeight[j]) : (sb.upper[j], sb.upperWeight[j])
-            taps.add(input[base + ia * inStride[a] + ib * inStride[b]], wa * wb)
+            let at = base + ia * inStride[a] + ib * inStride[b]
+            taps.add(input[at].doubleValue, wa * wb, at: at)
           }
         }
-        let nearest = input[base + sa.nearest[i] * inStride[a] + sb.nearest[j] * inStride[b]]
-        out[outputPlane * outStride[axis] + i * outStride[a] + j * outStride[b]] = taps.winner(nearest: nearest)
+        let nearest = input[base + sa.nearest[i] * inStride[a] + sb.nearest[j] * inStride[b]].doubleValue
+        out[outputPlane * outStride[axis] + i * outStride[a] + j * outStride[b]] = input[taps.winner(nearest: nearest)]
       }
     }
   }
 
   /// Output voxels whose numpy-slowest index is in `outer`: 3D linear scores.
-  static func resampleVolume(
-    _ input: UnsafeBufferPointer<Double>, _ n: [Int], into out: UnsafeMutableBufferPointer<Double>, _ m: [Int],
+  static func resampleVolume<T: StoredPixel>(
+    _ input: UnsafeBufferPointer<T>, _ n: [Int], into out: UnsafeMutableBufferPointer<T>, _ m: [Int],
     outer: Range<Int>, numpyAxes: [Int], samples: [NNUNetAxisSamples]
   ) {
     let inStride = [1, n[0], n[0] * n[1]], outStride = [1, m[0], m[0] * m[1]]
@@ -98,12 +117,15 @@ extension NNUNetResampling {
               let (ib, wb) = tb == 0 ? (sb.lower[j], sb.lowerWeight[j]) : (sb.upper[j], sb.upperWeight[j])
               for tc in 0..<2 {
                 let (ic, wc) = tc == 0 ? (sc.lower[k], sc.lowerWeight[k]) : (sc.upper[k], sc.upperWeight[k])
-                taps.add(input[ia * inStride[a] + ib * inStride[b] + ic * inStride[c]], wa * wb * wc)
+                let at = ia * inStride[a] + ib * inStride[b] + ic * inStride[c]
+                taps.add(input[at].doubleValue, wa * wb * wc, at: at)
               }
             }
           }
-          let nearest = input[sa.nearest[i] * inStride[a] + sb.nearest[j] * inStride[b] + sc.nearest[k] * inStride[c]]
-          out[i * outStride[a] + j * outStride[b] + k * outStride[c]] = taps.winner(nearest: nearest)
+          let nearest = input[
+            sa.nearest[i] * inStride[a] + sb.nearest[j] * inStride[b] + sc.nearest[k] * inStride[c]
+          ].doubleValue
+          out[i * outStride[a] + j * outStride[b] + k * outStride[c]] = input[taps.winner(nearest: nearest)]
         }
       }
     }
@@ -114,43 +136,53 @@ extension NNUNetResampling {
 struct Taps {
   private var labels = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
   private var scores = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+  /// Where in the input each label was found: the winner's stored value is copied from there.
+  private var where_ = (0, 0, 0, 0, 0, 0, 0, 0)
   private var count = 0
 
   mutating func reset() { count = 0 }
 
-  mutating func add(_ label: Double, _ weight: Double) {
+  mutating func add(_ label: Double, _ weight: Double, at position: Int) {
     withUnsafeMutableBytes(of: &labels) { labelBytes in
       withUnsafeMutableBytes(of: &scores) { scoreBytes in
-        let l = labelBytes.bindMemory(to: Double.self), s = scoreBytes.bindMemory(to: Double.self)
-        for index in 0..<count where l[index] == label {
-          s[index] += weight
-          return
+        withUnsafeMutableBytes(of: &where_) { whereBytes in
+          let l = labelBytes.bindMemory(to: Double.self), s = scoreBytes.bindMemory(to: Double.self)
+          for index in 0..<count where l[index] == label {
+            s[index] += weight
+            return
+          }
+          l[count] = label
+          s[count] = 0 + weight
+          whereBytes.bindMemory(to: Int.self)[count] = position
+          count += 1
         }
-        l[count] = label
-        s[count] = 0 + weight
-        count += 1
       }
     }
   }
 
-  /// The label with the largest score (clipped to 1, as skimage clips the indicator's resize); on an exact tie the
-  /// nearest voxel's label if it is among the tied, else the smaller label.
-  func winner(nearest: Double) -> Double {
+  /// Where in the input the winning label is stored: the label with the largest score (clipped to 1, as skimage
+  /// clips the indicator's resize); on an exact tie the nearest voxel's label if it is among the tied, else the
+  /// smaller label.
+  func winner(nearest: Double) -> Int {
     withUnsafeBytes(of: labels) { labelBytes in
       withUnsafeBytes(of: scores) { scoreBytes in
-        let l = labelBytes.bindMemory(to: Double.self), s = scoreBytes.bindMemory(to: Double.self)
-        var best = -Double.infinity
-        var label = 0.0
-        var nearestScore = -1.0
-        for index in 0..<count {
-          let score = min(s[index], 1)
-          if l[index] == nearest { nearestScore = score }
-          if score > best || (score == best && l[index] < label) {
-            best = score
-            label = l[index]
+        withUnsafeBytes(of: where_) { whereBytes in
+          let l = labelBytes.bindMemory(to: Double.self), s = scoreBytes.bindMemory(to: Double.self)
+          let positions = whereBytes.bindMemory(to: Int.self)
+          var best = -Double.infinity
+          var winner = 0
+          var nearestIndex = -1
+          for index in 0..<count {
+            let score = min(s[index], 1)
+            if l[index] == nearest { nearestIndex = index }
+            if score > best || (score == best && l[index] < l[winner]) {
+              best = score
+              winner = index
+            }
           }
+          if best > 0, nearestIndex >= 0, min(s[nearestIndex], 1) == best { winner = nearestIndex }
+          return positions[winner]
         }
-        return best > 0 && nearestScore == best ? nearest : label
       }
     }
   }
