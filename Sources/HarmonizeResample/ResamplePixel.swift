@@ -126,3 +126,20 @@ private func dispatchOutput<In: ResamplePixel, K: PixelTypeKernel>(
   case .f64: try kernel.run(In.self, Double.self)
   }
 }
+
+/// Every value of `source` as the output type, by the outputs' one cast rule (`ResamplePixel.cast`: clamped, rounded
+/// per `rule`, NaN to 0).
+struct CastKernel: PixelTypeKernel {
+  let source: Volume
+  let rule: IntegerCast
+
+  func run<In: ResamplePixel, Out: ResamplePixel>(_ input: In.Type, _ output: Out.Type) throws -> Volume {
+    var cast = try Volume(geometry: source.geometry, pixelType: Out.pixelType, components: source.components)
+    source.withUnsafeBufferPointer(as: In.self) { values in
+      cast.withUnsafeMutableBufferPointer(as: Out.self) { out in
+        for i in 0..<values.count { out[i] = Out.cast(values[i].doubleValue, rule) }
+      }
+    }
+    return cast
+  }
+}

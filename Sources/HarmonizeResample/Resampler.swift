@@ -55,19 +55,10 @@ public enum Resampler {
       : try NNUNetResampling.resampleLabels(
         volume, onto: plan.geometry, separateAxis: axis, numpyAxes: request.nnunetAxes, threads: threads)
     if output.pixelType != plan.pixelType {
-      // An explicit --output-type: nnU-Net's float32 values cast like every other output.
-      var cast: Volume
-      do { cast = try Volume(geometry: plan.geometry, pixelType: plan.pixelType) } catch {
-        throw ResampleError(.tooLarge("output grid \(formatList(plan.geometry.size)): \(error)"))
-      }
-      for i in 0..<output.valueCount {
-        let v = output.value(at: i)
-        // 2^63 and 2^64 (the 64-bit ranges' ends as Doubles) do not fit: clamp one step below.
-        let r = plan.pixelType.range
-        let high = r.upperBound >= 0x1p63 ? r.upperBound.nextDown : r.upperBound
-        cast.setValue(plan.pixelType.isInteger ? min(max(v.rounded(.toNearestOrEven), r.lowerBound), high) : v, at: i)
-      }
-      output = cast
+      // An explicit --output-type: nnU-Net's values cast as every other output is (`ResamplePixel.cast`).
+      do {
+        output = try dispatch(output.pixelType, plan.pixelType, CastKernel(source: output, rule: request.integerCast))
+      } catch { throw ResampleError(.tooLarge("output grid \(formatList(plan.geometry.size)): \(error)")) }
     }
     return output
   }

@@ -15,24 +15,27 @@ extension NNUNetResampling {
     _ volume: Volume, onto geometry: Geometry, separateAxis: Int?, numpyAxes: [Int] = [2, 1, 0], threads: Int
   ) throws(ResampleError) -> Volume {
     try checkShape(volume, geometry)
-    let n = volume.geometry.size, m = geometry.size
-    var output: Volume
-    do { output = try Volume(geometry: geometry, pixelType: volume.pixelType) } catch {
-      throw ResampleError(.tooLarge("output grid \(formatList(m)): \(error)"))
+    let kernel = LabelKernel(
+      volume: volume, geometry: geometry, separateAxis: separateAxis, numpyAxes: numpyAxes, threads: threads)
+    do { return try dispatch(volume.pixelType, volume.pixelType, kernel) } catch {
+      throw ResampleError(.tooLarge("output grid \(formatList(geometry.size)): \(error)"))
     }
-    switch volume.pixelType {
-    case .u8: resampleLabels(volume, UInt8.self, into: &output, separateAxis, numpyAxes, threads)
-    case .i8: resampleLabels(volume, Int8.self, into: &output, separateAxis, numpyAxes, threads)
-    case .u16: resampleLabels(volume, UInt16.self, into: &output, separateAxis, numpyAxes, threads)
-    case .i16: resampleLabels(volume, Int16.self, into: &output, separateAxis, numpyAxes, threads)
-    case .u32: resampleLabels(volume, UInt32.self, into: &output, separateAxis, numpyAxes, threads)
-    case .i32: resampleLabels(volume, Int32.self, into: &output, separateAxis, numpyAxes, threads)
-    case .u64: resampleLabels(volume, UInt64.self, into: &output, separateAxis, numpyAxes, threads)
-    case .i64: resampleLabels(volume, Int64.self, into: &output, separateAxis, numpyAxes, threads)
-    case .f32: resampleLabels(volume, Float.self, into: &output, separateAxis, numpyAxes, threads)
-    case .f64: resampleLabels(volume, Double.self, into: &output, separateAxis, numpyAxes, threads)
+  }
+
+  /// Runs `resampleLabels(_:_:into:...)` for the input's pixel type (through the kernels' one type dispatch) into a
+  /// new volume of that type on `geometry`.
+  struct LabelKernel: PixelTypeKernel {
+    let volume: Volume
+    let geometry: Geometry
+    let separateAxis: Int?
+    let numpyAxes: [Int]
+    let threads: Int
+
+    func run<In: ResamplePixel, Out: ResamplePixel>(_ input: In.Type, _: Out.Type) throws -> Volume {
+      var result = try Volume(geometry: geometry, pixelType: In.pixelType)
+      NNUNetResampling.resampleLabels(volume, In.self, into: &result, separateAxis, numpyAxes, threads)
+      return result
     }
-    return output
   }
 
   /// The typed input read in place and the winner's own stored value copied out: no float64 copy of either volume

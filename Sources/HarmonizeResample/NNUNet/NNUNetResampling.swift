@@ -48,23 +48,25 @@ public enum NNUNetResampling {
     _ volume: Volume, onto geometry: Geometry, separateAxis: Int?, threads: Int
   ) throws(ResampleError) -> Volume {
     try checkShape(volume, geometry)
-    var output: Volume
-    do { output = try Volume(geometry: geometry, pixelType: .f32) } catch {
+    let kernel = ImageKernel(volume: volume, geometry: geometry, separateAxis: separateAxis, threads: threads)
+    do { return try dispatch(volume.pixelType, .f32, kernel) } catch {
       throw ResampleError(.tooLarge("output grid \(formatList(geometry.size)): \(error)"))
     }
-    switch volume.pixelType {
-    case .u8: resample(volume, as: UInt8.self, into: &output, separateAxis: separateAxis, threads: threads)
-    case .i8: resample(volume, as: Int8.self, into: &output, separateAxis: separateAxis, threads: threads)
-    case .u16: resample(volume, as: UInt16.self, into: &output, separateAxis: separateAxis, threads: threads)
-    case .i16: resample(volume, as: Int16.self, into: &output, separateAxis: separateAxis, threads: threads)
-    case .u32: resample(volume, as: UInt32.self, into: &output, separateAxis: separateAxis, threads: threads)
-    case .i32: resample(volume, as: Int32.self, into: &output, separateAxis: separateAxis, threads: threads)
-    case .u64: resample(volume, as: UInt64.self, into: &output, separateAxis: separateAxis, threads: threads)
-    case .i64: resample(volume, as: Int64.self, into: &output, separateAxis: separateAxis, threads: threads)
-    case .f32: resample(volume, as: Float.self, into: &output, separateAxis: separateAxis, threads: threads)
-    case .f64: resample(volume, as: Double.self, into: &output, separateAxis: separateAxis, threads: threads)
+  }
+
+  /// Runs `resample(_:as:into:...)` for the input's pixel type (through the kernels' one type dispatch) into a new
+  /// float32 volume on `geometry`.
+  struct ImageKernel: PixelTypeKernel {
+    let volume: Volume
+    let geometry: Geometry
+    let separateAxis: Int?
+    let threads: Int
+
+    func run<In: ResamplePixel, Out: ResamplePixel>(_ input: In.Type, _ output: Out.Type) throws -> Volume {
+      var result = try Volume(geometry: geometry, pixelType: Out.pixelType)
+      NNUNetResampling.resample(volume, as: In.self, into: &result, separateAxis: separateAxis, threads: threads)
+      return result
     }
-    return output
   }
 
   /// The typed input read in place (each value cast to float32 as nnU-Net casts it, then used as float64): no copy
