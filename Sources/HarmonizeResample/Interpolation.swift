@@ -1,3 +1,5 @@
+import HarmonizeVolume
+
 /// How values between voxel centres are estimated.
 public enum Interpolation: String, CaseIterable, Codable, Sendable {
   /// Trilinear, as ITK's `LinearInterpolateImageFunction` (x, then y, then z): the default for images.
@@ -31,14 +33,18 @@ public enum Interpolation: String, CaseIterable, Codable, Sendable {
   /// The prefilter runs over the whole input, so the input cannot be read or the output written in windows of planes.
   public var needsWholeInput: Bool { self == .bspline || isNNUNet }
 
-  /// Working memory per input voxel beyond the input itself, bytes: B-spline's float64 coefficients; nnU-Net's float32
-  /// copy of an image (and, without a separate axis, two float64 passes, counted per output voxel by the layout), a
-  /// segmentation's float64 labels.
-  public var extraBytesPerInputVoxel: Int {
+  /// Working memory beyond the input and the output pixels, bytes, for resampling an image with header `input` onto
+  /// `plan`: B-spline's float64 coefficients (8 per input voxel); for `nnunet`, what `NNUNetResampling` holds (the
+  /// float64 passes of its 3D path, or a plane per thread across a separate axis); for `nnunet-label`, 8 per input
+  /// voxel, kept from when it held float64 copies (it now reads in place; measured at about 0 on N2).
+  public func workingBytes(input: ImageHeader, plan: GridPlan, threads: Int) -> Int {
+    let voxels = input.geometry.voxelCount ?? Int.max
     switch self {
-    case .bspline, .nnunetLabel: 8
-    case .nnunet: 4
-    default: 0
+    case .bspline, .nnunetLabel:
+      let (bytes, overflow) = voxels.multipliedReportingOverflow(by: 8)
+      return overflow ? Int.max : bytes
+    case .nnunet: return NNUNetResampling.workingBytes(input: input.geometry, plan: plan, threads: threads)
+    default: return 0
     }
   }
 

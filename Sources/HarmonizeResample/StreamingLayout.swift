@@ -1,3 +1,4 @@
+import Foundation
 import HarmonizeVolume
 
 /// How one resample holds its pixels, decided from headers alone: the input whole or a sliding window of z-planes,
@@ -13,7 +14,7 @@ public struct StreamingLayout: Sendable {
   /// The output z-ranges computed one after another (one range covering every plane when nothing streams).
   public var slabs: [Range<Int>]
   /// Pixel memory the case needs: the input (or its window) plus the output (or one slab) plus the interpolation's
-  /// working memory (B-spline coefficients, `Interpolation.extraBytesPerInputVoxel`). The refusal check in
+  /// working memory (B-spline coefficients, nnU-Net's float64 passes: `Interpolation.workingBytes`). The refusal check in
   /// `FileResampler.resample` and the batch scheduler's reservation both use this one number.
   public var memoryBytes: Int
   /// One line per side that is not streamed, saying why; and what is streamed, with its sizes.
@@ -103,9 +104,9 @@ extension FileResampler {
     let inputMemory = planes != nil ? window * inputPlaneBytes + (1 << 20) : inputBytes
     let outputMemory = outputStreams ? largestSlab : outputBytes
     let (pixels, overflow) = inputMemory.addingReportingOverflow(outputMemory)
-    let (working, workingOverflow) = (header.geometry.voxelCount ?? Int.max).multipliedReportingOverflow(
-      by: request.interpolation.extraBytesPerInputVoxel)
-    let (memory, sumOverflow) = pixels.addingReportingOverflow(workingOverflow ? Int.max : working)
+    let working = request.interpolation.workingBytes(
+      input: header, plan: plan, threads: request.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+    let (memory, sumOverflow) = pixels.addingReportingOverflow(working)
     return StreamingLayout(
       inputPlanes: planes, windowPlanes: window, outputSlabBytes: outputStreams ? largestSlab : nil,
       slabs: slabs, memoryBytes: overflow || sumOverflow ? Int.max : memory, notes: notes)

@@ -30,4 +30,28 @@ struct InterpolationTests {
     }
     #expect(try memory(.bspline) - memory(.linear) == 100 * 100 * 100 * 8)
   }
+
+  /// nnU-Net's 3D path holds float64 passes beside the input and output; the one memory figure counts them (it counted
+  /// 4 bytes per input voxel, far below the 96 MB the passes of this upsampling hold). Across a separate axis only a
+  /// plane per thread is held.
+  @Test func layoutMemoryCountsNNUNetsFloat64Passes() throws {
+    func layout(_ size: [Int], _ spacing: [Double], _ target: Double) throws -> (memory: Int, pixels: Int, out: [Int]) {
+      let header = ImageHeader(
+        format: "NIfTI", geometry: Geometry(size: size, spacing: spacing), pixelType: .f32, components: 1)
+      let request = ResampleRequest(target: .spacing([target]), interpolation: .nnunet, threads: 2)
+      let plan = try GridPlanner.plan(header, request)
+      let memory = FileResampler.layout(
+        inputPath: "/nonexistent.nii.gz", header: header, output: "/tmp/out.nii.gz", plan: plan, request: request
+      ).memoryBytes
+      return (memory, header.pixelByteCount! + plan.outputBytes!, plan.geometry.size)
+    }
+    // 100³ at 1 mm to 0.5 mm: the z pass holds 200 x 200 x 100 and 200³ doubles at once.
+    let whole = try layout([100, 100, 100], [1, 1, 1], 0.5)
+    #expect(whole.out == [200, 200, 200])
+    #expect(whole.memory - whole.pixels >= 8 * (200 * 200 * 100 + 200 * 200 * 200))
+    // 0.7 x 0.7 x 2.5 mm to 1 mm: planes across z, 2 threads of two planes each, far below one output volume.
+    let planes = try layout([512, 512, 300], [0.7, 0.7, 2.5], 1)
+    #expect(planes.memory - planes.pixels > 0)
+    #expect(planes.memory - planes.pixels <= 2 * 8 * 2 * 358 * 512)
+  }
 }

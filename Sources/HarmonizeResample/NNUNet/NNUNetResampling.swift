@@ -89,6 +89,24 @@ public enum NNUNetResampling {
     }
   }
 
+  /// The float64 working memory of resampling an image with geometry `input` onto `plan` (nnU-Net's grid), bytes:
+  /// across a separate axis, two planes per thread; otherwise the 3D path's passes (x, then y, then z), of which two
+  /// consecutive arrays are alive at once, the input's float64 copy first. Saturates at Int.max.
+  public static func workingBytes(input: Geometry, plan: GridPlan, threads: Int) -> Int {
+    guard input.dimension == 3, plan.geometry.dimension == 3 else { return 0 }
+    let n = input.size.map(Double.init), m = plan.geometry.size.map(Double.init)
+    let target = plan.requestedSpacing ?? plan.geometry.spacing
+    let bytes: Double
+    if let axis = separateAxis(current: input.spacing, target: target) {
+      let (p, q) = axis == 0 ? (1, 2) : (axis == 1 ? (0, 2) : (0, 1))
+      bytes = 8 * (m[p] * n[q] + m[p] * m[q]) * Double(max(1, threads))
+    } else {
+      let sizes = [n[0] * n[1] * n[2], m[0] * n[1] * n[2], m[0] * m[1] * n[2], m[0] * m[1] * m[2]]
+      bytes = 8 * (0..<3).map { sizes[$0] + sizes[$0 + 1] }.max()!
+    }
+    return bytes < Double(Int.max) ? Int(bytes) : Int.max
+  }
+
   static func checkShape(_ volume: Volume, _ geometry: Geometry) throws(ResampleError) {
     guard volume.geometry.dimension == 3, geometry.dimension == 3, volume.components == 1 else {
       throw ResampleError(
