@@ -1,3 +1,4 @@
+import HarmonizeResample
 import HarmonizeVolume
 
 /// What one pass over an image's voxels tells the checker and the fingerprint: non-finite values, an even
@@ -16,25 +17,22 @@ public struct VoxelSummary: Sendable {
 
 }
 
-/// The union of several channels' non-zero boxes: nnU-Net crops a case to the non-zero region of any channel.
+/// The union of several channels' non-zero boxes, gathered from voxel scans: nnU-Net crops a case to the non-zero
+/// region of any channel. The box is the one `resample --crop-nonzero` cuts (`NonzeroCrop.Box`).
 public struct NonzeroBox: Sendable {
-  var lower: [Int]?
-  var upper: [Int]?
+  var box: NonzeroCrop.Box?
 
   public init() {}
 
   /// Widens the box to hold a channel's non-zero region (an all-zero channel changes nothing).
   public mutating func include(_ summary: VoxelSummary) {
     guard let l = summary.nonzeroLower, let u = summary.nonzeroUpper else { return }
-    lower = lower.map { zip($0, l).map { Swift.min($0, $1) } } ?? l
-    upper = upper.map { zip($0, u).map { Swift.max($0, $1) } } ?? u
+    let own = NonzeroCrop.Box(lower: l, upper: u)
+    box = box.map { $0.union(own) } ?? own
   }
 
   /// Size per spatial axis (ITK order); nil when every channel was all zero.
-  public var size: [Int]? {
-    guard let lower, let upper else { return nil }
-    return zip(lower, upper).map { $1 - $0 + 1 }
-  }
+  public var size: [Int]? { box?.size }
 }
 
 /// The distinct values of a segmentation and whether any is not an integer.

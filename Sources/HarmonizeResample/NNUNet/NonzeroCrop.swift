@@ -10,6 +10,11 @@ public enum NonzeroCrop {
     public var upper: [Int]
     public var size: [Int] { zip(lower, upper).map { $1 - $0 + 1 } }
 
+    public init(lower: [Int], upper: [Int]) {
+      self.lower = lower
+      self.upper = upper
+    }
+
     /// The smallest box holding both.
     public func union(_ other: Box) -> Box {
       Box(lower: zip(lower, other.lower).map { min($0, $1) }, upper: zip(upper, other.upper).map { max($0, $1) })
