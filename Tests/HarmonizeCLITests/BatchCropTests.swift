@@ -10,12 +10,8 @@ import _HarmonizeTestSupport
 struct BatchCropTests {
   @Test func casesAreCroppedWithTheirImagesBoxLikeResample() throws {
     let input = TemporaryFolder("batch-crop-in")
-    for sub in ["imagesTr", "labelsTr"] {
-      try FileManager.default.createDirectory(atPath: input.file(sub), withIntermediateDirectories: true)
-    }
-    try DatasetFixture.datasetJSON(
-      channels: ["T2", "ADC"], labels: [("background", "0"), ("organ", "1")], numTraining: 1
-    ).write(toFile: input.file("dataset.json"), atomically: true, encoding: .utf8)
+    try DatasetFixture.layout(
+      at: input.path, channels: ["T2", "ADC"], labels: [("background", "0"), ("organ", "1")], numTraining: 1)
     let geometry = Geometry(size: [60, 50, 8], spacing: [1, 1, 4])
     var t2 = try Volume(geometry: geometry, pixelType: .i16)
     var adc = try Volume(geometry: geometry, pixelType: .i16)

@@ -12,11 +12,8 @@ struct TargetSpacingEstimateTests {
   /// make z anisotropic (20·3 < 100: the 10th percentile, 3.2 mm); cropped sizes do not (20·3 ≥ 40: the median, 4 mm).
   @Test func zeroPaddedScansChangeTheTargetAndTheHeaderValueSaysSo() throws {
     let folder = TemporaryFolder("estimate")
-    for sub in ["imagesTr", "labelsTr"] {
-      try FileManager.default.createDirectory(atPath: folder.file(sub), withIntermediateDirectories: true)
-    }
-    try DatasetFixture.datasetJSON(channels: ["CT"], labels: [("background", "0"), ("organ", "1")], numTraining: 3)
-      .write(toFile: folder.file("dataset.json"), atomically: true, encoding: .utf8)
+    try DatasetFixture.layout(
+      at: folder.path, channels: ["CT"], labels: [("background", "0"), ("organ", "1")], numTraining: 3)
     for (index, z) in [3.0, 4.0, 5.0].enumerated() {
       var image = try Volume(geometry: Geometry(size: [100, 100, 20], spacing: [1, 1, z]), pixelType: .i16)
       var label = try Volume(geometry: image.geometry, pixelType: .u8)

@@ -84,6 +84,18 @@ public enum DatasetFixture {
       """
   }
 
+  /// An empty nnU-Net raw dataset folder: `imagesTr/`, `labelsTr/` (and any other `folders`) and its `dataset.json`.
+  public static func layout(
+    at folder: String, channels: [String], labels: [(String, String)], numTraining: Int,
+    folders: [String] = ["imagesTr", "labelsTr"]
+  ) throws {
+    for sub in folders {
+      try FileManager.default.createDirectory(atPath: folder + "/" + sub, withIntermediateDirectories: true)
+    }
+    try datasetJSON(channels: channels, labels: labels, numTraining: numTraining)
+      .write(toFile: folder + "/dataset.json", atomically: true, encoding: .utf8)
+  }
+
   /// A raw dataset folder with `cases` training cases of two channels (T2, ADC) and labels 0-2; case k has
   /// spacing `spacing` with the in-plane spacing scaled by (1 + 0.05·k) so the spacing distribution has a spread.
   @discardableResult
@@ -91,14 +103,9 @@ public enum DatasetFixture {
     at folder: String, cases: Int = 3, size: [Int] = [24, 20, 10], spacing: [Double] = [0.8, 0.8, 2.5],
     direction: [Double]? = nil, channels: [String] = ["T2", "ADC"]
   ) throws -> String {
-    let fm = FileManager.default
-    for sub in ["imagesTr", "labelsTr", "imagesTs"] {
-      try fm.createDirectory(atPath: folder + "/" + sub, withIntermediateDirectories: true)
-    }
-    try datasetJSON(
-      channels: channels, labels: [("background", "0"), ("gland", "1"), ("zone", "2")], numTraining: cases
-    )
-    .write(toFile: folder + "/dataset.json", atomically: true, encoding: .utf8)
+    try layout(
+      at: folder, channels: channels, labels: [("background", "0"), ("gland", "1"), ("zone", "2")],
+      numTraining: cases, folders: ["imagesTr", "labelsTr", "imagesTs"])
     for k in 0..<cases {
       let s = [spacing[0] * (1 + 0.05 * Double(k)), spacing[1] * (1 + 0.05 * Double(k)), spacing[2]]
       let id = String(format: "case_%03d", k + 1)
