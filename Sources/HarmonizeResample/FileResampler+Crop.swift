@@ -61,6 +61,10 @@ extension FileResampler {
     }
     let header = volume.header()
     let plan = try GridPlanner.plan(header, request)
+    // The cropped input is held; refuse a grid whose output and working memory cannot fit before allocating them.
+    try checkFits(
+      layout(inputPath: input, header: header, output: output, plan: plan, request: request, streaming: .never),
+      plan: plan, output: output, request: request)
     if let sidecarTool {
       var parameters = Sidecar.parameters(request, orientation: orientation)
       parameters["crop"] = box.map { "\(formatList($0.lower))-\(formatList($0.upper))" } ?? "none"

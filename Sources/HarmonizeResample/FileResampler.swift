@@ -106,17 +106,8 @@ public enum FileResampler {
     let layout = self.layout(
       inputPath: input, header: source, orientation: orientation, output: output,
       plan: plan, request: request, streaming: streaming, decidesAfterReading: adjust != nil)
-    // Refuse a grid that cannot fit before reading anything: input (or its window), output (or one slab) and B-spline
-    // coefficients.
-    let memory = Int(clamping: ProcessInfo.processInfo.physicalMemory)
-    if layout.memoryBytes > memory {
-      throw ResampleError(
-        .tooLarge(
-          "the output grid \(plan.geometry.size.map(String.init).joined(separator: " x ")) needs "
-            + "\(plan.outputBytes.map(formatBytes) ?? "more than 64 bits can count"), more than this machine's \(formatBytes(memory)) "
-            + "with the input\(canStream(output: output, plan: plan, interpolation: request.interpolation) ? " (and more than the \(formatBytes(freeBytes(inFolderOf: output))) free on disk to stream it)" : "")"
-            + "; use --max-size or --max-voxels"))
-    }
+    // Refuse a grid that cannot fit before reading anything.
+    try checkFits(layout, plan: plan, output: output, request: request)
     var notes = layout.notes
     var window: PlaneWindow?
     var volume: Volume?
@@ -165,6 +156,22 @@ public enum FileResampler {
       input: header, source: source, plan: plan,
       seconds: (readSeconds + inputSeconds, slabber.computeSeconds - inputSeconds, slabber.writeSeconds),
       streamed: layout.streamsOutput, inputStreamed: window != nil, notes: notes)
+  }
+
+  /// Refuses a resample whose pixels and working memory (`layout.memoryBytes`: the input or its window, the output or
+  /// one slab, B-spline coefficients, nnU-Net's float64 passes) exceed this machine's memory, before any of it is
+  /// allocated: Swift arrays abort rather than fail when memory is refused.
+  static func checkFits(
+    _ layout: StreamingLayout, plan: GridPlan, output: String, request: ResampleRequest
+  ) throws(ResampleError) {
+    let memory = Int(clamping: ProcessInfo.processInfo.physicalMemory)
+    guard layout.memoryBytes > memory else { return }
+    throw ResampleError(
+      .tooLarge(
+        "the output grid \(plan.geometry.size.map(String.init).joined(separator: " x ")) needs "
+          + "\(plan.outputBytes.map(formatBytes) ?? "more than 64 bits can count"), more than this machine's \(formatBytes(memory)) "
+          + "with the input\(canStream(output: output, plan: plan, interpolation: request.interpolation) ? " (and more than the \(formatBytes(freeBytes(inFolderOf: output))) free on disk to stream it)" : "")"
+          + "; use --max-size or --max-voxels"))
   }
 
   /// Free bytes for an unprivileged writer on the filesystem of `path`'s folder (Int.max when unknown).

@@ -229,4 +229,23 @@ extension HostileOutputTests {
     #expect(result.stdout.contains("1 converted, 0 already done, 1 failed of 2 files"), "\(result.stdout)")
     #expect(result.stdout.contains("failed: locked: cannot list the folder: Permission denied"), "\(result.stdout)")
   }
+
+  /// `--crop-nonzero` plans its grid after reading; a grid whose output and nnU-Net's float64 passes exceed the
+  /// machine is refused with one line before anything is allocated (1600³ samples: 16 GiB of output and 33 GB of
+  /// passes), as the uncropped path refuses it; it used to reach the passes, whose allocation aborts.
+  @Test func croppedGridThatCannotFitIsRefused() throws {
+    let folder = TemporaryFolder("hostile-crop-huge")
+    var volume = try Volume(geometry: Geometry(size: [20, 20, 20], spacing: [1, 1, 1]), pixelType: .i16)
+    for index in 0..<volume.valueCount { volume.setValue(Double(index % 7), at: index) }
+    try ImageFile.write(volume, to: folder.file("in.nii.gz"))
+    let result = try run(
+      TestEnvironment.harmonizeBinary,
+      [
+        "resample", folder.file("in.nii.gz"), folder.file("out.nii.gz"), "--spacing", "0.0125",
+        "--interpolation", "nnunet", "--crop-nonzero",
+      ])
+    #expect(result.status == 2, "\(result.stderr)")
+    #expect(result.stderr.contains("more than this machine's"), "\(result.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: folder.file("out.nii.gz")))
+  }
 }
