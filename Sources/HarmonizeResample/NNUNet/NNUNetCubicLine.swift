@@ -52,7 +52,7 @@ struct NNUNetCubicLine: Sendable {
     self.weights = weights
   }
 
-  /// Bytes of scratch `apply` needs: the padded line.
+  /// Doubles of scratch `apply` needs: the padded line.
   var scratchCount: Int { count + 2 * Self.padding }
 
   /// Resamples the `count` values `read(i)` into `write(k, value)` for k in 0..<outputCount, using `scratch`
