@@ -22,6 +22,7 @@ let package = Package(
     .library(name: "HarmonizeResample", targets: ["HarmonizeResample"]),
     .library(name: "HarmonizeCheck", targets: ["HarmonizeCheck"]),
     .library(name: "HarmonizeBatch", targets: ["HarmonizeBatch"]),
+    .library(name: "HarmonizePredict", targets: ["HarmonizePredict"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
@@ -46,7 +47,11 @@ let package = Package(
     .target(name: "HarmonizeCheck", dependencies: ["HarmonizeVolume", "HarmonizeResample"]),
     .target(name: "HarmonizeBatch", dependencies: ["HarmonizeVolume", "HarmonizeResample", "HarmonizeCheck"]),
     .target(
-      name: "Harmonize", dependencies: ["HarmonizeVolume", "HarmonizeResample", "HarmonizeCheck", "HarmonizeBatch"]),
+      name: "HarmonizePredict",
+      dependencies: ["HarmonizeVolume", "HarmonizeResample", "HarmonizeCheck", "HarmonizeBatch"]),
+    .target(
+      name: "Harmonize",
+      dependencies: ["HarmonizeVolume", "HarmonizeResample", "HarmonizeCheck", "HarmonizeBatch", "HarmonizePredict"]),
     .executableTarget(
       name: "HarmonizeCLI",
       dependencies: ["Harmonize", .product(name: "ArgumentParser", package: "swift-argument-parser")]

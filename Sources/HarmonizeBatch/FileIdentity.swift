@@ -3,13 +3,13 @@ import HarmonizeVolume
 
 /// What a resume compares of an input: the size and modification time of the file a path resolves to (a symbolic
 /// link is followed, so a changed target is noticed; the link's own size and time say nothing).
-struct FileIdentity: Equatable {
+public struct FileIdentity: Equatable, Codable, Sendable {
   /// Bytes of the resolved file.
-  var bytes: Int
+  public var bytes: Int
   /// Modification time of the resolved file, seconds since 1970 (nanoseconds kept).
-  var modified: Double
+  public var modified: Double
 
-  init?(_ path: String) {
+  public init?(_ path: String) {
     var info = stat()
     guard stat(path, &info) == 0 else { return nil }
     bytes = Int(info.st_size)

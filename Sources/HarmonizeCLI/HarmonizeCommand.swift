@@ -12,6 +12,7 @@ struct HarmonizeCommand: ParsableCommand {
     version: "0.1.0",
     subcommands: [
       Info.self, Resample.self, Reorient.self, Fingerprint.self, Check.self, Batch.self, Restore.self, Plan.self,
+      Predict.self,
     ]
   )
 
