@@ -63,6 +63,7 @@ let package = Package(
     .testTarget(
       name: "HarmonizeBatchTests",
       dependencies: ["HarmonizeBatch", "HarmonizeCheck", "HarmonizeResample", "_HarmonizeTestSupport"]),
+    .testTarget(name: "HarmonizePredictTests", dependencies: ["HarmonizePredict", "HarmonizeResample"]),
     .testTarget(name: "HarmonizeCLITests", dependencies: ["HarmonizeCLI", "HarmonizeBatch", "_HarmonizeTestSupport"]),
     .testTarget(
       name: "ConformanceTests",

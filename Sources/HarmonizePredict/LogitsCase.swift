@@ -67,7 +67,8 @@ final class LogitsCase: @unchecked Sendable {
     else { throw PredictError(jsonPath, "spacing is not 3 positive numbers") }
     self.spacing = spacing
     guard grid.allSatisfy({ $0 > 0 }) else { throw PredictError(jsonPath, "empty logits grid \(grid)") }
-    let (voxels, overflow) = grid.reduce(1, *).multipliedReportingOverflow(by: classes * precision.byteCount)
+    var voxels = classes * precision.byteCount, overflow = false
+    for size in grid where !overflow { (voxels, overflow) = voxels.multipliedReportingOverflow(by: size) }
     var info = stat()
     guard stat(rawPath, &info) == 0 else { throw PredictError(rawPath, "the runner's logits file is missing") }
     guard !overflow, Int(info.st_size) == voxels, voxels > 0 else {

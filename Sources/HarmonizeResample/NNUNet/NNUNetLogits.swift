@@ -48,7 +48,7 @@ public struct NNUNetLogits: @unchecked Sendable {
 
   /// `x` rounded to the nearest binary16 value (ties to even; beyond the largest finite half, infinity), computed
   /// exactly in float64: the value is scaled by a power of two so that the half's last digit is the unit.
-  @inline(__always) static func roundedToHalf(_ x: Double) -> Double {
+  @inline(__always) public static func roundedToHalf(_ x: Double) -> Double {
     let magnitude = abs(x)
     guard magnitude.isFinite else { return x }
     if magnitude >= 65520 { return x < 0 ? -.infinity : .infinity }
