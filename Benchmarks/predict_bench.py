@@ -112,7 +112,7 @@ def main():
     for export in ("exact", "labels"):
         out = os.path.join(folder, "out_" + export)
         results[export] = run([HARMONIZE, "predict", inputs, out, "--model", model, "--folds", "0", "--export",
-                               export, "--python", python, "--", "--disable_tta"], "logits ready", env)
+                               export, "--python", python, "--", "--disable_tta"], "network done", env)
     reference = sitk.GetArrayFromImage(sitk.ReadImage(os.path.join(vanilla, "big_001.nii.gz")))
     print(f"P1 512x512x400 at 0.7x0.7x0.5 mm -> 1.5 mm, {args.classes} classes, CPU, fold 0, no TTA")
     seconds, peak, after = n

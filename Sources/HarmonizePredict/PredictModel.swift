@@ -12,6 +12,9 @@ public struct PredictModel: Sendable {
   /// The folds that will be averaged (`fold_N` folders holding the checkpoint), as nnU-Net names them ("0", "all").
   public var folds: [String]
   public var checkpoint: String
+  /// The configuration the model was trained for: the folder's `__CONFIG` suffix (nnU-Net's naming), else the one
+  /// asked for. The runner checks it against the checkpoint's.
+  public var configuration: String
 
   /// Finds the model: `path` itself when it holds plans.json, else `path/{trainer}__{plans}__{configuration}` (a
   /// dataset's results folder). `folds` nil takes every `fold_N` with the checkpoint, as nnUNetv2_predict does.
@@ -56,7 +59,17 @@ public struct PredictModel: Sendable {
         "region-based labels (a label with several values): harmonize predict exports label maps of plain classes only"
       )
     }
-    return PredictModel(folder: folder, dataset: dataset, plans: plans, folds: chosen, checkpoint: checkpoint)
+    let named = plans.configurations.keys.sorted { $0.count > $1.count }
+      .first { PathText.name(folder).hasSuffix("__\($0)") }
+    let chosenConfiguration = named ?? configuration
+    guard plans.configurations[chosenConfiguration] != nil else {
+      throw PredictError(
+        PathText.join(folder, "plans.json"),
+        "no configuration \(chosenConfiguration) (it has \(plans.configurations.keys.sorted().joined(separator: ", ")))")
+    }
+    return PredictModel(
+      folder: folder, dataset: dataset, plans: plans, folds: chosen, checkpoint: checkpoint,
+      configuration: chosenConfiguration)
   }
 
   /// The checkpoint files of the chosen folds.

@@ -20,6 +20,9 @@ public struct PredictRequest: Sendable {
   public var trainingOrientation: String?
   /// Go on when `check` finds errors.
   public var force = false
+  /// Preprocess in harmonize when it reproduces the configuration's preprocessing (false: nnU-Net's own, in the
+  /// runner, with -npp workers).
+  public var harmonizePreprocesses = true
   /// RAM for choosing nnU-Net's preprocessing workers, bytes.
   public var memory = Double(ProcessInfo.processInfo.physicalMemory)
   public var threads = ProcessInfo.processInfo.activeProcessorCount
@@ -103,11 +106,22 @@ public enum Predictor {
       ?? PredictWorkers.choose(estimates: estimates, cases: pending.count, memory: request.memory)
     settings.preprocessWorkers = workers
     summary.preprocessWorkers = workers
+    let preprocessing = request.harmonizePreprocesses ? harmonizePreprocessing(request.model) : nil
+    if preprocessing == nil { summary.preprocessWorkers = workers }
     let session = RunnerSession(
       request: request, settings: settings, work: work, pending: pending, labelType: labelType,
-      parameters: parameters, modelStamps: modelStamps)
+      parameters: parameters, modelStamps: modelStamps, preprocessing: preprocessing)
     try session.run(into: &summary, report: report)
     return summary
+  }
+
+  /// The model's configuration when harmonize reproduces its preprocessing (`CasePreprocessing.supports`); nil
+  /// leaves nnU-Net's own preprocessing to the runner.
+  static func harmonizePreprocessing(_ model: PredictModel) -> NNUNetPlans.Configuration? {
+    guard let configuration = model.plans.configurations[model.configuration],
+      CasePreprocessing.supports(configuration, channels: model.dataset.channelNames.count)
+    else { return nil }
+    return configuration
   }
 
   /// A case still to predict.
@@ -166,9 +180,7 @@ public enum Predictor {
     let configuration: String
     do {
       reference = try CheckReference.load(request.model.folder, readPixels: true, tool: "harmonize predict")
-      configuration =
-        request.model.plans.configurations.keys.first { PathText.name(request.model.folder).hasSuffix("__\($0)") }
-        ?? "3d_fullres"
+      configuration = request.model.configuration
     } catch {
       throw error
     }

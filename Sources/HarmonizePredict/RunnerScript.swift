@@ -12,6 +12,11 @@ grid (what nnUNetPredictor.predict_logits_from_preprocessed_data returns, K x th
 OUT.logits and nnU-Net's properties of the case to OUT.json (both through a temporary name and a rename), then tells
 harmonize on stdout. harmonize resamples the logits back onto the original grid as nnU-Net's export does.
 
+A case is either {"id", "files", "out"}: nnU-Net's own preprocessor reads the channel files (in -npp worker processes
+when asked); or {"id", "data", "out"}: harmonize preprocessed it as nnU-Net does and writes DATA (float32, C order,
+channels x shape_after_resampling) then DATA.json (nnU-Net's properties), or DATA.failed with the reason; the runner
+waits for them in order.
+
 Protocol: one line per event on stdout, `HARMONIZE ` and a JSON object: {"event": "model", ...} once the model is
 loaded; {"event": "case", "id"} when a case's logits are written; {"event": "failed", "id", "error"} when a case
 cannot be predicted (the others go on); {"event": "fatal", "error"} when nothing can run (nnunetv2 missing, a model
@@ -20,6 +25,7 @@ that does not load). Everything nnU-Net prints goes to stderr.
 import json
 import os
 import sys
+import time
 import traceback
 
 PROTOCOL = sys.stdout
@@ -42,6 +48,25 @@ def preprocess(args):
         return data, properties, None
     except Exception as error:  # a case that cannot be read stops that case, not the run
         return None, None, f"{type(error).__name__}: {error}"
+
+
+def wait_for_input(case, channels):
+    """A case harmonize preprocessed: wait until its array and properties are written (or its failure is)."""
+    import numpy as np
+    base = case["data"]
+    while True:
+        if os.path.exists(base + ".json"):
+            with open(base + ".json") as f:
+                properties = json.load(f)
+            shape = [channels] + [int(v) for v in properties["shape_after_resampling"]]
+            data = np.fromfile(base, dtype=np.float32)
+            if data.size != int(np.prod(shape)):
+                return None, None, f"{base}: {data.size} values, not {shape}"
+            return data.reshape(shape), properties, None
+        if os.path.exists(base + ".failed"):
+            with open(base + ".failed") as f:
+                return None, None, f.read().strip()
+        time.sleep(0.05)
 
 
 def plain(value):
@@ -121,16 +146,20 @@ def main():
         say(event="fatal", error=f"the model in {job['model']} does not load: {type(error).__name__}: {error}")
         return 4
     cases = job["cases"]
-    work = [(case["files"], predictor.plans_manager.plans, configuration_name, predictor.dataset_json)
-            for case in cases]
     workers = int(job.get("preprocess_workers", 0))
-    if workers > 0 and len(cases) > 1:
-        import multiprocessing
-        pool = multiprocessing.get_context("spawn").Pool(min(workers, len(cases)))
-        results = pool.imap(preprocess, work)
+    pool = None
+    if cases and "data" in cases[0]:
+        channels = len(predictor.dataset_json["channel_names"])
+        results = (wait_for_input(case, channels) for case in cases)
     else:
-        pool = None
-        results = map(preprocess, work)
+        work = [(case["files"], predictor.plans_manager.plans, configuration_name, predictor.dataset_json)
+                for case in cases]
+        if workers > 0 and len(cases) > 1:
+            import multiprocessing
+            pool = multiprocessing.get_context("spawn").Pool(min(workers, len(cases)))
+            results = pool.imap(preprocess, work)
+        else:
+            results = map(preprocess, work)
     for case, (data, properties, error) in zip(cases, results):
         try:
             if error is not None:

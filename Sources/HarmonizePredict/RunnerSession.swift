@@ -1,5 +1,6 @@
 import Foundation
 import HarmonizeBatch
+import HarmonizeCheck
 import HarmonizeResample
 import HarmonizeVolume
 
@@ -13,6 +14,8 @@ struct RunnerSession {
   let labelType: PixelType
   let parameters: String
   let modelStamps: [String: FileIdentity?]
+  /// The configuration harmonize preprocesses the cases for (nnU-Net's own preprocessing runs in the runner when nil).
+  let preprocessing: NNUNetPlans.Configuration?
 
   func run(into summary: inout PredictSummary, report: (String) -> Void) throws(PredictError) {
     let script = PathText.join(work, RunnerScript.fileName)
@@ -22,7 +25,19 @@ struct RunnerSession {
     let runner = try RunnerProcess(
       python: request.python, script: script, job: job, log: PathText.join(work, "runner.log"),
       verbose: settings.verbose)
-    defer { runner.stop() }
+    var feeder: CaseFeeder?
+    if let configuration = preprocessing {
+      let started = CaseFeeder(
+        cases: pending.map { ($0.files.id, $0.networkFiles) }, work: work, plans: request.model.plans,
+        configuration: configuration, threads: request.threads)
+      started.start()
+      feeder = started
+    }
+    var finished = false
+    defer {
+      runner.stop()
+      feeder?.finish(cancel: !finished)
+    }
     var model: ModelFacts?
     var reported = Set<String>()
     let byID = Dictionary(uniqueKeysWithValues: pending.map { ($0.files.id, $0) })
@@ -35,8 +50,14 @@ struct RunnerSession {
           missing ? "\(error): install it there (pip install nnunetv2) or give --python PATH" : error)
       case .model(let object):
         model = try ModelFacts(object, request: request)
+        if request.model.configuration != model!.configuration {
+          throw PredictError(
+            request.model.folder,
+            "the checkpoint was trained for configuration \(model!.configuration), not \(request.model.configuration): give --configuration \(model!.configuration)"
+          )
+        }
         report(
-          "model: \(model!.configuration), \(model!.heads) classes, \(request.model.folds.count) fold(s), nnunetv2 \(model!.version); \(pending.count) case(s), \(settings.preprocessWorkers ?? 0) preprocessing worker(s)"
+          "model: \(model!.configuration), \(model!.heads) classes, \(request.model.folds.count) fold(s), nnunetv2 \(model!.version); \(pending.count) case(s), preprocessed by \(preprocessing == nil ? "nnU-Net (\(settings.preprocessWorkers ?? 0) worker(s))" : "harmonize")"
         )
         started = Date()
       case .failed(let id, let error):
@@ -46,6 +67,7 @@ struct RunnerSession {
         reported.insert(id)
         guard let item = byID[id], let model else { continue }
         let networkSeconds = Date().timeIntervalSince(started)
+        report(String(format: "%@: network done (%.1f s since the previous case), exporting", id, networkSeconds))
         let begin = Date()
         do {
           try export(item, model: model)
@@ -53,9 +75,7 @@ struct RunnerSession {
           try PredictManifest.append(
             entry(item, status: .done, error: nil, seconds: networkSeconds + seconds), folder: request.output)
           summary.done.append(id)
-          report(
-            String(format: "%@: logits ready after %.1f s, exported in %.2f s -> %@", id, networkSeconds, seconds,
-              item.output))
+          report(String(format: "%@: exported in %.2f s -> %@", id, seconds, item.output))
         } catch {
           fail(id, "\(error)", &summary, report)
         }
@@ -63,6 +83,7 @@ struct RunnerSession {
       }
     }
     let status = runner.wait()
+    finished = true
     for item in pending where !reported.contains(item.files.id) {
       fail(
         item.files.id, "the nnU-Net runner stopped (exit status \(status)) before this case: \(runner.logTail())",
@@ -124,7 +145,12 @@ struct RunnerSession {
       "model": request.model.folder, "folds": request.model.folds, "checkpoint": request.model.checkpoint,
       "step_size": settings.stepSize, "mirroring": settings.mirroring, "device": settings.device,
       "threads": settings.threads, "preprocess_workers": settings.preprocessWorkers ?? 0,
-      "cases": pending.map { ["id": $0.files.id, "files": $0.networkFiles, "out": PathText.join(work, $0.files.id)] },
+      "cases": pending.map { item -> [String: Any] in
+        let out = PathText.join(work, item.files.id)
+        return preprocessing == nil
+          ? ["id": item.files.id, "files": item.networkFiles, "out": out]
+          : ["id": item.files.id, "data": out + ".input", "out": out]
+      },
     ]
     guard let data = try? JSONSerialization.data(withJSONObject: job, options: [.sortedKeys]) else {
       throw PredictError(work, "cannot encode the runner's job")

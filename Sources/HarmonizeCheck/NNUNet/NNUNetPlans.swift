@@ -19,6 +19,10 @@ public struct NNUNetPlans: Sendable, Equatable {
     /// Whether images and segmentations are resampled by nnU-Net's default: `resample_data_or_seg_to_shape` with
     /// order 3 / order 1, order_z 0 and force_separate_z null (what `--interpolation nnunet` reproduces).
     public var usesDefaultResampling: Bool = true
+    /// `use_mask_for_norm` per channel (ZScoreNormalization then uses only the filled non-zero region).
+    public var useMaskForNorm: [Bool] = []
+    /// `preprocessor_name` ("DefaultPreprocessor").
+    public var preprocessorName: String = "DefaultPreprocessor"
   }
 
   public var transposeForward: [Int]
@@ -88,7 +92,9 @@ public struct NNUNetPlans: Sendable, Equatable {
         patchSize: patch.map { Int($0) },
         normalizationSchemes: (merged["normalization_schemes"] as? [Any])?.map { "\($0)" } ?? [],
         resamplingFunction: merged["resampling_fn_data"] as? String ?? "resample_data_or_seg_to_shape",
-        usesDefaultResampling: isDefault(merged))
+        usesDefaultResampling: isDefault(merged),
+        useMaskForNorm: (merged["use_mask_for_norm"] as? [Any])?.map { ($0 as? Bool) ?? false } ?? [],
+        preprocessorName: merged["preprocessor_name"] as? String ?? "DefaultPreprocessor")
     }
     let intensityObject =
       (object["foreground_intensity_properties_per_channel"]

@@ -91,7 +91,7 @@ public enum NNUNetResampling {
 
   /// The float64 working memory of resampling an image with geometry `input` onto `plan` (nnU-Net's grid), bytes:
   /// across a separate axis, two planes per thread; otherwise the 3D path's passes (x, then y, then z), of which two
-  /// consecutive arrays are alive at once, the input's float64 copy first. Saturates at Int.max.
+  /// consecutive float64 arrays are alive at once (the first pass reads the input in place). Saturates at Int.max.
   public static func workingBytes(input: Geometry, plan: GridPlan, threads: Int) -> Int {
     guard input.dimension == 3, plan.geometry.dimension == 3 else { return 0 }
     let n = input.size.map(Double.init), m = plan.geometry.size.map(Double.init)
@@ -102,7 +102,7 @@ public enum NNUNetResampling {
       bytes = 8 * (m[p] * n[q] + m[p] * m[q]) * Double(max(1, threads))
     } else {
       let sizes = [n[0] * n[1] * n[2], m[0] * n[1] * n[2], m[0] * m[1] * n[2], m[0] * m[1] * m[2]]
-      bytes = 8 * (0..<3).map { sizes[$0] + sizes[$0 + 1] }.max()!
+      bytes = 8 * max(sizes[1], sizes[1] + sizes[2], sizes[2] + sizes[3])
     }
     return bytes < Double(Int.max) ? Int(bytes) : Int.max
   }
@@ -168,48 +168,49 @@ public enum NNUNetResampling {
     }
   }
 
-  /// A 3D cubic resize of the whole volume, clipped to its range: one axis at a time, in float64.
+  /// A 3D cubic resize of the whole volume, clipped to its range: one axis at a time, in float64. The first pass reads
+  /// the typed input in place (no float64 copy of the input is made).
   static func whole<T: StoredPixel>(
     _ input: TypedInput<T>, _ n: [Int], into out: UnsafeMutableBufferPointer<Float>, _ m: [Int],
     threads: Int
   ) {
     var low = Double.infinity, high = -Double.infinity
-    var current = [Double](repeating: 0, count: input.values.count)
-    for i in 0..<current.count {
+    for i in 0..<input.values.count {
       let v = input[i]
-      current[i] = v
       low = min(low, v)
       high = max(high, v)
     }
     var size = n
-    for axis in 0..<3 {
-      current = pass(current, size, axis: axis, to: m[axis], threads: threads)
+    var current = pass(input, size, axis: 0, to: m[0], threads: threads)
+    size[0] = m[0]
+    for axis in 1..<3 {
+      current = current.withUnsafeBufferPointer { pass($0, size, axis: axis, to: m[axis], threads: threads) }
       size[axis] = m[axis]
     }
     for i in 0..<current.count { out[i] = Float(min(max(current[i], low), high)) }
   }
 
   /// `values` (sizes `size`, x fastest) resized along `axis` to `count` samples.
-  static func pass(_ values: [Double], _ size: [Int], axis: Int, to count: Int, threads: Int) -> [Double] {
+  static func pass<Source: DoubleSource>(
+    _ values: Source, _ size: [Int], axis: Int, to count: Int, threads: Int
+  ) -> [Double] {
     let line = NNUNetCubicLine(count: size[axis], outputCount: count)
     var next = size
     next[axis] = count
     let inStride = [1, size[0], size[0] * size[1]], outStride = [1, next[0], next[0] * next[1]]
     let (p, q) = axis == 0 ? (1, 2) : (axis == 1 ? (0, 2) : (0, 1))
     var result = [Double](repeating: 0, count: next[0] * next[1] * next[2])
-    values.withUnsafeBufferPointer { source in
-      result.withUnsafeMutableBufferPointer { target in
-        let from = Shared(value: source), to = Shared(value: target)
-        forEachChunk(of: size[q], threads: threads, chunksPerThread: 4) { rows in
-          let scratch = UnsafeMutablePointer<Double>.allocate(capacity: line.scratchCount)
-          defer { scratch.deallocate() }
-          for j in rows {
-            for i in 0..<size[p] {
-              let inBase = i * inStride[p] + j * inStride[q], outBase = i * outStride[p] + j * outStride[q]
-              line.apply(
-                scratch: scratch, read: { from.value[inBase + $0 * inStride[axis]] },
-                write: { to.value[outBase + $0 * outStride[axis]] = $1 })
-            }
+    result.withUnsafeMutableBufferPointer { target in
+      let from = Shared(value: values), to = Shared(value: target)
+      forEachChunk(of: size[q], threads: threads, chunksPerThread: 4) { rows in
+        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: line.scratchCount)
+        defer { scratch.deallocate() }
+        for j in rows {
+          for i in 0..<size[p] {
+            let inBase = i * inStride[p] + j * inStride[q], outBase = i * outStride[p] + j * outStride[q]
+            line.apply(
+              scratch: scratch, read: { from.value[inBase + $0 * inStride[axis]] },
+              write: { to.value[outBase + $0 * outStride[axis]] = $1 })
           }
         }
       }
@@ -218,8 +219,15 @@ public enum NNUNetResampling {
   }
 }
 
+/// Values read as float64 by flat index: a float64 buffer, or a typed input cast as nnU-Net casts it.
+protocol DoubleSource {
+  subscript(index: Int) -> Double { get }
+}
+
+extension UnsafeBufferPointer: DoubleSource where Element == Double {}
+
 /// A typed input buffer read as nnU-Net holds it: each value cast to float32, used as float64.
-struct TypedInput<T: StoredPixel>: @unchecked Sendable {
+struct TypedInput<T: StoredPixel>: DoubleSource, @unchecked Sendable {
   let values: UnsafeBufferPointer<T>
   @inline(__always) subscript(index: Int) -> Double { Double(Float(values[index].doubleValue)) }
 }
