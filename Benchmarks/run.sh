@@ -9,3 +9,6 @@ swift build -c release --product harmonize
 if [ "${HARMONIZE_MEMORY_BENCH:-1}" = 1 ]; then .venv/bin/python Benchmarks/memory_bench.py; fi
 # nnU-Net's own resampling (nnunetv2 in the test venv) against harmonize's nnU-Net mode.
 if [ "${HARMONIZE_NNUNET_BENCH:-1}" = 1 ]; then .venv/bin/python Benchmarks/nnunet_bench.py; fi
+# nnUNetv2_predict against harmonize predict (same model, same scan, CPU): peak memory of the process trees and the
+# time after inference.
+if [ "${HARMONIZE_PREDICT_BENCH:-1}" = 1 ]; then .venv/bin/python Benchmarks/predict_bench.py; fi

@@ -30,12 +30,15 @@ struct NNUNetPredictConformanceTests {
       }
       try python([NNUNetResampleConformanceTests.oracle, "dataset", RealScanConformanceTests.cache, raw])
       try python([NNUNetResampleConformanceTests.oracle, "fingerprint", raw, preprocessed, "3", "4"])
-      try python([modelTool, "model", preprocessed, "Dataset004_RealCT", root + "/model_ct"])
-      try python([modelTool, "model", preprocessed, "Dataset003_PermutedMR", root + "/model_mr", "--labels", "6"])
+      // Named as nnU-Net names a trained model's folder (the configuration is its suffix).
+      let ct = root + "/ct/nnUNetTrainer__nnUNetPlans__3d_fullres"
+      let mr = root + "/mr/nnUNetTrainer__nnUNetPlans__3d_fullres"
+      try python([modelTool, "model", preprocessed, "Dataset004_RealCT", ct])
+      try python([modelTool, "model", preprocessed, "Dataset003_PermutedMR", mr, "--labels", "6"])
       return .success(
         Fixture(
-          root: root, ctInputs: raw + "/Dataset004_RealCT/imagesTr", ctModel: root + "/model_ct",
-          mrInputs: raw + "/Dataset003_PermutedMR/imagesTr", mrModel: root + "/model_mr"))
+          root: root, ctInputs: raw + "/Dataset004_RealCT/imagesTr", ctModel: ct,
+          mrInputs: raw + "/Dataset003_PermutedMR/imagesTr", mrModel: mr))
     } catch let error as TestEnvironmentError {
       return .failure(error)
     } catch {
@@ -91,21 +94,25 @@ struct NNUNetPredictConformanceTests {
     }
   }
 
-  /// `--export exact` gives nnU-Net's labels: on the two-channel CT (nnU-Net's separate-z export for the 5 mm and
-  /// 3 mm cases, its 3D export for the 1 mm block, a zero-padded case it crops) and on the transposed MR plans.
-  @Test(arguments: ["ct", "mr"])
-  func exactExportEqualsNNUNetsPrediction(_ dataset: String) throws {
+  /// `--export exact` gives nnU-Net's labels: on the two-channel CT (CT normalization and masked z-score; nnU-Net's
+  /// separate-z export for the 5 mm and 3 mm cases, its 3D export for the 1 mm block, a zero-padded case it crops)
+  /// and on the transposed MR plans (z-score), with harmonize's preprocessing and with nnU-Net's own.
+  @Test(arguments: [("ct", false), ("mr", false), ("ct", true)])
+  func exactExportEqualsNNUNetsPrediction(_ dataset: String, _ nnunetPreprocessing: Bool) throws {
     let f = try Self.fixture.get()
     let (inputs, model, classes) = dataset == "ct" ? (f.ctInputs, f.ctModel, 4) : (f.mrInputs, f.mrModel, 6)
     let reference = f.root + "/nnunet_\(dataset)"
     try Self.nnunet(inputs, model: model, into: reference)
-    let output = f.root + "/exact_\(dataset)"
-    let result = try Self.predict([inputs, output, "--model", model])
+    let output = f.root + "/exact_\(dataset)_\(nnunetPreprocessing)"
+    let result = try Self.predict(
+      [inputs, output, "--model", model] + (nnunetPreprocessing ? ["--nnunet-preprocessing"] : []))
     #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
     try Self.expectOnOriginalGrids(inputs, output, classes: classes)
     for name in try FileManager.default.contentsOfDirectory(atPath: reference) where name.hasSuffix(".nii.gz") {
       let (different, total) = try Self.differing(output + "/" + name, reference + "/" + name)
-      print("predict --export exact \(dataset) \(name): \(different) of \(total) voxels differ from nnU-Net's")
+      print(
+        "predict --export exact \(dataset)\(nnunetPreprocessing ? " --nnunet-preprocessing" : "") \(name): \(different) of \(total) voxels differ from nnU-Net's"
+      )
       #expect(Double(different) <= 0.001 * Double(total), "\(name): \(different) of \(total) voxels differ")
     }
   }

@@ -11,7 +11,9 @@ extension HarmonizeCommand {
         Checks the inputs against the model (error findings stop the run unless --force), reorients cases stored \
         in another orientation than --training-orientation, runs nnU-Net's own preprocessing and network through \
         its public classes in the given Python (which must have nnunetv2), and exports each case's labels onto its \
-        original grid in harmonize, one plane at a time. --export exact resamples every class's logits as \
+        original grid in harmonize, one plane at a time. Cases are preprocessed as nnU-Net's DefaultPreprocessor \
+        does (crop to non-zero, its normalization, its resampling) by harmonize, with a fraction of the memory, \
+        when the plans use nnU-Net's defaults; else, or with --nnunet-preprocessing, by nnU-Net itself. --export exact resamples every class's logits as \
         nnU-Net's export does (order 1, its separate-z rule, float16) and takes the argmax: the same labels as \
         nnUNetv2_predict; --export labels resamples the argmax instead (faster, may differ on small structures). \
         Options after `--` are nnUNetv2_predict's: -f, -step_size, --disable_tta, -device, -chk, -npp. Outputs \
@@ -53,6 +55,9 @@ extension HarmonizeCommand {
     @Flag(help: "Predict even when the check finds errors.")
     var force = false
 
+    @Flag(help: "Let nnU-Net's own preprocessor prepare the cases (in -npp workers) instead of harmonize.")
+    var nnunetPreprocessing = false
+
     @Argument(parsing: .postTerminator, help: "nnUNetv2_predict options, after --.")
     var nnunetOptions: [String] = []
 
@@ -80,6 +85,7 @@ extension HarmonizeCommand {
       request.python = python ?? ProcessInfo.processInfo.environment["HARMONIZE_PYTHON"] ?? "python3"
       request.memory = machine.bytes
       request.force = force
+      request.harmonizePreprocesses = !nnunetPreprocessing
       if let threads { request.threads = threads }
       if let orientation = trainingOrientation {
         request.trainingOrientation =
@@ -91,7 +97,11 @@ extension HarmonizeCommand {
       }
       let summary: PredictSummary
       do {
-        summary = try Predictor.run(request) { print($0) }
+        // One line per event, flushed: a pipe or a log file sees progress as it happens.
+        summary = try Predictor.run(request) { line in
+          print(line)
+          fflush(stdout)
+        }
       } catch {
         throw ExitStatus.usage.reporting(error)
       }
