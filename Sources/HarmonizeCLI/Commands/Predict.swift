@@ -98,10 +98,7 @@ extension HarmonizeCommand {
       let summary: PredictSummary
       do {
         // One line per event, flushed: a pipe or a log file sees progress as it happens.
-        summary = try Predictor.run(request) { line in
-          print(line)
-          fflush(stdout)
-        }
+        summary = try Predictor.run(request) { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) }
       } catch {
         throw ExitStatus.usage.reporting(error)
       }
