@@ -75,7 +75,8 @@ enum CaseExport {
     do {
       var argmax = try Volume(geometry: grid(d), pixelType: type)
       argmax.withUnsafeMutableBufferPointer(as: L.self) { out in
-        let destination = NNUNetLogitsExport.Destination(pointer: out.baseAddress!, base: 0, strides: [d[1] * d[2], d[2], 1])
+        let destination = NNUNetLogitsExport.Destination(
+          pointer: out.baseAddress!, base: 0, strides: [d[1] * d[2], d[2], 1])
         // The identity resize is nnU-Net's argmax at the network grid (values as stored, first class wins a tie).
         NNUNetLogitsExport.argmax(logits, to: d, separateAxis: nil, into: destination, threads: threads)
       }

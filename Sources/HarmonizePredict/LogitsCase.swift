@@ -55,9 +55,14 @@ final class LogitsCase: @unchecked Sendable {
     var box: [(lower: Int, upper: Int)] = []
     for (axis, item) in boxes.enumerated() {
       let pair = ((item as? [Any]) ?? []).compactMap { ($0 as? NSNumber).flatMap { Int(exactly: $0.doubleValue) } }
-      guard pair.count == 2, (item as? [Any])?.count == 2 else { throw PredictError(jsonPath, "bbox_used_for_cropping[\(axis)] is not a [lower, upper] pair") }
-      guard pair[0] >= 0, pair[0] < pair[1], pair[1] <= shapeBeforeCropping[axis], pair[1] - pair[0] == croppedShape[axis] else {
-        throw PredictError(jsonPath, "crop box \(pair) on axis \(axis) does not fit the case's shape \(shapeBeforeCropping)")
+      guard pair.count == 2, (item as? [Any])?.count == 2 else {
+        throw PredictError(jsonPath, "bbox_used_for_cropping[\(axis)] is not a [lower, upper] pair")
+      }
+      guard pair[0] >= 0, pair[0] < pair[1], pair[1] <= shapeBeforeCropping[axis],
+        pair[1] - pair[0] == croppedShape[axis]
+      else {
+        throw PredictError(
+          jsonPath, "crop box \(pair) on axis \(axis) does not fit the case's shape \(shapeBeforeCropping)")
       }
       box.append((pair[0], pair[1]))
     }

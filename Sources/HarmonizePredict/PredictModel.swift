@@ -65,7 +65,8 @@ public struct PredictModel: Sendable {
     guard plans.configurations[chosenConfiguration] != nil else {
       throw PredictError(
         PathText.join(folder, "plans.json"),
-        "no configuration \(chosenConfiguration) (it has \(plans.configurations.keys.sorted().joined(separator: ", ")))")
+        "no configuration \(chosenConfiguration) (it has \(plans.configurations.keys.sorted().joined(separator: ", ")))"
+      )
     }
     return PredictModel(
       folder: folder, dataset: dataset, plans: plans, folds: chosen, checkpoint: checkpoint,

@@ -66,7 +66,9 @@ public struct RunnerSettings: Sendable, Equatable {
         settings.device = device
       case "-chk":
         let name = try value(option)
-        guard !name.isEmpty, !name.contains("/") else { throw PredictError(option, "a checkpoint file name, not \(name)") }
+        guard !name.isEmpty, !name.contains("/") else {
+          throw PredictError(option, "a checkpoint file name, not \(name)")
+        }
         settings.checkpoint = name
       case "-npp":
         let text = try value(option)

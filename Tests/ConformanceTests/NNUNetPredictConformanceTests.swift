@@ -143,7 +143,9 @@ struct NNUNetPredictConformanceTests {
     let f = try Self.fixture.get()
     let folder = TemporaryFolder("predict-permuted")
     let plain = folder.file("plain"), turned = folder.file("turned")
-    for sub in [plain, turned] { try FileManager.default.createDirectory(atPath: sub, withIntermediateDirectories: true) }
+    for sub in [plain, turned] {
+      try FileManager.default.createDirectory(atPath: sub, withIntermediateDirectories: true)
+    }
     for channel in ["0000", "0001"] {
       let source = f.ctInputs + "/ct_001_\(channel).nii.gz"
       try FileManager.default.copyItem(atPath: source, toPath: plain + "/ct_001_\(channel).nii.gz")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import HarmonizePredict
 
 @Suite("predict: the runner's logits record")
@@ -17,7 +18,8 @@ struct LogitsCaseTests {
   nonisolated(unsafe) static let good: [String: Any] = [
     "dtype": "float16", "shape": [3, 4, 5, 6],
     "properties": [
-      "spacing": [2.0, 1.0, 1.0], "shape_before_cropping": [6, 7, 8], "bbox_used_for_cropping": [[1, 5], [0, 7], [2, 8]],
+      "spacing": [2.0, 1.0, 1.0], "shape_before_cropping": [6, 7, 8],
+      "bbox_used_for_cropping": [[1, 5], [0, 7], [2, 8]],
       "shape_after_cropping_and_before_resampling": [4, 7, 6],
     ],
   ]

@@ -8,7 +8,9 @@ struct NNUNetLogitsTests {
   /// (IEEE round to nearest, ties to even), over every binade, exact ties, subnormals and overflow.
   @Test func roundingToHalfIsIEEE() {
     var generator = SystemRandomNumberGenerator()
-    var values: [Double] = [0, -0.0, 1, -1, 65504, 65519.99, 65520, -65520, 1e-9, 5.960464477539063e-08, 0x1p-25, 0x1p-24]
+    var values: [Double] = [
+      0, -0.0, 1, -1, 65504, 65519.99, 65520, -65520, 1e-9, 5.960464477539063e-08, 0x1p-25, 0x1p-24,
+    ]
     for exponent in -26...16 {
       for _ in 0..<200 {
         let x = Double.random(in: 1..<2, using: &generator) * Double(sign: .plus, exponent: exponent, significand: 1)

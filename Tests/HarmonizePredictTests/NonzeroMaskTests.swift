@@ -1,4 +1,5 @@
 import Testing
+
 @testable import HarmonizePredict
 
 @Suite("predict: nnU-Net's filled non-zero mask")

@@ -6,8 +6,10 @@ import Testing
 struct RunnerSettingsTests {
   @Test func readsNNUNetsSpellings() throws {
     let s = try RunnerSettings.parse(
-      ["-f", "0", "2", "-step_size", "0.7", "--disable_tta", "-device", "cpu", "-chk", "checkpoint_best.pth", "-npp",
-       "1", "-nps", "4", "--disable_progress_bar"])
+      [
+        "-f", "0", "2", "-step_size", "0.7", "--disable_tta", "-device", "cpu", "-chk", "checkpoint_best.pth", "-npp",
+        "1", "-nps", "4", "--disable_progress_bar",
+      ])
     #expect(s.folds == ["0", "2"])
     #expect(s.stepSize == 0.7)
     #expect(!s.mirroring)
