@@ -58,9 +58,19 @@ struct SymlinkInputTests {
         [command, linked.file("labelsTr/case_001.nii.gz"), out.file("\(command)-label.nii.gz")] + extra)
       let c = try harmonize([command, linked.file(image), out.file("\(command)-linked.nii.gz")] + extra)
       #expect(a.status == 0 && b.status == 0 && c.status == 0, "\(a.stderr)\(b.stderr)\(c.stderr)")
-      #expect(
-        try Data(contentsOf: URL(fileURLWithPath: out.file("\(command)-real.nii.gz")))
-          == Data(contentsOf: URL(fileURLWithPath: out.file("\(command)-linked.nii.gz"))))
+      let realBytes = try Data(contentsOf: URL(fileURLWithPath: out.file("\(command)-real.nii.gz")))
+      let linkedBytes = try Data(contentsOf: URL(fileURLWithPath: out.file("\(command)-linked.nii.gz")))
+      if realBytes != linkedBytes {
+        // Say where they part and whether the images differ, so that a failure explains itself.
+        let first = zip(realBytes, linkedBytes).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+        let x = try ImageFile.read(at: out.file("\(command)-real.nii.gz"))
+        let y = try ImageFile.read(at: out.file("\(command)-linked.nii.gz"))
+        let sameVoxels =
+          x.valueCount == y.valueCount && (0..<x.valueCount).allSatisfy { x.value(at: $0) == y.value(at: $0) }
+        Issue.record(
+          "\(command): \(realBytes.count) vs \(linkedBytes.count) bytes, first difference at \(first ?? -1); geometry \(x.geometry.difference(from: y.geometry) ?? "same"), voxels \(sameVoxels ? "same" : "differ"); \(a.stdout) | \(c.stdout)"
+        )
+      }
     }
     // fingerprint and check through a linked dataset folder; plan over it.
     let fp = try harmonize(["fingerprint", linked.path, "-o", out.file("fp.json")])
