@@ -89,6 +89,7 @@ public enum Predictor {
     guard !pending.isEmpty else { return summary }
     let estimates = try check(request, pending.map(\.files), into: &summary, report: report)
     if !summary.refused.isEmpty { return summary }
+    removeAbandonedWork(in: request.output)
     let work = PathText.join(request.output, ".harmonize-predict-\(getpid())")
     try makeFolder(work)
     defer { try? FileManager.default.removeItem(atPath: work) }
@@ -122,6 +123,18 @@ public enum Predictor {
       CasePreprocessing.supports(configuration, channels: model.dataset.channelNames.count)
     else { return nil }
     return configuration
+  }
+
+  /// Deletes the work folders of runs that were killed (`.harmonize-predict-PID` whose process is gone): their
+  /// logits and network inputs are never reused.
+  static func removeAbandonedWork(in folder: String) {
+    for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+    where name.hasPrefix(".harmonize-predict-") {
+      guard let pid = Int32(name.dropFirst(".harmonize-predict-".count)), pid > 0 else { continue }
+      if kill(pid, 0) != 0 && errno == ESRCH {
+        try? FileManager.default.removeItem(atPath: PathText.join(folder, name))
+      }
+    }
   }
 
   /// A case still to predict.
