@@ -58,6 +58,7 @@ public enum Predictor {
       throw PredictError(request.input, "no case to predict (no image file with a known ending: .nii.gz, .nrrd, ...)")
     }
     try prepareOutput(request, cases)
+    removeAbandonedWork(in: request.output)
     let ending = request.model.dataset.fileEnding
     let labelType: PixelType = request.model.dataset.segmentationHeads <= 255 ? .u8 : .u16
     let parameters = parametersText(request)
@@ -89,7 +90,6 @@ public enum Predictor {
     guard !pending.isEmpty else { return summary }
     let estimates = try check(request, pending.map(\.files), into: &summary, report: report)
     if !summary.refused.isEmpty { return summary }
-    removeAbandonedWork(in: request.output)
     let work = PathText.join(request.output, ".harmonize-predict-\(getpid())")
     try makeFolder(work)
     defer { try? FileManager.default.removeItem(atPath: work) }

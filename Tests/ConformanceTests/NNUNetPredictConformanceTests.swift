@@ -179,8 +179,13 @@ struct NNUNetPredictConformanceTests {
     }
     let first = try Self.predict([inputs, output, "--model", f.ctModel])
     #expect(first.status == 0 && first.stdout.contains("2 predicted, 0 skipped"), "\(first.stdout)\(first.stderr)")
+    // The work folder of a killed run (its process gone) is cleared by the next run.
+    let abandoned = output + "/.harmonize-predict-3999999"
+    try FileManager.default.createDirectory(atPath: abandoned, withIntermediateDirectories: true)
+    try Data(count: 16).write(to: URL(fileURLWithPath: abandoned + "/ct_001.logits"))
     let second = try Self.predict([inputs, output, "--model", f.ctModel])
     #expect(second.status == 0 && second.stdout.contains("0 predicted, 2 skipped"), "\(second.stdout)\(second.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: abandoned))
     // A changed channel file (new time) and a deleted output: both cases again, the other settings unchanged.
     let touched = inputs + "/ct_001_0001.nii.gz"
     try FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: touched)
