@@ -38,7 +38,7 @@ enum CasePreprocessing {
   ) throws(PredictError) -> Properties {
     var volumes: [Volume] = []
     for file in files {
-      do { volumes.append(try ImageFile.read(at: file)) } catch { throw PredictError(file, "\(error)") }
+      do { volumes.append(try ImageFile.read(at: file)) } catch { throw PredictError(error.path, error.detail) }
       let g = volumes.last!.geometry
       guard g.dimension == 3, volumes.last!.components == 1 else {
         throw PredictError(file, "harmonize preprocesses 3D single-component channels only")
@@ -81,7 +81,7 @@ enum CasePreprocessing {
         channel.withUnsafeMutableBufferPointer(as: Float.self) { out in
           for i in 0..<cropped.valueCount { out[i] = Float(cropped.value(at: i)) }
         }
-      } catch { throw PredictError(files[c], "\(error)") }
+      } catch { throw PredictError(files[c], "\(error)".replacingOccurrences(of: files[c] + ": ", with: "")) }
       volumes[c] = try! Volume(geometry: Geometry(size: [1, 1, 1], spacing: [1, 1, 1]), pixelType: .u8)
       var failure: PredictError?
       channel.withUnsafeMutableBufferPointer(as: Float.self) { values in
@@ -97,7 +97,7 @@ enum CasePreprocessing {
         var grid = channel.geometry
         grid.size = newSizeITK
         resampled = try NNUNetResampling.resampleImage(channel, onto: grid, separateAxis: separate, threads: threads)
-      } catch { throw PredictError(files[c], "\(error)") }
+      } catch { throw PredictError(files[c], "\(error)".replacingOccurrences(of: files[c] + ": ", with: "")) }
       try writeTransposed(resampled, itkAxis: itkAxis, shape: newShapeT, to: handle, path: output)
     }
     return Properties(

@@ -62,7 +62,8 @@ struct RunnerSession {
         started = Date()
       case .failed(let id, let error):
         reported.insert(id)
-        fail(id, "nnU-Net: \(error)", &summary, report)
+        // A case harmonize preprocessed fails with harmonize's own message (the file, then the problem).
+        fail(id, preprocessing == nil ? "nnU-Net: \(error)" : error, &summary, report)
       case .finished(let id):
         reported.insert(id)
         guard let item = byID[id], let model else { continue }

@@ -216,6 +216,32 @@ struct NNUNetPredictConformanceTests {
     #expect(!written.contains { $0.hasSuffix(".nii.gz") }, "\(written)")
   }
 
+  /// A truncated channel file stops the run at the check; with --force the other case is predicted and this one
+  /// fails with one line naming the file, exit 1.
+  @Test func corruptChannelFailsOnlyItsCase() throws {
+    let f = try Self.fixture.get()
+    let folder = TemporaryFolder("predict-corrupt")
+    let inputs = folder.file("in"), output = folder.file("out")
+    try FileManager.default.createDirectory(atPath: inputs, withIntermediateDirectories: true)
+    for channel in ["0000", "0001"] {
+      try FileManager.default.copyItem(
+        atPath: f.ctInputs + "/ct_001_\(channel).nii.gz", toPath: inputs + "/ct_001_\(channel).nii.gz")
+      try FileManager.default.copyItem(
+        atPath: f.ctInputs + "/ct_003_\(channel).nii.gz", toPath: inputs + "/ct_003_\(channel).nii.gz")
+    }
+    let whole = try Data(contentsOf: URL(fileURLWithPath: inputs + "/ct_003_0000.nii.gz"))
+    try whole.prefix(whole.count / 3).write(to: URL(fileURLWithPath: inputs + "/ct_003_0000.nii.gz"))
+    let refused = try Self.predict([inputs, output, "--model", f.ctModel])
+    #expect(refused.status == 1 && refused.stderr.contains("nothing was predicted"), "\(refused.stderr)")
+    let forced = try Self.predict([inputs, output, "--model", f.ctModel, "--force"])
+    #expect(forced.status == 1, "\(forced.stdout)\(forced.stderr)")
+    #expect(forced.stdout.contains("1 predicted, 0 skipped (already done), 1 failed"), "\(forced.stdout)")
+    #expect(
+      forced.stderr.contains("error: ct_003: \(inputs)/ct_003_0000.nii.gz: truncated"), "\(forced.stderr)")
+    #expect(FileManager.default.fileExists(atPath: output + "/ct_001.nii.gz"))
+    #expect(!FileManager.default.fileExists(atPath: output + "/ct_003.nii.gz"))
+  }
+
   /// A Python without nnunetv2 is named, with the fix, in one line; exit 2.
   @Test func pythonWithoutNNUNetIsNamed() throws {
     let f = try Self.fixture.get()
