@@ -85,6 +85,14 @@ struct RunnerSession {
     }
     let status = runner.wait()
     finished = true
+    if model == nil {
+      // Nothing ran: a Python that does not start (status 127 from env), or a runner that died while loading.
+      throw PredictError(
+        request.python,
+        status == 127
+          ? "cannot run this Python (not found): give --python PATH to a Python with nnunetv2"
+          : "the nnU-Net runner ended (exit status \(status)) before the model was loaded: \(runner.logTail())")
+    }
     for item in pending where !reported.contains(item.files.id) {
       fail(
         item.files.id, "the nnU-Net runner stopped (exit status \(status)) before this case: \(runner.logTail())",

@@ -252,5 +252,12 @@ struct NNUNetPredictConformanceTests {
     #expect(result.status == 2, "\(result.stdout)\(result.stderr)")
     #expect(result.stderr.contains("nnunetv2 cannot be imported") && result.stderr.contains("pip install nnunetv2"))
     #expect(result.stderr.split(separator: "\n").filter { $0.hasPrefix("error:") }.count == 1, "\(result.stderr)")
+    // A Python that is not there at all: named, exit 2, no case marked failed.
+    let missing = try run(
+      TestEnvironment.harmonizeBinary,
+      ["predict", f.ctInputs, folder.file("out2"), "--model", f.ctModel, "--python", "no-such-python-\(getpid())"])
+    #expect(missing.status == 2, "\(missing.stdout)\(missing.stderr)")
+    #expect(missing.stderr.contains("cannot run this Python"), "\(missing.stderr)")
+    #expect(!missing.stdout.contains("failed:"), "\(missing.stdout)")
   }
 }
