@@ -87,8 +87,9 @@ public struct Manifest: Sendable {
   }
 }
 
-/// Appends entries to one manifest file, one `write` per line so a crash cuts at most the last line.
-final class ManifestWriter: @unchecked Sendable {
+/// Appends entries to one JSON-lines manifest file (batch's, predict's), one `write` per line so a crash cuts at most
+/// the last line; refuses a manifest that is a symbolic link or not a regular file.
+public final class ManifestWriter: @unchecked Sendable {
   private let handle: FileHandle
   private let lock = NSLock()
   private let encoder: JSONEncoder = {
@@ -97,7 +98,7 @@ final class ManifestWriter: @unchecked Sendable {
     return e
   }()
 
-  init(path: String) throws(BatchError) {
+  public init(path: String) throws(BatchError) {
     var info = stat()
     if lstat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG {
       throw BatchError(
@@ -117,7 +118,7 @@ final class ManifestWriter: @unchecked Sendable {
     self.handle = handle
   }
 
-  func append(_ entry: Manifest.Entry) {
+  public func append<Entry: Encodable>(_ entry: Entry) {
     guard let data = try? encoder.encode(entry) else { return }
     lock.lock()
     defer { lock.unlock() }

@@ -3,7 +3,7 @@ import HarmonizeBatch
 import HarmonizeVolume
 
 /// The record of `harmonize predict` in its output folder, `harmonize-predict.jsonl`: one JSON line per case as it
-/// ends, appended (a line cut by a crash costs that line only). A re-run skips a case only when its last line says
+/// ends, appended by batch's `ManifestWriter` (a line cut by a crash costs that line only). A re-run skips a case only when its last line says
 /// done and everything it was made from, and the output itself, is unchanged (`isCurrent`).
 struct PredictManifest {
   static let name = "harmonize-predict.jsonl"
@@ -41,31 +41,10 @@ struct PredictManifest {
     output: String, geometry: Geometry
   ) -> Bool {
     guard let entry, entry.status == .done, entry.output == output, entry.parameters == parameters,
-      inputs.mapValues({ $0 }) == entry.inputs.mapValues({ Optional($0) }),
-      model.mapValues({ $0 }) == entry.model.mapValues({ Optional($0) }),
+      entry.inputs.mapValues(Optional.some) == inputs, entry.model.mapValues(Optional.some) == model,
       let identity = entry.outputIdentity, FileIdentity(output) == identity,
       let written = try? ImageFile.readHeader(at: output).geometry
     else { return false }
     return written.difference(from: geometry) == nil
-  }
-
-  /// Appends one entry (one write, then fsync).
-  static func append(_ entry: Entry, folder: String) throws(PredictError) {
-    let path = PathText.join(folder, name)
-    var info = stat()
-    if lstat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG {
-      throw PredictError(path, "the manifest is a symbolic link or not a regular file")
-    }
-    if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
-    guard let handle = FileHandle(forWritingAtPath: path) else {
-      throw PredictError(path, "cannot open the manifest for writing")
-    }
-    defer { handle.closeFile() }
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]
-    guard let data = try? encoder.encode(entry) else { return }
-    handle.seekToEndOfFile()
-    handle.write(Data("\n".utf8) + data + Data("\n".utf8))
-    handle.synchronizeFile()
   }
 }

@@ -25,6 +25,7 @@ struct RunnerSession {
     let runner = try RunnerProcess(
       python: request.python, script: script, job: job, log: PathText.join(work, "runner.log"),
       verbose: settings.verbose)
+    let manifest = try ManifestWriter(path: PathText.join(request.output, PredictManifest.name))
     var feeder: CaseFeeder?
     if let configuration = preprocessing {
       let started = CaseFeeder(
@@ -63,7 +64,7 @@ struct RunnerSession {
       case .failed(let id, let error):
         reported.insert(id)
         // A case harmonize preprocessed fails with harmonize's own message (the file, then the problem).
-        fail(id, preprocessing == nil ? "nnU-Net: \(error)" : error, &summary, report)
+        fail(id, preprocessing == nil ? "nnU-Net: \(error)" : error, manifest, &summary, report)
       case .finished(let id):
         reported.insert(id)
         guard let item = byID[id], let model else { continue }
@@ -73,12 +74,11 @@ struct RunnerSession {
         do {
           try export(item, model: model)
           let seconds = Date().timeIntervalSince(begin)
-          try PredictManifest.append(
-            entry(item, status: .done, error: nil, seconds: networkSeconds + seconds), folder: request.output)
+          manifest.append(entry(item, status: .done, error: nil, seconds: networkSeconds + seconds))
           summary.done.append(id)
           report(String(format: "%@: exported in %.2f s -> %@", id, seconds, item.output))
         } catch {
-          fail(id, "\(error)", &summary, report)
+          fail(id, "\(error)", manifest, &summary, report)
         }
         started = Date()
       }
@@ -96,15 +96,18 @@ struct RunnerSession {
     for item in pending where !reported.contains(item.files.id) {
       fail(
         item.files.id, "the nnU-Net runner stopped (exit status \(status)) before this case: \(runner.logTail())",
-        &summary, report)
+        manifest, &summary, report)
     }
   }
 
-  func fail(_ id: String, _ message: String, _ summary: inout PredictSummary, _ report: (String) -> Void) {
+  func fail(
+    _ id: String, _ message: String, _ manifest: ManifestWriter, _ summary: inout PredictSummary,
+    _ report: (String) -> Void
+  ) {
     summary.failed.append((id, message))
     report("\(id): failed: \(message)")
     if let item = pending.first(where: { $0.files.id == id }) {
-      try? PredictManifest.append(entry(item, status: .failed, error: message, seconds: nil), folder: request.output)
+      manifest.append(entry(item, status: .failed, error: message, seconds: nil))
     }
   }
 
