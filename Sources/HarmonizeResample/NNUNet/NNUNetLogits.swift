@@ -17,6 +17,8 @@ public struct NNUNetLogits: @unchecked Sendable {
   public let classes: Int
   /// Sizes along nnU-Net's (transposed) axes 0, 1, 2; axis 2 is contiguous.
   public let shape: [Int]
+  /// Voxels of one class (kept: `value` reads it for every sample).
+  public let voxels: Int
 
   /// Wraps `classes · shape` values at `base`.
   public init(base: UnsafeRawPointer, precision: Precision, classes: Int, shape: [Int]) {
@@ -24,10 +26,8 @@ public struct NNUNetLogits: @unchecked Sendable {
     self.precision = precision
     self.classes = classes
     self.shape = shape
+    voxels = shape.reduce(1, *)
   }
-
-  /// Voxels of one class.
-  public var voxels: Int { shape.reduce(1, *) }
 
   /// The value of class `c` at flat voxel index `i`, as a float64 (exact for both precisions).
   @inline(__always) func value(_ c: Int, _ i: Int) -> Double {
