@@ -26,7 +26,7 @@ enum CaseExport {
       )
     }
     let spacingT = t.map { logits.spacing[$0] }
-    let current = planSpacing.count == 3 ? planSpacing : [spacingT[0]] + planSpacing
+    let current = CasePreprocessing.planSpacing3D(planSpacing, ownTransposed: spacingT)
     let separate = NNUNetResampling.separateAxis(current: current, target: spacingT)
     var volume: Volume
     do { volume = try Volume(geometry: geometry, pixelType: labelType) } catch {

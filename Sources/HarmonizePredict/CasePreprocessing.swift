@@ -58,7 +58,7 @@ enum CasePreprocessing {
     }
     let spacingT = t.map { numpySpacing[$0] }
     let croppedT = itkAxis.map { box.size[$0] }
-    let target = configuration.spacing.count == 3 ? configuration.spacing : [spacingT[0]] + configuration.spacing
+    let target = planSpacing3D(configuration.spacing, ownTransposed: spacingT)
     // compute_new_shape: int(round(old_spacing / new_spacing * old_shape)), Python's round (half to even).
     let newShapeT = (0..<3).map { Int((spacingT[$0] / target[$0] * Double(croppedT[$0])).rounded(.toNearestOrEven)) }
     guard newShapeT.allSatisfy({ $0 >= 1 }), croppedT.reduce(1, *) < Int(Int32.max) else {
@@ -68,21 +68,20 @@ enum CasePreprocessing {
     for p in 0..<3 { newSizeITK[itkAxis[p]] = newShapeT[p] }
     let separate = NNUNetResampling.separateAxis(current: spacingT, target: target).map { itkAxis[$0] }
     let useMask = configuration.useMaskForNorm
-    let mask: [Bool]? =
-      useMask.contains(true) ? try filledMask(volumes, box: box, path: files[0]) : nil
+    let mask = useMask.contains(true) ? filledMask(volumes, box: box) : nil
     guard let handle = createOutput(output) else { throw PredictError(output, "cannot write the network's input") }
     defer { try? handle.close() }
-    for c in volumes.indices {
+    for c in files.indices {
       let scheme = NNUNetNormalization(rawValue: configuration.normalizationSchemes[c])!
       var channel: Volume
       do {
-        let cropped = try NonzeroCrop.crop(volumes[c], to: box)
+        // The channel leaves the list as it is cropped: only its float32 crop stays in memory.
+        let cropped = try NonzeroCrop.crop(volumes.removeFirst(), to: box)
         channel = try Volume(geometry: cropped.geometry, pixelType: .f32)
         channel.withUnsafeMutableBufferPointer(as: Float.self) { out in
           for i in 0..<cropped.valueCount { out[i] = Float(cropped.value(at: i)) }
         }
-      } catch { throw PredictError(files[c], "\(error)".replacingOccurrences(of: files[c] + ": ", with: "")) }
-      volumes[c] = try! Volume(geometry: Geometry(size: [1, 1, 1], spacing: [1, 1, 1]), pixelType: .u8)
+      } catch { throw PredictError(files[c], "\(error)") }
       var failure: PredictError?
       channel.withUnsafeMutableBufferPointer(as: Float.self) { values in
         do {
@@ -97,7 +96,7 @@ enum CasePreprocessing {
         var grid = channel.geometry
         grid.size = newSizeITK
         resampled = try NNUNetResampling.resampleImage(channel, onto: grid, separateAxis: separate, threads: threads)
-      } catch { throw PredictError(files[c], "\(error)".replacingOccurrences(of: files[c] + ": ", with: "")) }
+      } catch { throw PredictError(files[c], "\(error)") }
       try writeTransposed(resampled, itkAxis: itkAxis, shape: newShapeT, to: handle, path: output)
     }
     return Properties(
@@ -106,8 +105,14 @@ enum CasePreprocessing {
       shape_after_cropping_and_before_resampling: croppedT, shape_after_resampling: newShapeT)
   }
 
+  /// A configuration's spacing on all three transposed axes, as nnU-Net's preprocessor and export take it: a 2D
+  /// configuration keeps the image's own spacing on axis 0.
+  static func planSpacing3D(_ plan: [Double], ownTransposed: [Double]) -> [Double] {
+    plan.count == 3 ? plan : [ownTransposed[0]] + plan
+  }
+
   /// The filled non-zero mask of the channels inside `box` (x fastest).
-  static func filledMask(_ volumes: [Volume], box: NonzeroCrop.Box, path: String) throws(PredictError) -> [Bool] {
+  static func filledMask(_ volumes: [Volume], box: NonzeroCrop.Box) -> [Bool] {
     let n = box.size
     let size = volumes[0].geometry.size
     var nonzero = [Bool](repeating: false, count: n[0] * n[1] * n[2])

@@ -33,14 +33,8 @@ public struct PredictModel: Sendable {
       }
       folder = nested
     }
-    let dataset: DatasetJSON
-    let plans: NNUNetPlans
-    do {
-      dataset = try DatasetJSON.load(PathText.join(folder, "dataset.json"))
-      plans = try NNUNetPlans.load(PathText.join(folder, "plans.json"))
-    } catch {
-      throw error
-    }
+    let dataset = try DatasetJSON.load(PathText.join(folder, "dataset.json"))
+    let plans = try NNUNetPlans.load(PathText.join(folder, "plans.json"))
     let names = (try? fm.contentsOfDirectory(atPath: folder)) ?? []
     let available = names.filter { $0.hasPrefix("fold_") && $0 != "fold_all" }
       .filter { fm.fileExists(atPath: PathText.join(folder, PathText.join($0, checkpoint))) }

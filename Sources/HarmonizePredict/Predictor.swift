@@ -42,8 +42,6 @@ public struct PredictSummary: Sendable {
   public var failed: [(String, String)] = []
   /// The check's findings of error severity that stopped the run (nothing was predicted), one line each.
   public var refused: [String] = []
-  /// Preprocessing workers the runner used.
-  public var preprocessWorkers = 0
 }
 
 /// `harmonize predict`: check, reorient when needed, run the network through nnU-Net's own classes in the user's
@@ -102,13 +100,12 @@ public enum Predictor {
     pending.removeAll { p in summary.failed.contains { $0.0 == p.files.id } }
     guard !pending.isEmpty else { return summary }
     var settings = request.runner
-    let workers =
-      settings.preprocessWorkers
-      ?? PredictWorkers.choose(estimates: estimates, cases: pending.count, memory: request.memory)
-    settings.preprocessWorkers = workers
-    summary.preprocessWorkers = workers
     let preprocessing = request.harmonizePreprocesses ? harmonizePreprocessing(request.model) : nil
-    if preprocessing == nil { summary.preprocessWorkers = workers }
+    if preprocessing == nil && settings.preprocessWorkers == nil {
+      // nnU-Net preprocesses in the runner: its -npp workers from the memory model.
+      settings.preprocessWorkers = PredictWorkers.choose(
+        estimates: estimates, cases: pending.count, memory: request.memory)
+    }
     let session = RunnerSession(
       request: request, settings: settings, work: work, pending: pending, labelType: labelType,
       parameters: parameters, modelStamps: modelStamps, preprocessing: preprocessing)
@@ -189,21 +186,11 @@ public enum Predictor {
   static func check(
     _ request: PredictRequest, _ cases: [CaseFiles], into summary: inout PredictSummary, report: (String) -> Void
   ) throws(PredictError) -> [PredictionMemory] {
-    let reference: CheckReference
-    let configuration: String
-    do {
-      reference = try CheckReference.load(request.model.folder, readPixels: true, tool: "harmonize predict")
-      configuration = request.model.configuration
-    } catch {
-      throw error
-    }
+    let reference = try CheckReference.load(request.model.folder, readPixels: true, tool: "harmonize predict")
     let options = CheckOptions(
-      configuration: configuration, memory: request.memory, gpuMemory: nil, readPixels: true,
+      configuration: request.model.configuration, memory: request.memory, gpuMemory: nil, readPixels: true,
       folds: request.model.folds.count, labelsFolder: nil)
-    let result: CheckReport
-    do { result = try Checker.check(cases.flatMap(\.paths), against: reference, options: options) } catch {
-      throw error
-    }
+    let result = try Checker.check(cases.flatMap(\.paths), against: reference, options: options)
     for line in result.unreadable { report("error: \(line)") }
     for item in result.cases {
       for finding in item.findings where finding.severity == .error {

@@ -58,7 +58,6 @@ final class RunnerProcess {
     for name in ["nnUNet_raw", "nnUNet_preprocessed", "nnUNet_results"] where environment[name] == nil {
       environment[name] = PathText.parent(job)
     }
-    environment["PYTHONUNBUFFERED"] = "1"
     process.environment = environment
     do { try process.run() } catch {
       throw PredictError(python, "cannot start Python: \(error.localizedDescription) (give --python PATH)")
