@@ -67,6 +67,15 @@ struct NNUNetPredictConformanceTests {
     try python([modelTool, "predict", model, inputs, output, "--no-tta"])
   }
 
+  /// Copies the channel files of the cases `ids` (`ID_XXXX.nii.gz`) into `folder`, made if missing.
+  static func copyCases(_ ids: [String], from source: String, to folder: String) throws {
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    for name in try FileManager.default.contentsOfDirectory(atPath: source)
+    where ids.contains(where: { name.hasPrefix($0 + "_") }) {
+      try FileManager.default.copyItem(atPath: source + "/" + name, toPath: folder + "/" + name)
+    }
+  }
+
   /// Voxels that differ between two label maps on the same grid, and the voxel count.
   static func differing(_ a: String, _ b: String) throws -> (Int, Int) {
     let x = try ImageFile.read(at: a), y = try ImageFile.read(at: b)
@@ -172,11 +181,7 @@ struct NNUNetPredictConformanceTests {
     let f = try Self.fixture.get()
     let folder = TemporaryFolder("predict-resume")
     let inputs = folder.file("in"), output = folder.file("out")
-    try FileManager.default.createDirectory(atPath: inputs, withIntermediateDirectories: true)
-    for name in try FileManager.default.contentsOfDirectory(atPath: f.ctInputs)
-    where name.hasPrefix("ct_001") || name.hasPrefix("ct_003") {
-      try FileManager.default.copyItem(atPath: f.ctInputs + "/" + name, toPath: inputs + "/" + name)
-    }
+    try Self.copyCases(["ct_001", "ct_003"], from: f.ctInputs, to: inputs)
     let first = try Self.predict([inputs, output, "--model", f.ctModel])
     #expect(first.status == 0 && first.stdout.contains("2 predicted, 0 skipped"), "\(first.stdout)\(first.stderr)")
     // The work folder of a killed run (its process gone) is cleared by the next run.
@@ -202,11 +207,7 @@ struct NNUNetPredictConformanceTests {
     let f = try Self.fixture.get()
     let folder = TemporaryFolder("predict-channels")
     let inputs = folder.file("in"), output = folder.file("out")
-    try FileManager.default.createDirectory(atPath: inputs, withIntermediateDirectories: true)
-    for channel in ["0000", "0001"] {
-      try FileManager.default.copyItem(
-        atPath: f.ctInputs + "/ct_001_\(channel).nii.gz", toPath: inputs + "/ct_001_\(channel).nii.gz")
-    }
+    try Self.copyCases(["ct_001"], from: f.ctInputs, to: inputs)
     try FileManager.default.copyItem(
       atPath: f.ctInputs + "/ct_001_0001.nii.gz", toPath: inputs + "/ct_001_0002.nii.gz")
     let result = try Self.predict([inputs, output, "--model", f.ctModel])
@@ -222,13 +223,7 @@ struct NNUNetPredictConformanceTests {
     let f = try Self.fixture.get()
     let folder = TemporaryFolder("predict-corrupt")
     let inputs = folder.file("in"), output = folder.file("out")
-    try FileManager.default.createDirectory(atPath: inputs, withIntermediateDirectories: true)
-    for channel in ["0000", "0001"] {
-      try FileManager.default.copyItem(
-        atPath: f.ctInputs + "/ct_001_\(channel).nii.gz", toPath: inputs + "/ct_001_\(channel).nii.gz")
-      try FileManager.default.copyItem(
-        atPath: f.ctInputs + "/ct_003_\(channel).nii.gz", toPath: inputs + "/ct_003_\(channel).nii.gz")
-    }
+    try Self.copyCases(["ct_001", "ct_003"], from: f.ctInputs, to: inputs)
     let whole = try Data(contentsOf: URL(fileURLWithPath: inputs + "/ct_003_0000.nii.gz"))
     try whole.prefix(whole.count / 3).write(to: URL(fileURLWithPath: inputs + "/ct_003_0000.nii.gz"))
     let refused = try Self.predict([inputs, output, "--model", f.ctModel])
