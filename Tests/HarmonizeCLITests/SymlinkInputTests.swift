@@ -58,18 +58,11 @@ struct SymlinkInputTests {
         [command, linked.file("labelsTr/case_001.nii.gz"), out.file("\(command)-label.nii.gz")] + extra)
       let c = try harmonize([command, linked.file(image), out.file("\(command)-linked.nii.gz")] + extra)
       #expect(a.status == 0 && b.status == 0 && c.status == 0, "\(a.stderr)\(b.stderr)\(c.stderr)")
-      let realBytes = try Data(contentsOf: URL(fileURLWithPath: out.file("\(command)-real.nii.gz")))
-      let linkedBytes = try Data(contentsOf: URL(fileURLWithPath: out.file("\(command)-linked.nii.gz")))
-      if realBytes != linkedBytes {
-        // Say where they part and whether the images differ, so that a failure explains itself.
-        let first = zip(realBytes, linkedBytes).enumerated().first { $0.element.0 != $0.element.1 }?.offset
-        let x = try ImageFile.read(at: out.file("\(command)-real.nii.gz"))
-        let y = try ImageFile.read(at: out.file("\(command)-linked.nii.gz"))
-        let sameVoxels =
-          x.valueCount == y.valueCount && (0..<x.valueCount).allSatisfy { x.value(at: $0) == y.value(at: $0) }
-        Issue.record(
-          "\(command): \(realBytes.count) vs \(linkedBytes.count) bytes, first difference at \(first ?? -1); geometry \(x.geometry.difference(from: y.geometry) ?? "same"), voxels \(sameVoxels ? "same" : "differ"); \(a.stdout) | \(c.stdout)"
-        )
+      if let difference = OutputDifference.explain(
+        out.file("\(command)-real.nii.gz"), out.file("\(command)-linked.nii.gz"),
+        remake: { _ = try harmonize([command, real.file(image), out.file("\(command)-real.nii.gz")] + extra) })
+      {
+        Issue.record("\(command): \(difference); \(a.stdout) | \(c.stdout)")
       }
     }
     // fingerprint and check through a linked dataset folder; plan over it.

@@ -1,0 +1,44 @@
+import Foundation
+import HarmonizeVolume
+
+/// Why two output files that should be byte-identical are not: where the bytes part, whether the decoded headers and
+/// voxels differ, and (when a command to remake the first is given) whether making it again gives the same bytes.
+/// A failure that appeared once under a full parallel run then explains itself instead of needing a reproduction.
+public enum OutputDifference {
+  /// nil when the files hold the same bytes; otherwise one line describing the difference.
+  public static func explain(_ first: String, _ second: String, remake: (() throws -> Void)? = nil) -> String? {
+    guard let a = try? Data(contentsOf: URL(fileURLWithPath: first)),
+      let b = try? Data(contentsOf: URL(fileURLWithPath: second))
+    else { return "cannot read \(first) or \(second)" }
+    guard a != b else { return nil }
+    let offset = zip(a, b).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, b.count)
+    var parts = ["\(a.count) vs \(b.count) bytes, first difference at byte \(offset)"]
+    do {
+      let x = try ImageFile.read(at: first), y = try ImageFile.read(at: second)
+      parts.append("geometry " + (x.geometry.difference(from: y.geometry) ?? "same"))
+      parts.append("pixel types \(x.pixelType) and \(y.pixelType)")
+      if x.valueCount == y.valueCount {
+        let differing = (0..<x.valueCount).filter { x.value(at: $0) != y.value(at: $0) }
+        let largest = differing.map { abs(x.value(at: $0) - y.value(at: $0)) }.max() ?? 0
+        parts.append(
+          "\(differing.count) of \(x.valueCount) voxels differ (largest \(largest), first at \(differing.first ?? -1))")
+      } else {
+        parts.append("\(x.valueCount) vs \(y.valueCount) values")
+      }
+    } catch {
+      parts.append("decoding failed: \(error)")
+    }
+    if let remake {
+      let before = a
+      do {
+        try remake()
+        let again = try Data(contentsOf: URL(fileURLWithPath: first))
+        parts.append(
+          again == before ? "remaking the first gives the same bytes" : "remaking the first gives other bytes")
+      } catch {
+        parts.append("remaking the first failed: \(error)")
+      }
+    }
+    return parts.joined(separator: "; ")
+  }
+}
