@@ -11,6 +11,10 @@ let itkLibraries = [
   "itkdouble-conversion", "ITKIONIFTI", "ITKniftiio", "ITKznz", "ITKIONRRD", "ITKNrrdIO", "ITKIOMeta",
   "ITKMetaIO", "ITKIOVTK", "ITKIOGIPL", "ITKIOPNG", "ITKIOTIFF", "ITKIOBMP",
 ].map { LinkerSetting.linkedLibrary("\($0)-5.2") }
+/// GDCM 3.0 (`libgdcm-dev`, which ITK's DICOM ImageIO is built on): CITK reads DICOM data elements and decodes
+/// DICOM pixel data with it directly.
+let gdcmInclude = "/usr/include/gdcm-3.0"
+let gdcmLibraries = ["gdcmMSFF", "gdcmDSED", "gdcmDICT", "gdcmIOD", "gdcmCommon"].map { LinkerSetting.linkedLibrary($0) }
 
 let package = Package(
   name: "Harmonize",
@@ -34,8 +38,8 @@ let package = Package(
       exclude: ["README.md"],
       sources: ["src"],
       publicHeadersPath: "include",
-      cxxSettings: [.unsafeFlags(["-isystem", itkInclude])],
-      linkerSettings: itkLibraries + [.linkedLibrary("z"), .linkedLibrary("stdc++")]
+      cxxSettings: [.unsafeFlags(["-isystem", itkInclude, "-isystem", gdcmInclude])],
+      linkerSettings: itkLibraries + gdcmLibraries + [.linkedLibrary("z"), .linkedLibrary("stdc++")]
     ),
     // The fast single-file NIfTI-1 path, without ITK: one header parser and check, one inflater (ISA-L), gzip members.
     .target(

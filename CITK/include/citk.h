@@ -87,6 +87,36 @@ size_t citk_diagnostics(char *out, size_t capacity);
 /** Whether some registered ImageIO would write a file with this name (decided by its ending). */
 int citk_can_write(const char *path);
 
+/** DICOM (through GDCM, the library ITK's GDCMImageIO is built on). Policy stays in the caller: CITK only reports
+ *  what files say and hands over their stored pixel values. Debian's GDCM asserts (aborts) on some malformed files,
+ *  so every call parses its files in a forked child process that reports through shared memory: a file that crashes
+ *  or stalls the library fails alone (its status CITK_ERR_CORRUPT, its message saying so), the caller survives.
+ *  These functions return CITK_OK unless no child process could be started; each file's outcome is in
+ *  `statuses[i]`, its one-line reason in `messages + i * message_capacity`.
+ *
+ *  citk_dicom_tags: reads each of the `count` DICOM Part-10 files up to its pixel data and writes the values of
+ *  `tags` (each (group << 16) | element) as text, in order, separated by the byte 0x1F (a missing element gives an
+ *  empty value), to `out + i * text_capacity`. Binary VRs are written as decimal text, multiple values separated by
+ *  backslashes, as in DICOM. `has_pixels[i]` is 1 when the file has a PixelData element. A file that is not DICOM
+ *  gets CITK_ERR_UNSUPPORTED_FORMAT. */
+citk_status citk_dicom_tags(const char *const *paths, size_t count, const uint32_t *tags, size_t tag_count, char *out,
+                            size_t text_capacity, int32_t *has_pixels, int32_t *statuses, char *messages,
+                            size_t message_capacity, char *message, size_t message_capacity_all);
+
+/** Decodes the pixel data of each of `count` DICOM files (any transfer syntax GDCM decodes: uncompressed, RLE,
+ *  JPEG, JPEG-LS, JPEG 2000) into `buffer + i * bytes_each`: the stored values of every frame, rows x columns x
+ *  samples x frames, in the file's bits allocated, native byte order, no rescale applied. A file whose decoded
+ *  length is not `bytes_each` fails. */
+citk_status citk_dicom_read_pixels(const char *const *paths, size_t count, void *buffer, size_t bytes_each,
+                                   int32_t *statuses, char *messages, size_t message_capacity, char *message,
+                                   size_t message_capacity_all);
+
+/** The grid GDCM gives a (multi-frame) DICOM file, as ITK's DICOM reader places it: voxels per axis (columns,
+ *  rows, frames), spacing (mm), origin (LPS mm) and row-major direction cosines (the third column the slice
+ *  normal). */
+citk_status citk_dicom_frame_geometry(const char *path, uint32_t size[3], double spacing[3], double origin[3],
+                                      double direction[9], char *message, size_t message_capacity);
+
 #ifdef __cplusplus
 }
 #endif

@@ -38,6 +38,8 @@ void register_factories() {
     itk::PNGImageIOFactory::RegisterOneFactory();
     itk::TIFFImageIOFactory::RegisterOneFactory();
     itk::BMPImageIOFactory::RegisterOneFactory();
+    // Not ITK's GDCMImageIO: Debian's GDCM aborts on some malformed files, so DICOM is read through citk_dicom's
+    // isolated calls only (a single DICOM file is a one-file series, HarmonizeVolume's DicomReference).
   });
 }
 

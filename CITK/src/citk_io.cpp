@@ -35,6 +35,7 @@ std::string format_name(const ImageIOBase &io) {
   if (cls == "PNGImageIO") return "PNG";
   if (cls == "TIFFImageIO") return "TIFF";
   if (cls == "BMPImageIO") return "BMP";
+  if (cls == "GDCMImageIO") return "DICOM";
   const std::string suffix = "ImageIO";
   if (cls.size() > suffix.size() && cls.compare(cls.size() - suffix.size(), suffix.size(), suffix) == 0) {
     return cls.substr(0, cls.size() - suffix.size());

@@ -11,7 +11,8 @@ struct HarmonizeCommand: ParsableCommand {
     discussion: ExitStatus.table,
     version: "0.1.0",
     subcommands: [
-      Info.self, Resample.self, Reorient.self, Fingerprint.self, Check.self, Batch.self, Restore.self, Plan.self,
+      Info.self, Convert.self, Resample.self, Reorient.self, Fingerprint.self, Check.self, Batch.self, Restore.self,
+      Plan.self,
       Predict.self,
     ]
   )

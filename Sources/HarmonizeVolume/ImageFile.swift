@@ -1,7 +1,9 @@
 import Foundation
 
 /// Reading and writing image files: NIfTI (`.nii`, `.nii.gz`), NRRD (`.nrrd`, `.nhdr`), MetaImage (`.mha`, `.mhd`),
-/// and whatever else ITK 5.2 reads (VTK, GIPL, PNG, TIFF, BMP). Geometry is ITK's: LPS, millimetres.
+/// and whatever else ITK 5.2 reads (VTK, GIPL, PNG, TIFF, BMP, a DICOM file). A DICOM series is read wherever a
+/// path names a folder or DICOMDIR (`DicomReference`: `FOLDER` or `FOLDER#SERIES`). Geometry is ITK's: LPS,
+/// millimetres.
 ///
 /// Policy lives here, not in CITK: headers are validated before anything is allocated, a header that claims
 /// more pixel data than its file could hold is reported as corrupt, reads respect a memory limit, and writes
@@ -13,6 +15,7 @@ public enum ImageFile {
   ///   header (sizes that overflow, more pixel data than the file could hold), invalid geometry
   ///   (spacing not finite and > 0, non-finite origin, singular direction).
   public static func readHeader(at path: String) throws(ImageFileError) -> ImageHeader {
+    if let series = DicomReference(path: path) { return try DicomSeriesReader.header(series) }
     _ = try dataFiles(of: path)
     // Before ITK parses it: ITK 5.2 repairs, misreads or aborts on corrupt NIfTI-1 fields (CNifti's header check).
     let stored = try checkedNiftiTransforms(of: path)
@@ -85,6 +88,7 @@ public enum ImageFile {
   /// names (links followed), each checked to be a regular file.
   /// - Throws: `ImageFileError` for a missing or non-regular data file or an absurd dimension count.
   public static func dataFiles(of path: String) throws(ImageFileError) -> [String] {
+    if let series = DicomReference(path: path) { return try DicomSeriesReader.stack(series).slices.map(\.path) }
     do { return try DetachedData.files(headerPath: path) } catch { throw ImageFileError(path: path, reason: error) }
   }
 
@@ -94,9 +98,10 @@ public enum ImageFile {
   /// - Throws: `ImageFileError` as `readHeader(at:)` does, `.tooLarge` above `maxBytes` or when memory is refused,
   ///   and `.corrupt` when the pixel data is truncated or unreadable.
   public static func read(at path: String, maxBytes: Int? = nil) throws(ImageFileError) -> Volume {
+    let limit = maxBytes ?? Int(clamping: ProcessInfo.processInfo.physicalMemory)
+    if let series = DicomReference(path: path) { return try DicomSeriesReader.read(series, maxBytes: limit) }
     let header = try readHeader(at: path)
     let bytes = header.pixelByteCount ?? Int.max
-    let limit = maxBytes ?? Int(clamping: ProcessInfo.processInfo.physicalMemory)
     guard bytes <= limit else {
       throw ImageFileError(
         path: path,

@@ -32,6 +32,8 @@ public struct ImageInfo: Codable, Equatable, Sendable {
   /// What deserves a look: a NIfTI qform and sform that disagree, a data file outside the header's folder
   /// (`ImageFile.readWarnings`).
   public var warnings: [String]?
+  /// For a DICOM series: which series, how many images, and what stands in the way of stacking it.
+  public var dicom: DicomSeriesFacts?
 
   public init(path: String, header: ImageHeader) {
     self.path = path
@@ -69,7 +71,13 @@ public struct ImageInfo: Codable, Equatable, Sendable {
     }
     let spacingText = spacing.map(formatNumber).joined(separator: " x ")
     var lines = [path]
-    lines.append("  format       \(format) (\(fileEnding.isEmpty ? "no ending" : fileEnding))")
+    if let dicom {
+      lines.append(
+        "  series       \(dicom.number.map(String.init) ?? "-") \(dicom.modality) '\(dicom.description)' (\(dicom.uid))"
+      )
+      lines.append("  images       \(dicom.images)")
+    }
+    lines.append("  format       \(format)\(dicom == nil ? " (\(fileEnding.isEmpty ? "no ending" : fileEnding))" : "")")
     lines.append(
       "  size         \(size.map(String.init).joined(separator: " x "))\(n == 4 ? " (4D: 3 spatial axes + 1)" : "")")
     lines.append("  spacing      \(spacingText) mm\(n == 4 ? " (axis 4 in its own unit)" : "")")
@@ -79,6 +87,8 @@ public struct ImageInfo: Codable, Equatable, Sendable {
     lines.append("  pixel type   \(pixelType), \(components) component\(components == 1 ? "" : "s")")
     lines.append("  memory       \(formatBytes(bytes)) (\(bytes) bytes)")
     for warning in warnings ?? [] { lines.append("  warning      \(warning)") }
+    for note in dicom?.notes ?? [] { lines.append("  note         \(note)") }
+    for problem in dicom?.problems ?? [] { lines.append("  problem      \(problem)") }
     return lines.joined(separator: "\n")
   }
 

@@ -9,12 +9,21 @@ extension HarmonizeCommand {
       discussion: """
         Reads headers only. Geometry is ITK's: LPS millimetres; orientation codes are RAS+ letters as nibabel's \
         aff2axcodes prints them. A file that cannot be read gets one line on stderr naming it and the problem; the \
-        other files are still reported, and the exit status is 2.
+        other files are still reported, and the exit status is 2. For a DICOM folder (searched recursively) or \
+        DICOMDIR, every series is listed as FOLDER#UID with its stacked grid (slices ordered by \
+        ImagePositionPatient along the slice normal) and each geometry problem (uneven spacing, missing slices, \
+        gantry tilt, repeated positions, mixed orientations or sizes); give FOLDER#UID, or FOLDER --series, \
+        wherever an image is read.
         """
     )
 
-    @Argument(help: "Image files (.nii, .nii.gz, .nrrd, .nhdr, .mha, .mhd, ...).")
+    @Argument(
+      help:
+        "Image files (.nii, .nii.gz, .nrrd, .nhdr, .mha, .mhd, a DICOM file, ...), or DICOM folders and DICOMDIRs: each series is listed."
+    )
     var files: [String]
+
+    @OptionGroup(title: "DICOM") var dicom: DicomSeriesOption
 
     @Flag(help: "Print a JSON array instead of text blocks.")
     var json = false
@@ -29,10 +38,18 @@ extension HarmonizeCommand {
       transform.apply()
       var infos: [ImageInfo] = []
       var failed = false
-      for file in files {
+      for given in files {
         do {
+          let file = try dicom.input(given)
+          if let reference = DicomReference(path: file), reference.series == nil {
+            infos += try ImageInfo.dicomSeries(in: file)
+            continue
+          }
           let header = try ImageFile.readHeader(at: file)
           var info = ImageInfo(path: file, header: header)
+          if let reference = DicomReference(path: file) {
+            info.dicom = try DicomSeriesFacts.of(reference)
+          }
           let warnings = ImageFile.readWarnings(for: file, header: header)
           if !warnings.isEmpty { info.warnings = warnings }
           infos.append(info)

@@ -16,7 +16,10 @@ extension HarmonizeCommand {
         """
     )
 
-    @Argument(help: "Image to reorient.") var input: String
+    @Argument(help: ArgumentHelp("Image to reorient (or a DICOM folder or DICOMDIR).", valueName: "input")) var given:
+      String
+    /// The input as readers take it: a DICOM series selected with --series becomes FOLDER#SERIES.
+    var input: String { (try? dicom.input(given)) ?? given }
     @Argument(help: "Output file; its ending picks the format.") var output: String
     @Option(help: "Target orientation, RAS+ letters (e.g. RAS, LPS).") var to: String?
     @Option(help: "Take the orientation of this image, or the dominant one of a fingerprint (.json).") var like: String?
@@ -24,9 +27,11 @@ extension HarmonizeCommand {
     var fingerprint: String?
     @Flag(help: "Print the result as JSON instead of a line.") var json = false
 
+    @OptionGroup(title: "DICOM") var dicom: DicomSeriesOption
     @OptionGroup(title: "Reading") var transform: NiftiTransformOption
 
     func validate() throws {
+      _ = try dicom.input(given)
       if [to, like, fingerprint].compactMap({ $0 }).count != 1 {
         throw ValidationError("Give exactly one of --to, --like and --fingerprint.")
       }

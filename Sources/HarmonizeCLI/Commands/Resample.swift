@@ -19,7 +19,10 @@ extension HarmonizeCommand {
         """
     )
 
-    @Argument(help: "Image to resample.") var input: String
+    @Argument(help: ArgumentHelp("Image to resample (or a DICOM folder or DICOMDIR).", valueName: "input")) var given:
+      String
+    /// The input as readers take it: a DICOM series selected with --series becomes FOLDER#SERIES.
+    var input: String { (try? dicom.input(given)) ?? given }
     @Argument(help: "Output file; its ending picks the format (.nii.gz, .nii, .nrrd, .mha, ...).") var output: String
     @Option(help: "Take the output grid (size, spacing, origin, direction) from this image.") var like: String?
     @Option(
@@ -62,6 +65,7 @@ extension HarmonizeCommand {
     var cropTo: [String] = []
 
     @OptionGroup(title: "Target grid") var grid: TargetGridOptions
+    @OptionGroup(title: "DICOM") var dicom: DicomSeriesOption
     @OptionGroup(title: "Reading") var transform: NiftiTransformOption
 
     var spacing: SpacingArgument? { grid.spacing }
@@ -71,6 +75,7 @@ extension HarmonizeCommand {
     var compression: CompressionArgument? { grid.compression }
 
     func validate() throws {
+      _ = try dicom.input(given)
       if nnunetPlans != nil {
         if spacing != nil || like != nil {
           throw ValidationError("--nnunet-plans sets the spacing: drop --spacing and --like.")

@@ -63,7 +63,7 @@ enum CITKBridge {
     }
   }
 
-  private static func reason(_ status: citk_status, _ message: String) -> ImageFileError.Reason {
+  static func reason(_ status: citk_status, _ message: String) -> ImageFileError.Reason {
     switch status {
     case CITK_ERR_NOT_FOUND: .notFound
     case CITK_ERR_UNSUPPORTED_FORMAT: .unsupportedFormat(message)
