@@ -30,9 +30,12 @@ public enum CaseScanner {
   }
 
   /// Image files directly inside a folder (not recursive, as nnU-Net's input folders), sorted by name.
+  /// A subfolder that holds a DICOM series is an image too (one case, named after the folder).
   public static func imageFiles(in folder: String) -> [String] {
     let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-    return names.filter { !$0.hasPrefix(".") && ending(of: $0) != nil }.sorted().map { PathText.join(folder, $0) }
+    return names.filter { !$0.hasPrefix(".") }.sorted().map { PathText.join(folder, $0) }.filter {
+      ending(of: PathText.name($0)) != nil || DicomReference.looksLikeSeriesFolder($0)
+    }
   }
 
   /// Groups image files into cases by nnU-Net's `_XXXX` channel suffix; a file without one is a single-channel
@@ -41,7 +44,8 @@ public enum CaseScanner {
     var cases: [String: CaseFiles] = [:]
     for path in files {
       let name = PathText.name(path)
-      guard let ending = ending(of: name) else { continue }
+      // A DICOM series (a folder, FOLDER#SERIES) has no ending: its case is its name.
+      guard let ending = ending(of: name) ?? (DicomReference(path: path) != nil ? "" : nil) else { continue }
       let stem = String(name.dropLast(ending.count))
       let parts = splitChannel(stem)
       let id = parts?.id ?? stem

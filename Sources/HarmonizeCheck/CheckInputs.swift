@@ -15,10 +15,11 @@ public enum CheckInputs {
     for path in paths {
       var isDirectory: ObjCBool = false
       guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else {
-        missing.append(path)
+        // FOLDER#SERIES names a DICOM series, not a file.
+        if DicomReference(path: path) != nil { files.append(path) } else { missing.append(path) }
         continue
       }
-      guard isDirectory.boolValue else {
+      guard isDirectory.boolValue, !DicomReference.looksLikeSeriesFolder(path) else {
         files.append(path)
         continue
       }

@@ -175,7 +175,10 @@ struct TrainingLayout {
       return TrainingLayout(dataset: dataset, cases: cases, ignored: all.filter { !$0.hasSuffix(dataset.fileEnding) })
     }
     let imagesFolder = FileManager.default.fileExists(atPath: imagesTr) ? imagesTr : folder
-    var cases = CaseScanner.group(CaseScanner.imageFiles(in: imagesFolder))
+    // A DICOM series folder is one case; a folder of series folders, one case each.
+    let files =
+      DicomReference.looksLikeSeriesFolder(folder) ? [folder] : CaseScanner.imageFiles(in: imagesFolder)
+    var cases = CaseScanner.group(files)
     if imagesFolder == imagesTr { CaseScanner.attachLabels(&cases, from: PathText.join(folder, "labelsTr")) }
     guard !cases.isEmpty else { throw CheckReferenceError(folder, "no images (and no dataset.json)") }
     return TrainingLayout(dataset: nil, cases: cases, ignored: [])

@@ -166,6 +166,12 @@ extension CaseChecks {
       reference.isNNUNet ? files.channelIndices.filter { $0 < reference.channelNames.count } : files.channelIndices
     let steps = kept.map { files.channels[$0]! }.map { path in
       let name = PathText.name(path)
+      // A DICOM series (a folder, FOLDER#SERIES) becomes a NIfTI file named after it.
+      if DicomReference(path: path) != nil {
+        let stem = name.split(separator: "#").first.map(String.init) ?? name
+        let wanted = ending ?? reference.fileEnding ?? ""
+        return command(path, PathText.join(target, stem + (wanted.isEmpty ? ".nii.gz" : wanted)))
+      }
       return command(path, PathText.join(target, ending.map { replaceEnding(name, with: $0) } ?? name))
     }
     return (["mkdir -p \(quote(target))"] + steps).joined(separator: " && ")

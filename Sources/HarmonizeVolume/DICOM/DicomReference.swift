@@ -86,3 +86,25 @@ public struct DicomReference: Sendable, Hashable {
     }.joined(separator: "; ")
   }
 }
+
+extension DicomReference {
+  /// Whether `folder` looks like a DICOM series folder: no image file (NIfTI, NRRD, ...) directly inside, and a DICOM
+  /// Part-10 file among the first files found under it (a cheap probe: nothing is parsed).
+  public static func looksLikeSeriesFolder(_ folder: String) -> Bool {
+    guard DicomScan.isFolder(folder), let walker = FileManager.default.enumerator(atPath: folder) else { return false }
+    var probed = 0
+    while let relative = walker.nextObject() as? String, probed < 64 {
+      if PathText.name(relative).hasPrefix(".") {
+        walker.skipDescendants()
+        continue
+      }
+      let full = folder + "/" + relative
+      if !relative.contains("/"), ImageFormat(path: relative) != nil, !DicomScan.isFolder(full) { return false }
+      var info = stat()
+      guard stat(full, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
+      probed += 1
+      if DicomSlice.hasPart10Prefix(full) { return true }
+    }
+    return false
+  }
+}
