@@ -45,6 +45,17 @@ extension HarmonizeCommand {
     @Flag(help: "Print a JSON summary on standard output.") var json = false
     @Flag(help: "Redo files the manifest lists as done.") var force = false
     @Flag(help: "Fold the shard manifests in OUTPUT_DIR into one and exit.") var mergeManifests = false
+    @Flag(
+      help:
+        "INPUT_DIR is a DICOM tree: write an nnU-Net raw dataset (imagesTr/CASE_XXXX.nii.gz, dataset.json, dicom-cases.tsv mapping case ids to patient ID and study/series UIDs), one case per series, or per study with --channel; --spacing is optional."
+    )
+    var dicom = false
+    @Option(
+      help:
+        "With --dicom: a channel of a per-study case, NAME=REGEX on SeriesDescription (repeatable, in channel order; e.g. T1='t1' T2='t2')."
+    )
+    var channel: [String] = []
+    @Option(help: "With --dicom: case ids are PREFIX_001, PREFIX_002, ...") var casePrefix = "case"
 
     @OptionGroup(title: "Target grid") var targetGrid: TargetGridOptions
     @OptionGroup(title: "Reading") var transform: NiftiTransformOption
@@ -58,6 +69,17 @@ extension HarmonizeCommand {
 
     func validate() throws {
       if mergeManifests { return }
+      if dicom {
+        if spacing != nil && likeFingerprint != nil {
+          throw ValidationError("Give at most one of --spacing and --fingerprint.")
+        }
+        guard casePrefix.range(of: "^[A-Za-z0-9][A-Za-z0-9-]*$", options: .regularExpression) != nil else {
+          throw ValidationError("--case-prefix takes letters, digits and '-' (nnU-Net splits case ids at '_').")
+        }
+        for rule in channel { _ = try DicomChannelRule(rule) }
+        return
+      }
+      if !channel.isEmpty { throw ValidationError("--channel goes with --dicom.") }
       if (spacing == nil) == (likeFingerprint == nil) {
         throw ValidationError("Give exactly one of --spacing and --fingerprint.")
       }
@@ -95,6 +117,7 @@ extension HarmonizeCommand {
           throw ExitStatus.usage.reporting(error)
         }
       }
+      if dicom { return try runDicom() }
       var target = spacing?.values ?? []
       var orientation = orient
       if let likeFingerprint {
@@ -143,6 +166,30 @@ extension HarmonizeCommand {
         print(result.summary.text)
       }
       if result.summary.failed > 0 { throw ExitStatus.failure.exitCode }
+    }
+
+    /// `--dicom`: a DICOM tree to an nnU-Net raw dataset (`DicomDatasetBuilder`).
+    func runDicom() throws {
+      var options = DicomDatasetBuilder.Options()
+      options.prefix = casePrefix
+      options.force = force
+      options.threads = jobs
+      options.interpolation = interpolation.interpolation
+      do {
+        options.rules = try channel.map { try DicomChannelRule($0) }
+        if let likeFingerprint {
+          options.spacing = try DatasetFingerprint.load(likeFingerprint).targetSpacing
+        } else {
+          options.spacing = spacing?.values
+        }
+        let summary = try DicomDatasetBuilder.run(root: input, output: output, options: options, progress: !json)
+        print(summary.text)
+        if !summary.failures.isEmpty { throw ExitStatus.failure.exitCode }
+      } catch let error as PathError {
+        throw ExitStatus.usage.reporting(error)
+      } catch let error as CheckReferenceError {
+        throw ExitStatus.usage.reporting(error)
+      }
     }
 
     /// The dry-run listing: each case, each file's grids, bytes and estimated memory, then the totals.
