@@ -111,7 +111,8 @@ ImageIOBase::Pointer open_for_read(const char *path) {
     if (by_name.empty()) {
       throw citk::Failure{CITK_ERR_UNSUPPORTED_FORMAT,
                           "unsupported file type: no reader for this name (NIfTI .nii/.nii.gz, NRRD .nrrd/.nhdr, "
-                          "MetaImage .mha/.mhd, VTK, GIPL, PNG, TIFF, BMP are read)"};
+                          "MetaImage .mha/.mhd, VTK, GIPL, PNG, TIFF, BMP, and DICOM Part-10 files, series folders and DICOMDIRs "
+                          "are read)"};
     }
     throw citk::Failure{CITK_ERR_CORRUPT, "not a valid " + by_name + " image: its header is not recognised"};
   }

@@ -19,15 +19,26 @@ extension ImageInfo {
   public static func dicomSeries(in location: String) throws(ImageFileError) -> [ImageInfo] {
     let scan = try DicomScanCache.shared.scan(location)
     if let bad = scan.unreadable.first { throw bad }
+    if scan.series.isEmpty { throw DicomReference.noImage(location, scan) }
     return scan.series.map { series in
       let stack = DicomStack(series)
-      let type = DicomPixels.outputType(stack.slices) ?? .u8
-      var info = ImageInfo(
-        path: DicomReference.path(location, series: series.uid),
-        header: ImageHeader(format: "DICOM", geometry: stack.geometry, pixelType: type, components: 1))
+      let path = DicomReference.path(location, series: series.uid)
+      var problems = stack.problems
+      var header = ImageHeader(
+        format: "DICOM", geometry: stack.geometry, pixelType: DicomPixels.outputType(stack.slices) ?? .u8,
+        components: 1)
+      if problems.isEmpty {
+        // The grid a read gives (a multi-frame file's comes from GDCM).
+        do throws(ImageFileError) {
+          header = try DicomSeriesReader.header(of: stack, DicomReference(path: path)!)
+        } catch {
+          problems.append(error.detail)
+        }
+      }
+      var info = ImageInfo(path: path, header: header)
       info.dicom = DicomSeriesFacts(
         uid: series.uid, number: series.number, modality: series.modality, description: series.description,
-        images: stack.slices.count, problems: stack.problems, notes: stack.notes)
+        images: stack.slices.count, problems: problems, notes: stack.notes)
       return info
     }
   }

@@ -49,13 +49,7 @@ public struct DicomReference: Sendable, Hashable {
         ))
     }
     let all = scan.series
-    guard !all.isEmpty else {
-      throw ImageFileError(
-        path: location,
-        reason: .unsupportedFormat(
-          "is a folder with no DICOM image in it (\(scan.otherFiles) other file\(scan.otherFiles == 1 ? "" : "s")); give an image file or a DICOM series folder"
-        ))
-    }
+    guard !all.isEmpty else { throw Self.noImage(location, scan) }
     if let series {
       let matching = all.filter { $0.matches(series) }
       guard matching.count == 1 else {
@@ -78,6 +72,18 @@ public struct DicomReference: Sendable, Hashable {
       reason: .invalidArgument(
         "holds \(all.count) DICOM series: choose one with --series NUMBER|UID (harmonize info lists them): "
           + Self.list(all)))
+  }
+
+  /// A location with no DICOM image: a folder of other files, a DICOM object that is no image (a DICOMDIR, a report,
+  /// an RT structure set, a DICOM Segmentation, which is not read).
+  static func noImage(_ location: String, _ scan: DicomScan) -> ImageFileError {
+    ImageFileError(
+      path: location,
+      reason: .unsupportedFormat(
+        DicomScan.isFolder(location)
+          ? "is a folder with no DICOM image in it (\(scan.otherFiles) other file\(scan.otherFiles == 1 ? "" : "s")); give an image file or a DICOM series folder"
+          : "is a DICOM object without an image harmonize reads (a DICOMDIR, report, RT structure set or plan, or DICOM Segmentation)"
+      ))
   }
 
   static func list(_ series: [DicomSeries]) -> String {

@@ -59,7 +59,7 @@ public struct DicomSlice: Sendable, Hashable {
   /// RT structure sets and plans, raw data.
   static let nonImageClassPrefixes = [
     "1.2.840.10008.1.3.10", "1.2.840.10008.5.1.4.1.1.88.", "1.2.840.10008.5.1.4.1.1.11.",
-    "1.2.840.10008.5.1.4.1.1.481.", "1.2.840.10008.5.1.4.1.1.66",
+    "1.2.840.10008.5.1.4.1.1.481.3", "1.2.840.10008.5.1.4.1.1.481.5", "1.2.840.10008.5.1.4.1.1.66",
   ]
 
   /// Whether a file starts as a DICOM Part-10 file does: a 128-byte preamble, then "DICM".
