@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what Harmonize needs on Debian 12 and is missing: ITK 5.2 ImageIO, zlib, libdeflate, ISA-L (igzip), and (with --python) a Python
+# Installs what Harmonize needs on Debian 12 and is missing: ITK 5.2 ImageIO (GDCM comes with it), zlib, libdeflate, ISA-L (igzip), and (with --python) a Python
 # virtual environment at .venv with SimpleITK and nibabel for the conformance tests. Idempotent: it runs
 # `apt-get update` only when a package is missing, and touches the venv only when an import fails.
 set -euo pipefail
@@ -10,11 +10,13 @@ want_python=0
 
 as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 
-packages=(libinsighttoolkit5-dev zlib1g-dev libdeflate-dev libisal-dev)
+packages=(libinsighttoolkit5-dev libgdcm-dev zlib1g-dev libdeflate-dev libisal-dev)
 if (( want_python )); then
   command -v python3 >/dev/null || packages+=(python3)
   # Debian strips ensurepip from python3; without python3-venv, `python3 -m venv` fails to create a venv.
   python3 -c "import ensurepip" >/dev/null 2>&1 || packages+=(python3-venv)
+  # dcm2niix: the DICOM conformance tests' second oracle (SimpleITK's series reader is the first).
+  packages+=(dcm2niix)
 fi
 missing=()
 for p in "${packages[@]}"; do
@@ -32,6 +34,11 @@ if (( want_python )); then
     echo "install: Python venv .venv with SimpleITK, nibabel, numpy" >&2
     python3 -m venv .venv
     .venv/bin/python -m pip install -q --disable-pip-version-check "SimpleITK>=2.3" "nibabel>=5.2" "numpy>=1.24"
+  fi
+  # pydicom writes the DICOM test series from real volumes, and ships real DICOM files of its own.
+  if ! .venv/bin/python -c "import pydicom" 2>/dev/null; then
+    echo "install: pydicom into .venv" >&2
+    .venv/bin/python -m pip install -q --disable-pip-version-check "pydicom==3.0.1"
   fi
   # nnU-Net v2 itself, the oracle for the nnU-Net modes (it brings torch: about 6 GB and 6 minutes once; the venv
   # keeps it). batchgenerators, scipy and scikit-image are pinned: their resize and tie-breaking rules are what the

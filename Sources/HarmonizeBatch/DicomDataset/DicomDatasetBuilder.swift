@@ -54,10 +54,16 @@ public enum DicomDatasetBuilder {
     root: String, output: String, options: Options, progress: Bool
   ) throws(BatchError) -> Summary {
     guard DicomScan.isFolder(root) else { throw BatchError(root, "input folder not found") }
-    let realRoot = URL(fileURLWithPath: root).resolvingSymlinksInPath().path
-    let realOutput = URL(fileURLWithPath: output).resolvingSymlinksInPath().path
-    if PathText.isInside(realOutput, folder: realRoot) || realOutput == realRoot {
-      throw BatchError(output, "the output folder must not be inside the input folder")
+    let existed = FileManager.default.fileExists(atPath: output)
+    do {
+      try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+    } catch {
+      throw BatchError(output, "cannot create the output folder: \(error.localizedDescription)")
+    }
+    // Checked once the folder exists (links resolved): the tree is read, never written.
+    if PathText.isInside(output, folder: root) || PathText.isInside(root, folder: output) {
+      if !existed { try? FileManager.default.removeItem(atPath: output) }
+      throw BatchError(output, "the output folder must not be inside the input folder, nor hold it")
     }
     let images = PathText.join(output, "imagesTr")
     do {

@@ -45,7 +45,7 @@ public struct DicomReference: Sendable, Hashable {
       throw ImageFileError(
         path: bad.path,
         reason: .corrupt(
-          "in DICOM folder \(location): \(bad.reason)\(scan.unreadable.count > 1 ? " (and \(scan.unreadable.count - 1) more unreadable files)" : "")"
+          "in DICOM folder \(location): \(bad.detail)\(scan.unreadable.count > 1 ? " (and \(scan.unreadable.count - 1) more unreadable files)" : ""); move it aside to convert the rest"
         ))
     }
     let all = scan.series
