@@ -14,6 +14,8 @@
 
 #include <cstring>
 #include <mutex>
+#include <algorithm>
+#include <sched.h>
 #include <set>
 #include <string>
 
@@ -30,6 +32,14 @@ void quiet_gdcm() {
 }
 
 const gdcm::Tag pixel_data_tag(0x7fe0, 0x0010);
+
+/// Child processes that parse at once: the cores this process may run on (a Slurm or container CPU set), at most 8.
+size_t workers() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  const int n = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 1;
+  return static_cast<size_t>(std::max(1, std::min(n, 8)));
+}
 
 /// A value as text on one line: GDCM's rendering, trailing padding (spaces, NULs) removed, separators kept out.
 std::string clean_value(std::string value) {
@@ -134,7 +144,7 @@ extern "C" citk_status citk_dicom_tags(const char *const *paths, size_t count, c
     citk::SharedMemory pixels(count * sizeof(int32_t));
     auto *text_base = static_cast<char *>(text.data());
     auto *pixel_flags = static_cast<int32_t *>(pixels.data());
-    outcomes.fail(citk::run_isolated(count, [&](size_t i) {
+    outcomes.fail(citk::run_isolated_parallel(count, workers(), [&](size_t i) {
       *outcomes.status(i) = tags_of(paths[i], tags, tag_count, text_base + i * text_capacity, text_capacity,
                                     pixel_flags + i, outcomes.message(i), message_capacity);
     }));
@@ -158,7 +168,7 @@ extern "C" citk_status citk_dicom_read_pixels(const char *const *paths, size_t c
     Outcomes outcomes(count, message_capacity);
     citk::SharedMemory staging(count * bytes_each);
     auto *base = static_cast<char *>(staging.data());
-    outcomes.fail(citk::run_isolated(count, [&](size_t i) {
+    outcomes.fail(citk::run_isolated_parallel(count, workers(), [&](size_t i) {
       *outcomes.status(i) = pixels_of(paths[i], base + i * bytes_each, bytes_each, outcomes.message(i), message_capacity);
     }));
     outcomes.copy_out(statuses, messages);

@@ -6,7 +6,9 @@
 #include <csignal>
 #include <cstring>
 #include <ctime>
+#include <mutex>
 #include <sys/mman.h>
+#include <thread>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -112,6 +114,35 @@ std::vector<IsolatedFailure> run_isolated(size_t count, const std::function<void
     start = failed + 1;
   }
   if (log) fclose(log);
+  return failures;
+}
+
+std::vector<IsolatedFailure> run_isolated_parallel(size_t count, size_t workers,
+                                                   const std::function<void(size_t)> &work) {
+  workers = std::max<size_t>(1, std::min(workers, count / 16 + 1));
+  if (workers == 1) return run_isolated(count, work);
+  std::vector<IsolatedFailure> failures;
+  std::mutex lock;
+  std::vector<std::thread> threads;
+  std::string error;
+  for (size_t w = 0; w < workers; ++w) {
+    const size_t begin = count * w / workers, end = count * (w + 1) / workers;
+    threads.emplace_back([&, begin, end] {
+      try {
+        auto share = run_isolated(end - begin, [&](size_t i) { work(begin + i); });
+        std::lock_guard<std::mutex> guard(lock);
+        for (auto &failure : share) failures.push_back({begin + failure.index, failure.reason});
+      } catch (const Failure &failure) {
+        std::lock_guard<std::mutex> guard(lock);
+        error = failure.message;
+      } catch (...) {
+        std::lock_guard<std::mutex> guard(lock);
+        error = "a DICOM reading thread failed";
+      }
+    });
+  }
+  for (auto &thread : threads) thread.join();
+  if (!error.empty()) throw Failure{CITK_ERR_INTERNAL, error};
   return failures;
 }
 

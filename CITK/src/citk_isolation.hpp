@@ -39,6 +39,11 @@ struct IsolatedFailure {
 std::vector<IsolatedFailure> run_isolated(size_t count, const std::function<void(size_t)> &work,
                                           double stall_seconds = 120);
 
+/// `run_isolated` on `workers` contiguous shares of [0, count) at once (a thread and a child process each): GDCM
+/// spends about 2 ms per file, and a 300-file series then takes half the time on two cores.
+std::vector<IsolatedFailure> run_isolated_parallel(size_t count, size_t workers,
+                                                   const std::function<void(size_t)> &work);
+
 } // namespace citk
 
 #endif // CITK_ISOLATION_HPP

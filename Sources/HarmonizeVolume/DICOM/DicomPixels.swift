@@ -49,58 +49,64 @@ enum DicomPixels {
     _ source: UnsafeRawPointer, count: Int, of slice: DicomSlice, to output: PixelType,
     at target: UnsafeMutableRawPointer
   ) {
-    let bits = slice.bitsStored, signed = slice.pixelRepresentation == 1
-    let mask: Int64 = bits >= 64 ? -1 : (1 << Int64(bits)) - 1
+    switch (slice.bitsAllocated, slice.pixelRepresentation == 1) {
+    case (8, false): convert(source, UInt8.self, count, slice, output, target)
+    case (8, true): convert(source, Int8.self, count, slice, output, target)
+    case (16, false): convert(source, UInt16.self, count, slice, output, target)
+    case (16, true): convert(source, Int16.self, count, slice, output, target)
+    case (32, false): convert(source, UInt32.self, count, slice, output, target)
+    default: convert(source, Int32.self, count, slice, output, target)
+    }
+  }
+
+  /// One stored type: the bits above BitsStored masked off (and the sign extended), then rescaled into `output`.
+  private static func convert<Stored: FixedWidthInteger>(
+    _ source: UnsafeRawPointer, _: Stored.Type, _ count: Int, _ slice: DicomSlice, _ output: PixelType,
+    _ target: UnsafeMutableRawPointer
+  ) {
+    let values = UnsafeBufferPointer(start: source.assumingMemoryBound(to: Stored.self), count: count)
+    let bits = slice.bitsStored
+    let trimmed = bits < Stored.bitWidth
+    let mask: Int64 = (1 << Int64(bits)) - 1
     let signBit: Int64 = 1 << Int64(bits - 1)
-    let trimmed = bits < slice.bitsAllocated
-    let (slope, intercept) = (slice.slope, slice.intercept)
-    let plain = slope == 1 && intercept == 0
+    let signed = Stored.isSigned
     @inline(__always) func stored(_ i: Int) -> Int64 {
-      var v: Int64
-      switch slice.bitsAllocated {
-      case 8:
-        v =
-          signed
-          ? Int64(source.load(fromByteOffset: i, as: Int8.self)) : Int64(source.load(fromByteOffset: i, as: UInt8.self))
-      case 16:
-        v =
-          signed
-          ? Int64(source.load(fromByteOffset: 2 * i, as: Int16.self))
-          : Int64(source.load(fromByteOffset: 2 * i, as: UInt16.self))
-      default:
-        v =
-          signed
-          ? Int64(source.load(fromByteOffset: 4 * i, as: Int32.self))
-          : Int64(source.load(fromByteOffset: 4 * i, as: UInt32.self))
-      }
+      var v = Int64(values[i])
       if trimmed {
         v &= mask
         if signed && v & signBit != 0 { v -= mask + 1 }
       }
       return v
     }
+    let (slope, intercept) = (slice.slope, slice.intercept)
     switch output {
     case .f32:
-      for i in 0..<count {
-        target.storeBytes(of: Float(Double(stored(i)) * slope + intercept), toByteOffset: 4 * i, as: Float.self)
-      }
+      let out = target.assumingMemoryBound(to: Float.self)
+      for i in 0..<count { out[i] = Float(Double(stored(i)) * slope + intercept) }
     case .f64:
-      for i in 0..<count {
-        target.storeBytes(of: Double(stored(i)) * slope + intercept, toByteOffset: 8 * i, as: Double.self)
-      }
-    default:
-      let (s, c) = (Int64(slope), Int64(intercept))
-      for i in 0..<count {
-        let v = plain ? stored(i) : stored(i) * s + c
-        switch output {
-        case .u8: target.storeBytes(of: UInt8(truncatingIfNeeded: v), toByteOffset: i, as: UInt8.self)
-        case .i8: target.storeBytes(of: Int8(truncatingIfNeeded: v), toByteOffset: i, as: Int8.self)
-        case .u16: target.storeBytes(of: UInt16(truncatingIfNeeded: v), toByteOffset: 2 * i, as: UInt16.self)
-        case .i16: target.storeBytes(of: Int16(truncatingIfNeeded: v), toByteOffset: 2 * i, as: Int16.self)
-        case .u32: target.storeBytes(of: UInt32(truncatingIfNeeded: v), toByteOffset: 4 * i, as: UInt32.self)
-        default: target.storeBytes(of: Int32(truncatingIfNeeded: v), toByteOffset: 4 * i, as: Int32.self)
-        }
-      }
+      let out = target.assumingMemoryBound(to: Double.self)
+      for i in 0..<count { out[i] = Double(stored(i)) * slope + intercept }
+    case .u8: store(UInt8.self, count, target, stored, slope, intercept)
+    case .i8: store(Int8.self, count, target, stored, slope, intercept)
+    case .u16: store(UInt16.self, count, target, stored, slope, intercept)
+    case .i16: store(Int16.self, count, target, stored, slope, intercept)
+    case .u32: store(UInt32.self, count, target, stored, slope, intercept)
+    default: store(Int32.self, count, target, stored, slope, intercept)
+    }
+  }
+
+  /// Integer outputs: `outputType` chose them only for integer slopes and intercepts whose results fit.
+  @inline(__always)
+  private static func store<Out: FixedWidthInteger>(
+    _: Out.Type, _ count: Int, _ target: UnsafeMutableRawPointer, _ stored: (Int) -> Int64, _ slope: Double,
+    _ intercept: Double
+  ) {
+    let out = target.assumingMemoryBound(to: Out.self)
+    let (s, c) = (Int64(slope), Int64(intercept))
+    if s == 1 {
+      for i in 0..<count { out[i] = Out(truncatingIfNeeded: stored(i) &+ c) }
+    } else {
+      for i in 0..<count { out[i] = Out(truncatingIfNeeded: stored(i) &* s &+ c) }
     }
   }
 }

@@ -82,10 +82,22 @@ enum DicomSeriesReader {
       for slice in batch where slice.storedByteCount != storedBytes {
         throw ImageFileError(path: slice.path, reason: .corrupt("its image size differs from the series'"))
       }
-      let outcomes = try DicomBridge.readPixels(paths: batch.map(\.path), into: scratch, bytesEach: storedBytes)
-        .mapError { ImageFileError(path: name, reason: $0) }.get()
+      // Uncompressed little-endian files are copied directly; GDCM decodes the others (in child processes).
+      let others = batch.indices.filter {
+        !DicomRawPixels.read(batch[$0], into: scratch + $0 * storedBytes, bytes: storedBytes)
+      }
+      if !others.isEmpty {
+        let decoded = UnsafeMutableRawPointer.allocate(byteCount: others.count * storedBytes, alignment: 16)
+        defer { decoded.deallocate() }
+        let outcomes = try DicomBridge.readPixels(
+          paths: others.map { batch[$0].path }, into: decoded, bytesEach: storedBytes
+        ).mapError { ImageFileError(path: name, reason: $0) }.get()
+        for (k, index) in others.enumerated() {
+          if let reason = outcomes[k] { throw ImageFileError(path: batch[index].path, reason: reason) }
+          (scratch + index * storedBytes).copyMemory(from: decoded + k * storedBytes, byteCount: storedBytes)
+        }
+      }
       for (offset, slice) in batch.enumerated() {
-        if let reason = outcomes[offset] { throw ImageFileError(path: slice.path, reason: reason) }
         DicomPixels.convert(
           scratch + offset * storedBytes, count: fileValues, of: slice, to: header.pixelType,
           at: storage.base + (start + offset) * fileBytes)

@@ -262,7 +262,9 @@ def compare(folder, uid, ours_path):
         else:
             report["problems"] += differences("dcm2niix", canonical(nib.load(made[0])), ours)
             header = nib.load(ours_path).header
-            report["descrip"] = header["descrip"].tobytes().rstrip(b"\0").decode("latin-1")
+            # Free-text header fields, where converters put patient or protocol text: ours stay empty.
+            report["descrip"] = (header["descrip"].tobytes() + header["aux_file"].tobytes()).rstrip(b"\0").decode(
+                "latin-1")
     json.dump(report, sys.stdout)
 
 
