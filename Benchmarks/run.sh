@@ -12,3 +12,5 @@ if [ "${HARMONIZE_NNUNET_BENCH:-1}" = 1 ]; then .venv/bin/python Benchmarks/nnun
 # nnUNetv2_predict against harmonize predict (same model, same scan, CPU): peak memory of the process trees and the
 # time after inference.
 if [ "${HARMONIZE_PREDICT_BENCH:-1}" = 1 ]; then .venv/bin/python Benchmarks/predict_bench.py; fi
+# dcm2niix against harmonize convert on a 512 x 512 x 300 CT series (DICOM in).
+if [ "${HARMONIZE_DICOM_BENCH:-1}" = 1 ]; then .venv/bin/python Benchmarks/dicom_bench.py; fi

@@ -56,7 +56,7 @@ enum DicomSeriesReader {
   }
 
   /// Slices decoded per batch of child processes: enough to amortise a fork, few enough to bound the staging memory.
-  static let batchBytes = 64 << 20
+  static let batchBytes = 16 << 20
 
   static func read(_ reference: DicomReference, maxBytes: Int) throws(ImageFileError) -> Volume {
     let stack = try stack(reference)
