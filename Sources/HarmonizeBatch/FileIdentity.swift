@@ -2,7 +2,8 @@ import Foundation
 import HarmonizeVolume
 
 /// What a resume compares of an input: the size and modification time of the file a path resolves to (a symbolic
-/// link is followed, so a changed target is noticed; the link's own size and time say nothing).
+/// link is followed, so a changed target is noticed; the link's own size and time say nothing); for a DICOM series,
+/// the sum of its files' sizes plus their count, and the latest of their times.
 public struct FileIdentity: Equatable, Codable, Sendable {
   /// Bytes of the resolved file.
   public var bytes: Int
@@ -10,6 +11,15 @@ public struct FileIdentity: Equatable, Codable, Sendable {
   public var modified: Double
 
   public init?(_ path: String) {
+    // A DICOM series (a folder, FOLDER#SERIES): its files' total size and latest modification, not the folder's own.
+    if DicomReference(path: path) != nil {
+      guard let files = try? ImageFile.dataFiles(of: path), !files.isEmpty else { return nil }
+      let identities = files.compactMap { FileIdentity($0) }
+      guard identities.count == files.count else { return nil }
+      bytes = identities.reduce(0) { $0 + $1.bytes } + files.count
+      modified = identities.map(\.modified).max()!
+      return
+    }
     var info = stat()
     guard stat(path, &info) == 0 else { return nil }
     bytes = Int(info.st_size)

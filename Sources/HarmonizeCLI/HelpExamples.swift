@@ -13,6 +13,12 @@ enum HelpExamples {
     "info": [
       "harmonize info ct.nii.gz seg.nii.gz", "harmonize info --json ct.nii.gz",
       "harmonize info atlas.nii.gz --nifti-transform sform",
+      "harmonize info dicom/patient7   # every DICOM series: UID, images, grid, geometry problems",
+    ],
+    "convert": [
+      "harmonize convert dicom/patient7 ct.nii.gz --series 3",
+      "harmonize convert DICOMDIR t1.nii.gz --series 1.2.840.113619.2.55.3.604688",
+      "harmonize convert image.nrrd image.nii.gz",
     ],
     "resample": [
       "harmonize resample ct.nii.gz ct_1mm.nii.gz --spacing 1",
@@ -37,6 +43,7 @@ enum HelpExamples {
       "harmonize batch nnUNet_raw/Dataset001_Tiny out/Dataset001_Tiny --spacing 0.5 --max-size 512 --label-interpolation label",
       "harmonize batch IN OUT --fingerprint fingerprint.json --orient like-training --dry-run",
       "harmonize batch IN OUT --spacing 0.5 --memory 16G --jobs 2",
+      "harmonize batch dicom_tree nnUNet_raw/Dataset042_X --dicom --channel T1='t1' --channel T2='t2'",
       "sbatch --array=0-7 Samples/slurm/batch-array.sh IN OUT --spacing 0.5   # then: harmonize batch IN OUT --merge-manifests",
     ],
     "restore": [

@@ -23,10 +23,10 @@ extension HarmonizeCommand {
     )
     var files: [String]
 
-    @OptionGroup(title: "DICOM") var dicom: DicomSeriesOption
-
     @Flag(help: "Print a JSON array instead of text blocks.")
     var json = false
+
+    @OptionGroup(title: "DICOM") var dicom: DicomSeriesOption
 
     @OptionGroup(title: "Reading") var transform: NiftiTransformOption
 

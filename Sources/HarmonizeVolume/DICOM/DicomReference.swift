@@ -81,7 +81,7 @@ public struct DicomReference: Sendable, Hashable {
       path: location,
       reason: .unsupportedFormat(
         DicomScan.isFolder(location)
-          ? "is a folder with no DICOM image in it (\(scan.otherFiles) other file\(scan.otherFiles == 1 ? "" : "s")); give an image file or a DICOM series folder"
+          ? "is a directory, not an image file, and holds no DICOM image (\(scan.otherFiles) other file\(scan.otherFiles == 1 ? "" : "s")); give an image file or a DICOM series folder"
           : "is a DICOM object without an image harmonize reads (a DICOMDIR, report, RT structure set or plan, or DICOM Segmentation)"
       ))
   }
