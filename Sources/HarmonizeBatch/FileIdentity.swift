@@ -14,15 +14,24 @@ public struct FileIdentity: Equatable, Codable, Sendable {
     // A DICOM series (a folder, FOLDER#SERIES): its files' total size and latest modification, not the folder's own.
     if DicomReference(path: path) != nil {
       guard let files = try? ImageFile.dataFiles(of: path), !files.isEmpty else { return nil }
-      let identities = files.compactMap { FileIdentity($0) }
+      let identities = files.compactMap { FileIdentity(statOf: $0) }
       guard identities.count == files.count else { return nil }
-      bytes = identities.reduce(0) { $0 + $1.bytes } + files.count
-      modified = identities.map(\.modified).max()!
+      self.init(
+        bytes: identities.reduce(0) { $0 + $1.bytes } + files.count, modified: identities.map(\.modified).max()!)
       return
     }
+    self.init(statOf: path)
+  }
+
+  init(bytes: Int, modified: Double) {
+    self.bytes = bytes
+    self.modified = modified
+  }
+
+  /// The file's own size and time (a DICOM file is its own series: no recursion through the series rule).
+  init?(statOf path: String) {
     var info = stat()
     guard stat(path, &info) == 0 else { return nil }
-    bytes = Int(info.st_size)
-    modified = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
+    self.init(bytes: Int(info.st_size), modified: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9)
   }
 }

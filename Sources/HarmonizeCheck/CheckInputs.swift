@@ -19,7 +19,7 @@ public enum CheckInputs {
         if DicomReference(path: path) != nil { files.append(path) } else { missing.append(path) }
         continue
       }
-      guard isDirectory.boolValue, !DicomReference.looksLikeSeriesFolder(path) else {
+      guard isDirectory.boolValue, !DicomReference.looksLikeSeriesFolder(path, directly: true) else {
         files.append(path)
         continue
       }

@@ -15,6 +15,9 @@ public struct CheckOptions: Sendable {
   public var folds: Int?
   /// A folder of label files (`{CASE}{ending}`) to check against the images.
   public var labelsFolder: String?
+  /// The inputs are read by harmonize (`predict`), not by nnU-Net: a DICOM series is an input like a file, and
+  /// nnU-Net's naming rules do not apply to it.
+  public var harmonizeReads = false
 
   public init(
     configuration: String = "3d_fullres", memory: Double, gpuMemory: Double? = nil, readPixels: Bool = true,

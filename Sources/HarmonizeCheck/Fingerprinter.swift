@@ -177,7 +177,7 @@ struct TrainingLayout {
     let imagesFolder = FileManager.default.fileExists(atPath: imagesTr) ? imagesTr : folder
     // A DICOM series folder is one case; a folder of series folders, one case each.
     let files =
-      DicomReference.looksLikeSeriesFolder(folder) ? [folder] : CaseScanner.imageFiles(in: imagesFolder)
+      DicomReference.looksLikeSeriesFolder(folder, directly: true) ? [folder] : CaseScanner.imageFiles(in: imagesFolder)
     var cases = CaseScanner.group(files)
     if imagesFolder == imagesTr { CaseScanner.attachLabels(&cases, from: PathText.join(folder, "labelsTr")) }
     guard !cases.isEmpty else { throw CheckReferenceError(folder, "no images (and no dataset.json)") }

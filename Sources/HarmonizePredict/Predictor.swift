@@ -187,9 +187,10 @@ public enum Predictor {
     _ request: PredictRequest, _ cases: [CaseFiles], into summary: inout PredictSummary, report: (String) -> Void
   ) throws(PredictError) -> [PredictionMemory] {
     let reference = try CheckReference.load(request.model.folder, readPixels: true, tool: "harmonize predict")
-    let options = CheckOptions(
+    var options = CheckOptions(
       configuration: request.model.configuration, memory: request.memory, gpuMemory: nil, readPixels: true,
       folds: request.model.folds.count, labelsFolder: nil)
+    options.harmonizeReads = true
     let result = try Checker.check(cases.flatMap(\.paths), against: reference, options: options)
     for line in result.unreadable { report("error: \(line)") }
     for item in result.cases {

@@ -255,4 +255,34 @@ struct NNUNetPredictConformanceTests {
     #expect(missing.stderr.contains("cannot run this Python"), "\(missing.stderr)")
     #expect(!missing.stdout.contains("failed:"), "\(missing.stdout)")
   }
+
+  /// A case given as DICOM series folders, one per channel (`ct_001_0000/`, `ct_001_0001/`, written by pydicom from
+  /// the NIfTI channel files, on their grid), is predicted as the NIfTI case is: the same labels, on the same grid.
+  @Test func aDicomSeriesFolderIsACase() throws {
+    let f = try Self.fixture.get()
+    let folder = TemporaryFolder("predict-dicom")
+    let nifti = folder.file("nifti"), dicom = folder.file("dicom")
+    try Self.copyCases(["ct_001"], from: f.ctInputs, to: nifti)
+    for channel in ["0000", "0001"] {
+      try Self.python([
+        DicomConformanceTests.script, "from-image", nifti + "/ct_001_\(channel).nii.gz", dicom + "/ct_001_\(channel)",
+        "CT",
+      ])
+    }
+    // Without harmonize reading them, nnU-Net would not: check says so, with the conversion.
+    let checked = try run(TestEnvironment.harmonizeBinary, ["check", dicom, "--against", f.ctModel])
+    #expect(
+      checked.status == 1 && checked.stdout.contains("a DICOM series: nnU-Net reads only"),
+      "\(checked.status) \(checked.stdout)\(checked.stderr)")
+    #expect(checked.stdout.contains("harmonize convert"), "\(checked.stdout)")
+    let a = try Self.predict([nifti, folder.file("out-nifti"), "--model", f.ctModel])
+    let b = try Self.predict([dicom, folder.file("out-dicom"), "--model", f.ctModel])
+    #expect(a.status == 0 && b.status == 0, "\(a.stdout)\(a.stderr)\(b.stdout)\(b.stderr)")
+    let (count, total) = try Self.differing(
+      folder.file("out-nifti/ct_001.nii.gz"), folder.file("out-dicom/ct_001.nii.gz"))
+    #expect(count == 0, "\(count) of \(total) voxels differ")
+    let x = try ImageFile.readHeader(at: folder.file("out-dicom/ct_001.nii.gz"))
+    let y = try ImageFile.readHeader(at: nifti + "/ct_001_0000.nii.gz")
+    #expect(x.geometry.difference(from: y.geometry) == nil)
+  }
 }

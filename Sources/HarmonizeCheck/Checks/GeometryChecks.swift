@@ -170,7 +170,8 @@ extension CaseChecks {
       if DicomReference(path: path) != nil {
         let stem = name.split(separator: "#").first.map(String.init) ?? name
         let wanted = ending ?? reference.fileEnding ?? ""
-        return command(path, PathText.join(target, stem + (wanted.isEmpty ? ".nii.gz" : wanted)))
+        let channel = reference.isNNUNet ? "_0000" : ""
+        return command(path, PathText.join(target, stem + channel + (wanted.isEmpty ? ".nii.gz" : wanted)))
       }
       return command(path, PathText.join(target, ending.map { replaceEnding(name, with: $0) } ?? name))
     }

@@ -6,6 +6,18 @@ extension CaseChecks {
   func checkNaming(into out: inout [Finding]) {
     // A plain folder of images as reference: nnU-Net's naming rules do not apply.
     guard reference.isNNUNet else { return }
+    let dicom = files.paths.contains(where: { DicomReference(path: $0) != nil })
+    if dicom && !options.harmonizeReads {
+      // nnU-Net reads no DICOM series (SimpleITKIO would take one file of it as a 2D image); harmonize predict does.
+      let ending = reference.fileEnding ?? ".nii.gz"
+      out.append(
+        Finding(
+          .error, "dicom",
+          "a DICOM series: nnU-Net reads only \(ending) files; convert it (or run harmonize predict, which reads series)",
+          measured: "DICOM series", expected: ending,
+          fix: commands(into: "converted", ending: ending) { "harmonize convert \(quote($0)) \(quote($1))" }))
+      return
+    }
     let names = reference.channelNames
     let expected = Array(0..<names.count)
     let found = files.channelIndices
@@ -44,7 +56,8 @@ extension CaseChecks {
           "the channel suffixes are not \(expectedSuffixes): nnU-Net counts files, not suffixes, so the channels would silently be fed in the wrong order",
           measured: suffixes, expected: expectedText, fix: "rename the files to \(expectedSuffixes)"))
     }
-    if let ending = reference.fileEnding, files.endings != [ending] {
+    // harmonize reads a series (CASE_0000/, CASE_0001/ folders are its channels): no file ending to match.
+    if let ending = reference.fileEnding, files.endings != [ending], !dicom {
       let wrong = files.paths.filter { !$0.hasSuffix(ending) }
       out.append(
         Finding(

@@ -95,8 +95,9 @@ public struct DicomReference: Sendable, Hashable {
 
 extension DicomReference {
   /// Whether `folder` looks like a DICOM series folder: no image file (NIfTI, NRRD, ...) directly inside, and a DICOM
-  /// Part-10 file among the first files found under it (a cheap probe: nothing is parsed).
-  public static func looksLikeSeriesFolder(_ folder: String) -> Bool {
+  /// Part-10 file among the first files found under it, or directly inside it when `directly` (a folder of series
+  /// folders is then not one series itself). A cheap probe: nothing is parsed.
+  public static func looksLikeSeriesFolder(_ folder: String, directly: Bool = false) -> Bool {
     guard DicomScan.isFolder(folder), let walker = FileManager.default.enumerator(atPath: folder) else { return false }
     var probed = 0
     while let relative = walker.nextObject() as? String, probed < 64 {
@@ -105,6 +106,10 @@ extension DicomReference {
         continue
       }
       let full = folder + "/" + relative
+      if directly && DicomScan.isFolder(full) {
+        walker.skipDescendants()
+        continue
+      }
       if !relative.contains("/"), ImageFormat(path: relative) != nil, !DicomScan.isFolder(full) { return false }
       var info = stat()
       guard stat(full, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }

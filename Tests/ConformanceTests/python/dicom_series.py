@@ -3,6 +3,8 @@
     dicom_series.py build CACHE OUT     writes one folder per case under OUT; prints JSON: for each case its folder,
                                         the series to pick (or null) and the problem words harmonize must report
                                         (empty when the series must convert)
+    dicom_series.py from-image IMAGE FOLDER MODALITY
+                                        writes an integer image as a series on its own grid (int16, no rescale)
     dicom_series.py compare SERIES_PATH UID OURS.nii[.gz]
                                         reads the series with SimpleITK's series reader (GDCM) and with dcm2niix
                                         (Debian's), compares each with OURS in physical space; prints JSON
@@ -268,9 +270,23 @@ def compare(folder, uid, ours_path):
     json.dump(report, sys.stdout)
 
 
+def from_image(image_path, folder, modality):
+    """Writes an integer image as a DICOM series on its own grid (signed 16-bit, no rescale)."""
+    image = sitk.ReadImage(image_path)
+    array = sitk.GetArrayFromImage(image)
+    direction = np.array(image.GetDirection()).reshape(3, 3)
+    spacing = image.GetSpacing()
+    series = Series(modality, "from " + os.path.basename(image_path), 1, spacing[:2], direction)
+    for k in range(array.shape[0]):
+        series.add(array[k].astype(np.int16), np.array(image.GetOrigin()) + direction[:, 2] * spacing[2] * k)
+    series.write(folder, np.random.default_rng(5), signed=True)
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "build":
         build(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == "from-image":
+        from_image(sys.argv[2], sys.argv[3], sys.argv[4])
     elif sys.argv[1] == "compare":
         compare(sys.argv[2], sys.argv[3], sys.argv[4])
     else:
