@@ -108,7 +108,7 @@ std::vector<IsolatedFailure> run_isolated(size_t count, const std::function<void
       const std::string said = log_fd >= 0 ? last_line(log_fd) : std::string();
       const std::string how = WIFSIGNALED(status) ? std::string(strsignal(WTERMSIG(status)))
                                                   : "exit status " + std::to_string(WEXITSTATUS(status));
-      reason = "the DICOM library (GDCM) crashed on it (" + how + ")" + (said.empty() ? "" : ": " + said);
+      reason = "the DICOM library (GDCM) died reading it (" + how + ")" + (said.empty() ? "" : ": " + said);
     }
     failures.push_back({failed, reason});
     start = failed + 1;
