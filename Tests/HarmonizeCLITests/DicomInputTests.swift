@@ -18,6 +18,21 @@ struct DicomInputTests {
     #expect(volume.value(at: 0) == -24 && volume.value(at: 8 * 6 * 2 + 8 * 5 + 7) == 1000 + 7 + 50 + 200 - 1024)
   }
 
+  @Test func batchWithoutDicomNamesTheFlag() throws {
+    let folder = TemporaryFolder("dicom-tree")
+    try DicomFixture.writeSeries(at: folder.file("patient/ct"))
+    let out = TemporaryFolder("dicom-tree-out")
+    let plain = try run(TestEnvironment.harmonizeBinary, ["batch", folder.path, out.file("o"), "--spacing", "1"])
+    #expect(plain.status == 2 && plain.stderr.contains("add --dicom"), "\(plain.stdout)\(plain.stderr)")
+    let dataset = try run(TestEnvironment.harmonizeBinary, ["batch", folder.path, out.file("d"), "--dicom"])
+    #expect(dataset.status == 0, "\(dataset.stdout)\(dataset.stderr)")
+    let image = try ImageFile.read(at: out.file("d/imagesTr/case_001_0000.nii.gz"))
+    #expect(image.geometry.size == [8, 6, 3] && image.value(at: 0) == -24)
+    let json = try JSONSerialization.jsonObject(
+      with: Data(contentsOf: URL(fileURLWithPath: out.file("d/dataset.json"))))
+    #expect((json as? [String: Any])?["channel_names"] as? [String: String] == ["0": "CT"])
+  }
+
   @Test func damagedSeriesNeverCrashOrHang() throws {
     let folder = TemporaryFolder("dicom-fuzz")
     let good = folder.file("good")

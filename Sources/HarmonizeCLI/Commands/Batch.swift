@@ -157,6 +157,12 @@ extension HarmonizeCommand {
       } catch {
         throw ExitStatus.usage.reporting(error)
       }
+      if result.plan.isEmpty && DicomReference.looksLikeSeriesFolder(input) {
+        // A DICOM tree has no file batch converts: say so rather than "0 files".
+        throw ExitStatus.usage.reporting(
+          PathError(
+            input, "holds DICOM files and no image file batch converts: add --dicom to write an nnU-Net dataset"))
+      }
       if !dryRun { result.summary.peakResidentMemory = PeakMemory.residentBytes }
       if dryRun && !json { print(planText(result.plan, options: options)) }
       if json {
