@@ -156,7 +156,7 @@ def build(cache, out):
     s.write(os.path.join(out, "ct_signed"), rng, signed=True)
     case("ct_signed")
     # MR, oblique, with a fractional slope and intercept.
-    s = Series("MR", "T1 oblique", 7, (1.0, 1.0), rotation(20, 8))
+    s = Series("MR", "T1 oblique", 7, (1.0, 1.25), rotation(20, 8))  # x 1 mm, y 1.25 mm: PixelSpacing order
     stack(s, mr, (12.5, -40.0, 33.0), 3.0, lambda p: np.round((p - 10.5) / 0.5))
     s.write(os.path.join(out, "mr_oblique"), rng, slope=0.5, intercept=10.5)
     case("mr_oblique")
