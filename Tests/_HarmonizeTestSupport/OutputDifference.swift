@@ -5,6 +5,19 @@ import HarmonizeVolume
 /// voxels differ, and (when a command to remake the first is given) whether making it again gives the same bytes.
 /// A failure that appeared once under a full parallel run then explains itself instead of needing a reproduction.
 public enum OutputDifference {
+  /// nil when the two files hold the same image (grid within 1e-4, pixel type, every voxel); otherwise why not.
+  public static func sameImage(_ first: String, _ second: String) -> String? {
+    do {
+      let x = try ImageFile.read(at: first), y = try ImageFile.read(at: second)
+      if let difference = x.geometry.difference(from: y.geometry) { return "grids differ: \(difference)" }
+      if x.pixelType != y.pixelType || x.valueCount != y.valueCount { return "pixel types or sizes differ" }
+      let differing = (0..<x.valueCount).filter { x.value(at: $0) != y.value(at: $0) }.count
+      return differing == 0 ? nil : "\(differing) of \(x.valueCount) voxels differ"
+    } catch {
+      return "cannot read: \(error)"
+    }
+  }
+
   /// nil when the files hold the same bytes; otherwise one line describing the difference.
   public static func explain(_ first: String, _ second: String, remake: (() throws -> Void)? = nil) -> String? {
     guard let a = try? Data(contentsOf: URL(fileURLWithPath: first)),
@@ -28,6 +41,16 @@ public enum OutputDifference {
     } catch {
       parts.append("decoding failed: \(error)")
     }
+    if first.hasSuffix(".nii.gz"), let x = niftiHeader(first), let y = niftiHeader(second), x != y {
+      // Which header fields differ (offsets into the 352 bytes: 40 dim, 76 pixdim, 108 vox_offset, 252 qform_code,
+      // 256 quatern, 280 srow, ...), with both values: a header difference shows in the deflate stream's first bytes.
+      let offsets = zip(x, y).enumerated().filter { $0.element.0 != $0.element.1 }.map(\.offset)
+      parts.append(
+        "header bytes differ at \(offsets.prefix(12).map(String.init).joined(separator: ",")): "
+          + offsets.prefix(12).map { "\(x[$0])/\(y[$0])" }.joined(separator: " "))
+    } else if first.hasSuffix(".nii.gz") {
+      parts.append("NIfTI headers identical (the compressed stream differs)")
+    }
     if let remake {
       let before = a
       do {
@@ -40,5 +63,14 @@ public enum OutputDifference {
       }
     }
     return parts.joined(separator: "; ")
+  }
+
+  /// The first 352 bytes of a .nii.gz, decompressed by gzip.
+  static func niftiHeader(_ path: String) -> [UInt8]? {
+    guard let result = try? run("/bin/sh", ["-c", "gzip -dc \"$0\" | head -c 352 | od -An -tu1 -v", path]),
+      result.status == 0
+    else { return nil }
+    let bytes = result.stdout.split(whereSeparator: { $0 == " " || $0 == "\n" }).compactMap { UInt8($0) }
+    return bytes.count == 352 ? bytes : nil
   }
 }
