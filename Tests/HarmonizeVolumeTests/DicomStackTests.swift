@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import _HarmonizeTestSupport
 
 @testable import HarmonizeVolume
 
@@ -108,5 +109,12 @@ struct DicomStackTests {
       }
     }
     #expect(out == [-2038, 2057, 11])
+  }
+
+  @Test func aFolderTooBigToBeASeriesIsRefusedNotWalked() throws {
+    let folder = TemporaryFolder("dicom-many")
+    for index in 0..<12 { FileManager.default.createFile(atPath: folder.file("f\(index)"), contents: Data([1])) }
+    #expect(throws: ImageFileError.self) { _ = try DicomScan.listFiles(folder.path, limit: 10) }
+    #expect(try DicomScan.listFiles(folder.path, limit: 20).count == 12)
   }
 }

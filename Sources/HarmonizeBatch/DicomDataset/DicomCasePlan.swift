@@ -65,7 +65,7 @@ public struct DicomCasePlan: Sendable {
     root: String, rules: [DicomChannelRule], prefix: String, known: [String: String]
   ) throws(BatchError) -> DicomCasePlan {
     let scan: DicomScan
-    do { scan = try DicomScan.scan(root) } catch { throw BatchError(root, error.detail) }
+    do { scan = try DicomScan.scan(root, limit: 50_000_000) } catch { throw BatchError(root, error.detail) }
     var failures = scan.unreadable.map {
       BatchSummary.Failure(
         input: relative($0.path, root), error: "cannot be read, so no series can claim it: \($0.detail)")

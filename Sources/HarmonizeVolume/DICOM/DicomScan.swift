@@ -15,8 +15,10 @@ public struct DicomScan: Sendable {
   /// Scans `path`: a folder, searched recursively (hidden files and folders skipped, links to files followed), a
   /// DICOMDIR file, whose folder is searched, or one DICOM file.
   /// - Throws: `ImageFileError` when the folder cannot be listed.
-  public static func scan(_ path: String) throws(ImageFileError) -> DicomScan {
-    let (folder, files) = try files(of: path)
+  /// - Parameter limit: the most entries walked (`maxFiles` where a path stands for one image; a whole DICOM tree
+  ///   for `batch --dicom` takes more).
+  public static func scan(_ path: String, limit: Int = maxFiles) throws(ImageFileError) -> DicomScan {
+    let (folder, files) = try files(of: path, limit: limit)
     var slices: [DicomSlice] = []
     var other = 0
     var unreadable: [ImageFileError] = []
@@ -38,11 +40,18 @@ public struct DicomScan: Sendable {
 
   /// The folder and the files a location stands for: a folder's files (recursively), a DICOMDIR's folder's, or a
   /// single DICOM file.
-  static func files(of location: String) throws(ImageFileError) -> (folder: String, files: [String]) {
-    if isFolder(location) { return (location, try listFiles(location)) }
+  static func files(
+    of location: String, limit: Int = maxFiles
+  ) throws(ImageFileError) -> (
+    folder: String, files: [String]
+  ) {
+    if isFolder(location) { return (location, try listFiles(location, limit: limit)) }
     if PathText.name(location).uppercased() == "DICOMDIR" {
       let folder = PathText.parent(location).isEmpty ? "." : PathText.parent(location)
-      return (folder, try listFiles(folder).filter { $0 != location && PathText.name($0).uppercased() != "DICOMDIR" })
+      return (
+        folder,
+        try listFiles(folder, limit: limit).filter { $0 != location && PathText.name($0).uppercased() != "DICOMDIR" }
+      )
     }
     return (PathText.parent(location), [location])
   }
@@ -53,14 +62,27 @@ public struct DicomScan: Sendable {
     return FileManager.default.fileExists(atPath: path, isDirectory: &folder) && folder.boolValue
   }
 
+  /// Files a scan looks at, at most: a folder given by mistake (a home folder, `/`) is refused rather than walked for
+  /// minutes.
+  public static let maxFiles = 200_000
+
   /// Regular files under `folder`, recursively, sorted; hidden names skipped.
-  static func listFiles(_ folder: String) throws(ImageFileError) -> [String] {
+  /// - Throws: `ImageFileError` when the folder cannot be listed or holds more than `limit` entries.
+  static func listFiles(_ folder: String, limit: Int = maxFiles) throws(ImageFileError) -> [String] {
     let manager = FileManager.default
     guard let walker = manager.enumerator(atPath: folder) else {
       throw ImageFileError(path: folder, reason: .io("cannot list the folder"))
     }
     var files: [String] = []
+    var seen = 0
     while let relative = walker.nextObject() as? String {
+      seen += 1
+      if seen > limit {
+        throw ImageFileError(
+          path: folder,
+          reason: .tooLarge(
+            "more than \(limit) entries under it: give the folder of one series or study, not a whole disk"))
+      }
       if PathText.name(relative).hasPrefix(".") {
         walker.skipDescendants()
         continue
