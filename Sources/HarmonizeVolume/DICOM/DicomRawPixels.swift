@@ -35,13 +35,7 @@ enum DicomRawPixels {
       guard n > 0 else { return false }
       done += n
     }
-    var walker = Walker(bytes: UnsafeRawBufferPointer(buffer), explicit: true)
-    guard buffer[128] == 0x44, buffer[129] == 0x49, buffer[130] == 0x43, buffer[131] == 0x4D else { return false }
-    walker.at = 132
-    // The meta group is explicit VR little endian whatever the data set's syntax.
-    while let (group, _) = walker.peekTag(), group == 0x0002 {
-      guard walker.skipElement(depth: 0) else { return false }
-    }
+    guard var walker = Walker.pastMetaGroup(UnsafeRawBufferPointer(buffer)) else { return false }
     walker.explicit = slice.transferSyntax == explicitLittle
     while let (group, element) = walker.peekTag() {
       if group == 0x7FE0 && element == 0x0010 {
@@ -68,6 +62,22 @@ enum DicomRawPixels {
     func u32(_ i: Int) -> Int { u16(i) | u16(i + 2) << 16 }
 
     func peekTag() -> (Int, Int)? { at + 8 <= bytes.count ? (u16(at), u16(at + 2)) : nil }
+
+    /// A walker at the data set of a Part-10 file (past the preamble, "DICM" and the meta group, which is explicit VR
+    /// little endian whatever the data set's syntax); `meta` gets each meta element's value range by element number.
+    /// nil when the bytes are not Part 10 or the meta group does not walk.
+    static func pastMetaGroup(_ bytes: UnsafeRawBufferPointer, meta: ((Int, Range<Int>) -> Void)? = nil) -> Walker? {
+      guard bytes.count > 132, bytes[128..<132].elementsEqual("DICM".utf8) else { return nil }
+      var walker = Walker(bytes: bytes, explicit: true, at: 132)
+      while let (group, element) = walker.peekTag(), group == 0x0002 {
+        guard let (start, length) = walker.elementValue(), length != undefined, start + length <= bytes.count else {
+          return nil
+        }
+        meta?(element, start..<(start + length))
+        walker.at = start + length
+      }
+      return walker
+    }
 
     /// The value's start and length of the element at the cursor (the cursor moves past its header); nil when the
     /// header does not fit. Items and delimiters (group FFFE) have no VR.

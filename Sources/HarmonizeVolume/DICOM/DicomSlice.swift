@@ -70,37 +70,22 @@ public struct DicomSlice: Sendable, Hashable {
     return bytes.suffix(4).elementsEqual("DICM".utf8)
   }
 
-  /// MediaStorageSOPClassUID (0002,0002) from a Part-10 file's meta group (always explicit VR little endian), read
-  /// here so that a DICOMDIR never reaches GDCM (which aborts on some); nil when the group cannot be walked.
+  /// MediaStorageSOPClassUID (0002,0002) from a Part-10 file's meta group, read here so that a DICOMDIR never
+  /// reaches GDCM (which aborts on some); nil when the group cannot be walked.
   static func mediaStorageClass(_ path: String) -> String? {
     guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
     defer { try? handle.close() }
-    guard let data = try? handle.read(upToCount: 132 + 8192), data.count > 140 else { return nil }
-    let bytes = [UInt8](data)
-    var at = 132
-    let long: Set<String> = ["OB", "OW", "OF", "SQ", "UT", "UN", "UC", "UR", "OD", "OL", "OV", "SV", "UV"]
-    while at + 8 <= bytes.count {
-      let group = Int(bytes[at]) | Int(bytes[at + 1]) << 8
-      let element = Int(bytes[at + 2]) | Int(bytes[at + 3]) << 8
-      guard group == 2 else { return nil }
-      let vr = String(decoding: bytes[(at + 4)..<(at + 6)], as: UTF8.self)
-      var length: Int, start: Int
-      if long.contains(vr) {
-        guard at + 12 <= bytes.count else { return nil }
-        length = (0..<4).reduce(0) { $0 | Int(bytes[at + 8 + $1]) << (8 * $1) }
-        start = at + 12
-      } else {
-        length = Int(bytes[at + 6]) | Int(bytes[at + 7]) << 8
-        start = at + 8
+    guard let data = try? handle.read(upToCount: 132 + 8192) else { return nil }
+    return data.withUnsafeBytes { bytes in
+      var found: String?
+      _ = DicomRawPixels.Walker.pastMetaGroup(bytes) { element, range in
+        if element == 2 {
+          found = String(decoding: bytes[range], as: UTF8.self).trimmingCharacters(
+            in: CharacterSet(charactersIn: " \0"))
+        }
       }
-      guard length >= 0, start + length <= bytes.count else { return nil }
-      if element == 2 {
-        return String(decoding: bytes[start..<(start + length)], as: UTF8.self)
-          .trimmingCharacters(in: CharacterSet(charactersIn: " \0"))
-      }
-      at = start + length
+      return found
     }
-    return nil
   }
 
   /// The slice of each DICOM image file; nil for a file that is not DICOM Part 10 or holds no image (a DICOMDIR, a
