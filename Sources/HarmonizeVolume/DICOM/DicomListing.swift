@@ -36,9 +36,7 @@ extension ImageInfo {
         }
       }
       var info = ImageInfo(path: path, header: header)
-      info.dicom = DicomSeriesFacts(
-        uid: series.uid, number: series.number, modality: series.modality, description: series.description,
-        images: stack.slices.count, problems: problems, notes: stack.notes)
+      info.dicom = DicomSeriesFacts(series, stack, problems: problems)
       return info
     }
   }
@@ -49,8 +47,12 @@ extension DicomSeriesFacts {
   public static func of(_ reference: DicomReference) throws(ImageFileError) -> DicomSeriesFacts {
     let series = try reference.select(in: DicomScanCache.shared.scan(reference.location))
     let stack = DicomStack(series)
-    return DicomSeriesFacts(
+    return DicomSeriesFacts(series, stack, problems: stack.problems)
+  }
+
+  init(_ series: DicomSeries, _ stack: DicomStack, problems: [String]) {
+    self.init(
       uid: series.uid, number: series.number, modality: series.modality, description: series.description,
-      images: stack.slices.count, problems: stack.problems, notes: stack.notes)
+      images: stack.slices.count, problems: problems, notes: stack.notes)
   }
 }

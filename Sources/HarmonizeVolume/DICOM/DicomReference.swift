@@ -1,15 +1,15 @@
 import Foundation
 
 /// A DICOM series given where an image file is expected: a folder (searched recursively), a DICOMDIR, a DICOM file
-/// (a slice, or a multi-frame volume), or any of them followed by `#SERIES`, where SERIES is a SeriesInstanceUID or a SeriesNumber (what `--series` builds). A folder
-/// that holds one series (localizers aside) needs no selector.
+/// (a slice, or a multi-frame volume), or any of them followed by `#SERIES`, where SERIES is a SeriesInstanceUID or a
+/// SeriesNumber (what `--series` builds). A folder that holds one series (localizers aside) needs no selector.
 public struct DicomReference: Sendable, Hashable {
   /// The folder, or the DICOMDIR, as given.
   public let location: String
   /// The series asked for; nil when the folder must hold exactly one.
   public let series: String?
 
-  /// The reference `path` makes; nil when `path` names no folder or DICOMDIR (an image file, say).
+  /// The reference `path` makes; nil when `path` names no folder, DICOMDIR or DICOM file (an image file, say).
   public init?(path: String) {
     if Self.isLocation(path) {
       location = path
@@ -27,6 +27,9 @@ public struct DicomReference: Sendable, Hashable {
   public static func path(_ location: String, series: String?) -> String {
     series.map { location + "#" + $0 } ?? location
   }
+
+  /// This reference as a path (`FOLDER` or `FOLDER#SERIES`).
+  public var path: String { Self.path(location, series: series) }
 
   /// Whether `path` is a folder, a DICOMDIR file or a DICOM Part-10 file without an image file's ending.
   static func isLocation(_ path: String) -> Bool {

@@ -19,6 +19,11 @@ public struct DicomScan: Sendable {
   ///   for `batch --dicom` takes more).
   public static func scan(_ path: String, limit: Int = maxFiles) throws(ImageFileError) -> DicomScan {
     let (folder, files) = try files(of: path, limit: limit)
+    return scan(folder: folder, files: files)
+  }
+
+  /// Scans files already listed (`files(of:)`).
+  static func scan(folder: String, files: [String]) -> DicomScan {
     var slices: [DicomSlice] = []
     var other = 0
     var unreadable: [ImageFileError] = []

@@ -1,8 +1,8 @@
 import Foundation
 
 /// Reads a DICOM series (`DicomReference`) as one volume: scanned, selected, stacked and checked (`DicomStack`), then
-/// every slice's pixels decoded by GDCM and rescaled into its plane (`DicomPixels`). A single multi-frame file is
-/// read whole through ITK's DICOM ImageIO, which places its frames.
+/// every slice's stored values copied (`DicomRawPixels`) or decoded by GDCM and rescaled into its plane
+/// (`DicomPixels`). A single multi-frame file's frames are placed by GDCM, as ITK's DICOM reader places them.
 enum DicomSeriesReader {
   /// The checked stack `reference` names.
   /// - Throws: `ImageFileError` naming the folder and every geometry problem found, on one line.
@@ -10,7 +10,7 @@ enum DicomSeriesReader {
     let scan = try DicomScanCache.shared.scan(reference.location)
     let series = try reference.select(in: scan)
     let stack = DicomStack(series)
-    let name = DicomReference.path(reference.location, series: reference.series)
+    let name = reference.path
     if !stack.problems.isEmpty {
       throw ImageFileError(
         path: name,
@@ -31,7 +31,7 @@ enum DicomSeriesReader {
   }
 
   static func header(of stack: DicomStack, _ reference: DicomReference) throws(ImageFileError) -> ImageHeader {
-    let name = DicomReference.path(reference.location, series: reference.series)
+    let name = reference.path
     guard let type = DicomPixels.outputType(stack.slices) else {
       throw ImageFileError(path: name, reason: .unsupportedFormat("unsupported DICOM pixel format"))
     }
@@ -61,7 +61,7 @@ enum DicomSeriesReader {
   static func read(_ reference: DicomReference, maxBytes: Int) throws(ImageFileError) -> Volume {
     let stack = try stack(reference)
     let header = try header(of: stack, reference)
-    let name = DicomReference.path(reference.location, series: reference.series)
+    let name = reference.path
     guard let bytes = header.pixelByteCount, bytes <= maxBytes else {
       throw ImageFileError(
         path: name, reason: .tooLarge("the series needs more than the limit of \(formatBytes(maxBytes)) for its pixels")
@@ -115,12 +115,13 @@ final class DicomScanCache: @unchecked Sendable {
   private var entries: [String: (stamp: [String: [Int]], scan: DicomScan)] = [:]
 
   func scan(_ location: String) throws(ImageFileError) -> DicomScan {
-    let stamp = try Self.stamp(DicomScan.files(of: location).files)
+    let (folder, files) = try DicomScan.files(of: location)
+    let stamp = Self.stamp(files)
     lock.lock()
     let cached = entries[location]
     lock.unlock()
     if let cached, cached.stamp == stamp { return cached.scan }
-    let scan = try DicomScan.scan(location)
+    let scan = DicomScan.scan(folder: folder, files: files)
     lock.lock()
     entries[location] = (stamp, scan)
     lock.unlock()

@@ -68,13 +68,11 @@ public struct DicomStack: Sendable {
         (image.orientation ?? []).map { ($0 * 1e4).rounded() / 1e4 }
       }
       if orientations.count > 1 {
+        // Steps and shear mean nothing across orientations: this is the finding.
         problems.append(
           "\(orientations.count) slice orientations in one series (a localizer or a reformat mixed in?): "
             + orientations.map { "\(formatList($0.key)) (\($0.value.count) images)" }.sorted().joined(separator: ", ")
             + "; dcm2niix would write each as a separate volume")
-      }
-      if orientations.count > 1 {
-        // Steps and shear mean nothing across orientations.
       } else if images.contains(where: { $0.position == nil }) {
         problems.append("ImagePositionPatient (0020,0032) is missing: slices cannot be placed")
       } else {
@@ -84,25 +82,23 @@ public struct DicomStack: Sendable {
           )
         }
         let distances = ordered.map { Self.dot($0.position!, normal) }
-        let (step, stepProblems) = Self.checkSteps(distances, ordered)
+        let (step, stepProblems) = Self.checkSteps(distances)
         problems += stepProblems
         problems += Self.checkTilt(ordered, normal: normal)
-        let z = step ?? first.spacingBetweenSlices ?? first.sliceThickness ?? 1
-        geometry.spacing[2] = z > 0 ? z : 1
+        geometry.spacing[2] = step ?? Self.singleSliceStep(first)
         geometry.origin = ordered[0].position!
         geometry.direction = [row[0], column[0], normal[0], row[1], column[1], normal[1], row[2], column[2], normal[2]]
       }
     } else if images.count == 1 {
       // One image without placement (a radiograph, a secondary capture): identity direction, as ITK reads it.
       geometry.origin = first.position ?? [0, 0, 0]
-      let z = first.spacingBetweenSlices ?? first.sliceThickness ?? 1
-      geometry.spacing[2] = z > 0 ? z : 1
+      geometry.spacing[2] = Self.singleSliceStep(first)
       notes.append("no ImageOrientationPatient (0020,0037): identity direction taken, as ITK does")
     } else {
       problems.append("ImageOrientationPatient (0020,0037) is missing: slices cannot be placed")
     }
     if first.frames > 1 && images.count == 1 {
-      problems.removeAll()  // a multi-frame file: ITK's DICOM reader places its frames (DicomSeriesReader)
+      problems.removeAll()  // a multi-frame file: GDCM places its frames (DicomSeriesReader)
     }
     self.slices = ordered
     self.geometry = geometry
@@ -110,9 +106,15 @@ public struct DicomStack: Sendable {
     self.notes = notes
   }
 
+  /// The third spacing of a grid without two slice positions: SpacingBetweenSlices, else SliceThickness, else 1 mm.
+  static func singleSliceStep(_ slice: DicomSlice) -> Double {
+    let z = slice.spacingBetweenSlices ?? slice.sliceThickness ?? 1
+    return z > 0 ? z : 1
+  }
+
   /// The typical step between consecutive slices (mm), and what is wrong with the steps: repeated positions, gaps
   /// (missing slices), uneven spacing.
-  static func checkSteps(_ distances: [Double], _ ordered: [DicomSlice]) -> (Double?, [String]) {
+  static func checkSteps(_ distances: [Double]) -> (Double?, [String]) {
     guard distances.count > 1 else { return (nil, []) }
     let steps = zip(distances.dropFirst(), distances).map { $0 - $1 }
     let sorted = steps.sorted()
