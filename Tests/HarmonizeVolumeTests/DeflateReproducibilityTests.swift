@@ -5,8 +5,9 @@ import Testing
 
 /// The same bytes compress to the same gzip member whatever the stack held before. ISA-L 2.30's
 /// `isal_deflate_stateless_init` leaves `hist_bits` alone: our uninitialised stream read a small leftover value (1 to
-/// 15) as a shorter history window and wrote other, valid, bytes, so the same resample gave another file now and then
-/// under the full test suite (CI's link test, stop 24). This test fails with the stream uninitialised.
+/// 15) as a shorter history window and wrote other, valid, bytes: one cause of a resample giving another file now and
+/// then under the full test suite (CI's link test, stop 24; another cause is still open). This test fails with the
+/// stream uninitialised.
 @Suite("Deflate reproducibility")
 struct DeflateReproducibilityTests {
   /// A NIfTI-like header: 352 bytes with some repetition for the matcher to find.
