@@ -93,7 +93,8 @@ cnifti_status cnifti_verify_stream(const char *path, char *message, size_t messa
 size_t cnifti_gzip_bound(size_t in_bytes);
 
 /** Compresses `in` into one complete gzip member (header, deflate data, CRC-32, size) at `level` (1..12): level 1 with
- *  ISA-L's igzip (the fastest), 2..12 with libdeflate. Members concatenate into a valid multi-member gzip stream.
+ *  ISA-L's igzip (the fastest) from 64 KiB on, 2..12 and smaller members with libdeflate: the same input always gives
+ *  the same bytes. Members concatenate into a valid multi-member gzip stream.
  *  Returns the member's size, or 0 if `out` is too small or the level is invalid. Thread-safe. */
 size_t cnifti_gzip_member(const void *in, size_t in_bytes, int level, void *out, size_t out_capacity);
 

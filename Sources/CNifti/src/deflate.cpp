@@ -1,6 +1,11 @@
 // gzip members: the fast deflate that ITK 5.2's zlib-based NIfTI writer lacks (reference/compression.md). Level 1 is
 // ISA-L's igzip level 1 (about 2x libdeflate level 1's speed, about 5% larger on CT-like int16 data); levels 2..12 are
 // libdeflate's (level 6 is about zlib 6's size at 5x its speed; 12 is the smallest).
+//
+// Small members are libdeflate's at every level: igzip 2.30 compresses inputs of a few hundred bytes (a NIfTI header
+// member, a tiny last chunk) to other valid bytes in about 1 process in 150, depending on where address-space layout
+// randomisation put the process (none with ASLR off, none in forked children, none for inputs of 700 bytes or more in
+// 3000 fresh processes). The same image must give the same file, so igzip only takes members where its speed counts.
 #include "cnifti.h"
 
 #include <isa-l/igzip_lib.h>
@@ -41,6 +46,9 @@ size_t igzip_member(const void *in, size_t in_bytes, void *out, size_t out_capac
   return isal_deflate_stateless(&stream) == COMP_OK ? stream.total_out : 0;
 }
 
+/// Below this, igzip's output is not reproducible across processes (above) and its speed does not matter.
+constexpr size_t igzip_smallest_member = 64 * 1024;
+
 } // namespace
 
 extern "C" size_t cnifti_gzip_bound(size_t in_bytes) {
@@ -50,7 +58,7 @@ extern "C" size_t cnifti_gzip_bound(size_t in_bytes) {
 
 extern "C" size_t cnifti_gzip_member(const void *in, size_t in_bytes, int level, void *out, size_t out_capacity) {
   if (level < 1 || level > 12 || out == nullptr || (in == nullptr && in_bytes > 0)) return 0;
-  if (level == 1) {
+  if (level == 1 && in_bytes >= igzip_smallest_member) {
     const size_t written = igzip_member(in, in_bytes, out, out_capacity);
     if (written > 0) return written;
   }
