@@ -27,6 +27,7 @@ let package = Package(
     .library(name: "HarmonizeCheck", targets: ["HarmonizeCheck"]),
     .library(name: "HarmonizeBatch", targets: ["HarmonizeBatch"]),
     .library(name: "HarmonizePredict", targets: ["HarmonizePredict"]),
+    .library(name: "HarmonizeQC", targets: ["HarmonizeQC"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
@@ -50,12 +51,15 @@ let package = Package(
     .target(name: "HarmonizeResample", dependencies: ["HarmonizeVolume"]),
     .target(name: "HarmonizeCheck", dependencies: ["HarmonizeVolume", "HarmonizeResample"]),
     .target(name: "HarmonizeBatch", dependencies: ["HarmonizeVolume", "HarmonizeResample", "HarmonizeCheck"]),
+    .target(name: "HarmonizeQC", dependencies: ["HarmonizeVolume", "HarmonizeCheck", "HarmonizeBatch"]),
     .target(
       name: "HarmonizePredict",
       dependencies: ["HarmonizeVolume", "HarmonizeResample", "HarmonizeCheck", "HarmonizeBatch"]),
     .target(
       name: "Harmonize",
-      dependencies: ["HarmonizeVolume", "HarmonizeResample", "HarmonizeCheck", "HarmonizeBatch", "HarmonizePredict"]),
+      dependencies: [
+        "HarmonizeVolume", "HarmonizeResample", "HarmonizeCheck", "HarmonizeBatch", "HarmonizePredict", "HarmonizeQC",
+      ]),
     .executableTarget(
       name: "HarmonizeCLI",
       dependencies: ["Harmonize", .product(name: "ArgumentParser", package: "swift-argument-parser")]

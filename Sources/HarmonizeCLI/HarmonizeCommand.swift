@@ -13,7 +13,7 @@ struct HarmonizeCommand: ParsableCommand {
     subcommands: [
       Info.self, Convert.self, Resample.self, Reorient.self, Fingerprint.self, Check.self, Batch.self, Restore.self,
       Plan.self,
-      Predict.self,
+      Predict.self, QC.self,
     ]
   )
 

@@ -56,6 +56,11 @@ extension HarmonizeCommand {
     )
     var channel: [String] = []
     @Option(help: "With --dicom: case ids are PREFIX_001, PREFIX_002, ...") var casePrefix = "case"
+    @Option(
+      help:
+        "Also write a visual QC report (as `harmonize qc`) of the outputs, each beside its source, to this folder; exit 1 when it flags an error (a label that vanished, a failed file)."
+    )
+    var qc: String?
 
     @OptionGroup(title: "Target grid") var targetGrid: TargetGridOptions
     @OptionGroup(title: "Reading") var transform: NiftiTransformOption
@@ -170,6 +175,14 @@ extension HarmonizeCommand {
         print("")
       } else if !dryRun {
         print(result.summary.text)
+      }
+      if let qc, !dryRun, (try? shard?.resolve())?.count ?? 1 == 1 {
+        let cases = QCInputs.collect([output], before: input)
+        let names = cases.labelNames.isEmpty ? QCInputs.labelNames(in: input) : cases.labelNames
+        let report = try QCCommandReport.write(cases.cases, labelNames: names, title: "harmonize batch \(input)", to: qc)
+        if report.errors > 0 { throw ExitStatus.failure.exitCode }
+      } else if qc != nil && !dryRun {
+        printError("qc: not written by one shard of an array: run `harmonize qc \(output) --before \(input) --out DIR` once all are done")
       }
       if result.summary.failed > 0 { throw ExitStatus.failure.exitCode }
     }

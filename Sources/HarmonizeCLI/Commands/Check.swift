@@ -45,6 +45,9 @@ extension HarmonizeCommand {
     @Flag(help: "Print the report as JSON.")
     var json = false
 
+    @Option(help: "Also write a visual QC report (as `harmonize qc`) of the checked cases and their findings to this folder.")
+    var qc: String?
+
     @OptionGroup(title: "Reading") var transform: NiftiTransformOption
 
     func validate() throws {
@@ -66,6 +69,10 @@ extension HarmonizeCommand {
         throw ExitStatus.usage.reporting(error)
       }
       for line in report.unreadable { printError("error: \(line)") }
+      if let qc {
+        let names = QCInputs.labelNames(in: against)
+        try QCCommandReport.write(QCFindings.cases(from: report), labelNames: names, title: "harmonize check", to: qc)
+      }
       if json {
         FileHandle.standardOutput.write(report.jsonData())
         print("")

@@ -58,6 +58,12 @@ extension HarmonizeCommand {
     @Flag(help: "Let nnU-Net's own preprocessor prepare the cases (in -npp workers) instead of harmonize.")
     var nnunetPreprocessing = false
 
+    @Option(
+      help:
+        "Also write a visual QC report (as `harmonize qc`): each input case with its predicted labels outlined, to this folder."
+    )
+    var qc: String?
+
     @Argument(parsing: .postTerminator, help: "nnUNetv2_predict options, after --.")
     var nnunetOptions: [String] = []
 
@@ -112,6 +118,19 @@ extension HarmonizeCommand {
       print(
         "\(summary.done.count) predicted, \(summary.skipped.count) skipped (already done), \(summary.failed.count) failed"
       )
+      if let qc {
+        let model = request.model
+        // Each input case with its predicted segmentation (when written) outlined on its first channel.
+        let cases = CaseScanner.group(CaseScanner.imageFiles(in: input)).map { files -> QCCase in
+          let label = PathText.join(output, files.id + model.dataset.fileEnding)
+          let failure = summary.failed.first { $0.0 == files.id }.map { [Finding(.error, "predict", $0.1)] } ?? []
+          return QCCase(
+            id: files.id, image: files.paths.first,
+            label: FileManager.default.fileExists(atPath: label) ? label : nil, findings: failure)
+        }
+        try QCCommandReport.write(
+          cases, labelNames: QCInputs.labelNames(of: model.dataset), title: "harmonize predict \(input)", to: qc)
+      }
       if !summary.failed.isEmpty {
         for (id, why) in summary.failed { printError("error: \(id): \(why)") }
         throw ExitStatus.failure.exitCode
