@@ -71,6 +71,7 @@ let package = Package(
     .testTarget(
       name: "HarmonizeBatchTests",
       dependencies: ["HarmonizeBatch", "HarmonizeCheck", "HarmonizeResample", "_HarmonizeTestSupport"]),
+    .testTarget(name: "HarmonizeQCTests", dependencies: ["HarmonizeQC"]),
     .testTarget(name: "HarmonizePredictTests", dependencies: ["HarmonizePredict", "HarmonizeResample"]),
     .testTarget(name: "HarmonizeCLITests", dependencies: ["HarmonizeCLI", "HarmonizeBatch", "_HarmonizeTestSupport"]),
     .testTarget(

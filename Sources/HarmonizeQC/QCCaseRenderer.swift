@@ -74,7 +74,8 @@ public enum QCCaseRenderer {
       result.flags.append(
         QCFlag(
           severity: .error, label: nil,
-          message: "\(title): the label map's grid differs from the image's (\(difference)); its outlines are not drawn"))
+          message: "\(title): the label map's grid differs from the image's (\(difference)); its outlines are not drawn"
+        ))
       overlay = nil
     }
     let statistics = labels.map { map in
@@ -83,7 +84,11 @@ public enum QCCaseRenderer {
         backgroundLevel: window.flatMap { $0.backgroundShare >= 0.05 ? $0.backgroundLevel : nil })
     }
     let geometry = shown.geometry
-    let centre = statistics?.centroid ?? geometry.size.prefix(3).map { Double($0 - 1) / 2 }
+    // Through the largest label's centre (the centre of all labels can fall between two organs), else the image's.
+    let largest = statistics?.labels.max {
+      $0.value.voxels != $1.value.voxels ? $0.value.voxels < $1.value.voxels : $0.key > $1.key
+    }
+    let centre = largest?.value.centroid ?? geometry.size.prefix(3).map { Double($0 - 1) / 2 }
     var files: [String] = []
     for view in SliceView.allCases {
       let plan = SlicePlan(geometry: geometry, view: view, longestSide: viewSide)
@@ -121,7 +126,7 @@ public enum QCCaseRenderer {
       guard let volume, let path else { continue }
       result.geometry.append(
         (
-          "\(title) \(role)",
+          title == "image" ? role : "\(title) \(role)",
           "\(PathText.name(path)): size \(formatList(volume.geometry.size)), spacing \(formatList(volume.geometry.spacing)) mm, \(Orientation.axisCodes(volume.geometry)), \(volume.pixelType)"
             + (volume.components > 1 ? " x \(volume.components)" : "")
         ))
@@ -176,7 +181,8 @@ public enum QCCaseRenderer {
         }
       } else if let b = beforeML, let a = afterML, b == 0, a > 0 {
         row.flag = QCFlag(
-          severity: .warning, label: value, message: "label \(value)\(name) appeared: none before, \(millilitres(a)) mL after")
+          severity: .warning, label: value,
+          message: "label \(value)\(name) appeared: none before, \(millilitres(a)) mL after")
       }
       return row
     }

@@ -81,12 +81,16 @@ enum QCPages {
         body += "<td data-sort=\"\(row.value)\">\(swatch)\(row.value)</td><td>\(html(row.name ?? ""))</td>"
         if hasBefore {
           let change =
-            row.before.flatMap { b in row.after.map { a in b > 0 ? "\(formatNumber(((a / b - 1) * 1000).rounded() / 10))%" : "" } } ?? ""
-          body += "<td>\(row.before.map(millilitres) ?? "")</td><td>\(row.after.map(millilitres) ?? "")</td><td>\(change)</td>"
+            row.before.flatMap { b in
+              row.after.map { a in b > 0 ? "\(formatNumber(((a / b - 1) * 1000).rounded() / 10))%" : "" }
+            } ?? ""
+          body +=
+            "<td>\(row.before.map(millilitres) ?? "")</td><td>\(row.after.map(millilitres) ?? "")</td><td>\(change)</td>"
         } else {
           body += "<td>\(row.after.map(millilitres) ?? "")</td>"
         }
-        body += "<td>\(row.flag.map { "<span class=\"sev-\($0.severity.rawValue)\">\(html($0.message))</span>" } ?? "")</td></tr>\n"
+        body +=
+          "<td>\(row.flag.map { "<span class=\"sev-\($0.severity.rawValue)\">\(html($0.message))</span>" } ?? "")</td></tr>\n"
       }
       body += "</tbody></table>\n"
     }
@@ -94,20 +98,26 @@ enum QCPages {
     if result.flags.isEmpty && result.findings.isEmpty {
       body += "<p>None.</p>\n"
     } else {
-      body += "<table id=\"findings\"><thead><tr><th>severity</th><th>from</th><th>what</th><th>fix</th></tr></thead><tbody>\n"
+      body +=
+        "<table id=\"findings\"><thead><tr><th>severity</th><th>from</th><th>what</th><th>fix</th></tr></thead><tbody>\n"
       for flag in result.flags {
-        body += "<tr class=\"\(flag.severity.rawValue)\">\(severityCell(flag.severity))<td>qc</td><td>\(html(flag.message))</td><td></td></tr>\n"
+        body +=
+          "<tr class=\"\(flag.severity.rawValue)\">\(severityCell(flag.severity))<td>qc</td><td>\(html(flag.message))</td><td></td></tr>\n"
       }
       for finding in result.findings {
         var what = finding.message
-        if let measured = finding.measured { what += " (found \(measured)" + (finding.expected.map { ", expected \($0)" } ?? "") + ")" }
-        body += "<tr class=\"\(finding.severity.rawValue)\">\(severityCell(finding.severity))<td>check: \(html(finding.check))</td><td>\(html(what))</td><td><code>\(html(finding.fix ?? ""))</code></td></tr>\n"
+        if let measured = finding.measured {
+          what += " (found \(measured)" + (finding.expected.map { ", expected \($0)" } ?? "") + ")"
+        }
+        body +=
+          "<tr class=\"\(finding.severity.rawValue)\">\(severityCell(finding.severity))<td>check: \(html(finding.check))</td><td>\(html(what))</td><td><code>\(html(finding.fix ?? ""))</code></td></tr>\n"
       }
       body += "</tbody></table>\n"
     }
     body += "<h2>Geometry</h2>\n<table id=\"geometry\"><tbody>\n"
     for (title, text) in result.geometry { body += "<tr><th>\(html(title))</th><td>\(html(text))</td></tr>\n" }
-    body += "</tbody></table>\n<p class=\"muted\">Spacing in mm; orientation in nibabel's RAS+ axis codes. Views: axial with the patient's right on the left, coronal likewise, sagittal with anterior on the left; pixels square in mm.</p>\n"
+    body +=
+      "</tbody></table>\n<p class=\"muted\">Spacing in mm; orientation in nibabel's RAS+ axis codes. Views: axial with the patient's right on the left, coronal likewise, sagittal with anterior on the left; pixels square in mm.</p>\n"
     return document(title: "\(result.id) · \(title)", body: body, script: true)
   }
 }

@@ -30,7 +30,8 @@ public enum QCReport {
         try FileManager.default.createDirectory(
           atPath: PathText.join(folder, sub), withIntermediateDirectories: true)
       } catch {
-        throw ImageFileError(path: folder, reason: .io("cannot create the report folder: \(error.localizedDescription)"))
+        throw ImageFileError(
+          path: folder, reason: .io("cannot create the report folder: \(error.localizedDescription)"))
       }
     }
     var used: Set<String> = []

@@ -179,10 +179,13 @@ extension HarmonizeCommand {
       if let qc, !dryRun, (try? shard?.resolve())?.count ?? 1 == 1 {
         let cases = QCInputs.collect([output], before: input)
         let names = cases.labelNames.isEmpty ? QCInputs.labelNames(in: input) : cases.labelNames
-        let report = try QCCommandReport.write(cases.cases, labelNames: names, title: "harmonize batch \(input)", to: qc)
+        let report = try QCCommandReport.write(
+          cases.cases, labelNames: names, title: "harmonize batch \(input)", to: qc)
         if report.errors > 0 { throw ExitStatus.failure.exitCode }
       } else if qc != nil && !dryRun {
-        printError("qc: not written by one shard of an array: run `harmonize qc \(output) --before \(input) --out DIR` once all are done")
+        printError(
+          "qc: not written by one shard of an array: run `harmonize qc \(output) --before \(input) --out DIR` once all are done"
+        )
       }
       if result.summary.failed > 0 { throw ExitStatus.failure.exitCode }
     }

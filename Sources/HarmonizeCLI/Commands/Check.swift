@@ -45,7 +45,8 @@ extension HarmonizeCommand {
     @Flag(help: "Print the report as JSON.")
     var json = false
 
-    @Option(help: "Also write a visual QC report (as `harmonize qc`) of the checked cases and their findings to this folder.")
+    @Option(
+      help: "Also write a visual QC report (as `harmonize qc`) of the checked cases and their findings to this folder.")
     var qc: String?
 
     @OptionGroup(title: "Reading") var transform: NiftiTransformOption

@@ -7,7 +7,8 @@ extension HarmonizeCommand {
   struct QC: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "qc",
-      abstract: "Write a visual QC report (static HTML): three views per case with label outlines, label volumes, flags.",
+      abstract:
+        "Write a visual QC report (static HTML): three views per case with label outlines, label volumes, flags.",
       discussion: """
         INPUTS are image files, folders of them, nnU-Net dataset folders (imagesTr/ with labelsTr/, imagesTs/) or \
         `harmonize batch` output folders (with --before INPUT_FOLDER each output is shown beside its source). Each \
@@ -33,7 +34,8 @@ extension HarmonizeCommand {
     @Option(help: "Folder of label files (CASE.nii.gz) for images given as files or flat folders.")
     var labels: String?
 
-    @Option(help: "Also run `check` against this reference (fingerprint, dataset or model folder) and list its findings.")
+    @Option(
+      help: "Also run `check` against this reference (fingerprint, dataset or model folder) and list its findings.")
     var against: String?
 
     @Option(help: "The report's title.")

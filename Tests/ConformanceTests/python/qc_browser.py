@@ -5,6 +5,7 @@ screenshot written to the given path.
 
 usage: qc_browser.py CHROMIUM OUT_DIR PAGE.html[=SCREENSHOT.png] ...
 """
+import base64
 import json
 import os
 import subprocess
@@ -124,11 +125,6 @@ def main():
             time.sleep(0.3)  # late console messages
             probe = browser.send("Runtime.evaluate", {"expression": PROBE, "returnByValue": True}, session=session)
             seen = json.loads(probe["result"]["value"])
-            # Sorting must not throw: click every overview header twice.
-            browser.send("Runtime.evaluate", {"expression":
-                "document.querySelectorAll('table.sortable th').forEach(th => { th.click(); th.click(); })"},
-                session=session)
-            seen["errors"] = errors_in(browser.events)
             seen["page"] = path
             if shot:
                 width, height = max(seen["width"], 800), min(max(seen["height"], 600), 8000)
@@ -136,11 +132,16 @@ def main():
                              {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
                              session=session)
                 data = browser.send("Page.captureScreenshot", {"format": "png"}, session=session)["data"]
-                import base64
+
                 with open(os.path.join(out_dir, shot), "wb") as file:
                     file.write(base64.b64decode(data))
                 seen["screenshot"] = os.path.join(out_dir, shot)
                 browser.send("Emulation.clearDeviceMetricsOverride", session=session)
+            # Sorting must not throw: click every overview header twice.
+            browser.send("Runtime.evaluate", {"expression":
+                "document.querySelectorAll('table.sortable th').forEach(th => { th.click(); th.click(); })"},
+                session=session)
+            seen["errors"] = errors_in(browser.events)
             results.append(seen)
     finally:
         browser.close()
