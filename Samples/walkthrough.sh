@@ -55,7 +55,12 @@ echo "   run it again: everything is already done (after a crash, only the rest 
 "$harmonize" batch "$data" "$out/Dataset001_Tiny_0.5mm" --spacing 0.5 --label-interpolation label
 
 echo
-echo "== 9. A file that is not an image: one line naming it and the problem, exit status 2"
+echo "== 9. Look at every case before training: a static HTML report, each output beside its source"
+"$harmonize" qc "$out/Dataset001_Tiny_0.5mm" --before "$data" --out "$out/qc"
+echo "   open $out/qc/index.html in a browser (no server needed)"
+
+echo
+echo "== 10. A file that is not an image: one line naming it and the problem, exit status 2"
 status=0
 "$harmonize" info "$data/dataset.json" || status=$?
 echo "exit status $status"

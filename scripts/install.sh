@@ -17,6 +17,8 @@ if (( want_python )); then
   python3 -c "import ensurepip" >/dev/null 2>&1 || packages+=(python3-venv)
   # dcm2niix: the DICOM conformance tests' second oracle (SimpleITK's series reader is the first).
   packages+=(dcm2niix)
+  # Headless Chromium: the QC report's tests open it in a real browser.
+  packages+=(chromium)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -35,28 +35,57 @@ public struct LabelStatistics: Sendable {
     let imageUsable = image.map { $0.geometry.size.prefix(3) == map.geometry.size.prefix(3) } ?? false
     let imageComponents = image?.components ?? 1
     let level = backgroundLevel ?? -Double.infinity
-    var position = 0
-    for k in 0..<size[2] {
-      for j in 0..<size[1] {
-        for i in 0..<size[0] {
-          defer { position += 1 }
-          guard position < spatial else { continue }
-          let raw = map.value(at: position * components)
-          guard raw != 0, raw.isFinite, abs(raw) < 1e9 else { continue }
-          let key = Int(raw)
-          var entry = key > 0 && key < 4096 ? small[key] : large[key] ?? (0, 0, 0, 0, 0, 0)
-          entry.n += 1
-          entry.i += Double(i)
-          entry.j += Double(j)
-          entry.k += Double(k)
-          if imageUsable, let image {
-            let value = image.value(at: position * imageComponents)
-            entry.sum += value
-            if value <= level { entry.background += 1 }
+    // Label values read through their stored type (nearly always 8 or 16 bits): one typed pass.
+    func pass<T: StoredPixel>(_ type: T.Type) {
+      map.withUnsafeBufferPointer(as: T.self) { values in
+        var position = 0
+        var lastKey = 0
+        var lastRaw = T.zero
+        for k in 0..<size[2] {
+          for j in 0..<size[1] {
+            for i in 0..<size[0] {
+              defer { position += 1 }
+              guard position < spatial else { continue }
+              let stored = values[position * components]
+              guard stored != T.zero else { continue }
+              let key: Int
+              if stored == lastRaw && lastKey != 0 {
+                key = lastKey
+              } else {
+                let raw = stored.doubleValue
+                guard raw.isFinite, abs(raw) < 1e9 else { continue }
+                key = Int(raw)
+                guard key != 0 else { continue }
+                lastRaw = stored
+                lastKey = key
+              }
+              var entry = key > 0 && key < 4096 ? small[key] : large[key] ?? (0, 0, 0, 0, 0, 0)
+              entry.n += 1
+              entry.i += Double(i)
+              entry.j += Double(j)
+              entry.k += Double(k)
+              if imageUsable, let image {
+                let value = image.value(at: position * imageComponents)
+                entry.sum += value
+                if value <= level { entry.background += 1 }
+              }
+              if key > 0 && key < 4096 { small[key] = entry } else { large[key] = entry }
+            }
           }
-          if key > 0 && key < 4096 { small[key] = entry } else { large[key] = entry }
         }
       }
+    }
+    switch map.pixelType {
+    case .u8: pass(UInt8.self)
+    case .i8: pass(Int8.self)
+    case .u16: pass(UInt16.self)
+    case .i16: pass(Int16.self)
+    case .u32: pass(UInt32.self)
+    case .i32: pass(Int32.self)
+    case .u64: pass(UInt64.self)
+    case .i64: pass(Int64.self)
+    case .f32: pass(Float.self)
+    case .f64: pass(Double.self)
     }
     var counts = large
     for key in small.indices where small[key].n > 0 { counts[key] = small[key] }

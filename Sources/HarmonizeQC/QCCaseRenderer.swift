@@ -22,25 +22,27 @@ public enum QCCaseRenderer {
     var result = QCCaseResult(
       id: input.id, page: page, thumbnail: nil, pictures: [], geometry: [], labels: [], flags: [],
       findings: input.findings)
-    func read(_ path: String?, _ role: String) -> Volume? {
-      guard let path else { return nil }
-      do {
-        return try ImageFile.read(at: path)
-      } catch {
-        result.flags.append(QCFlag(severity: .error, label: nil, message: "cannot read the \(role): \(error)"))
-        return nil
+    /// Reads an image and its label map at once (each read inflates on one core); unreadable files become flags.
+    func readPair(_ image: String?, _ label: String?, _ roles: (String, String)) -> (Volume?, Volume?) {
+      let read = ConcurrentReads([image, label])
+      for (index, role) in [roles.0, roles.1].enumerated() {
+        if let problem = read.problems[index] {
+          result.flags.append(QCFlag(severity: .error, label: nil, message: "cannot read the \(role): \(problem)"))
+        }
       }
+      return (read.volumes[0], read.volumes[1])
     }
+    let shown = readPair(input.image, input.label, ("image", "label map"))
     let after = drawRow(
       title: input.beforeImage == nil && input.beforeLabel == nil ? "image" : "after",
-      image: read(input.image, "image"), labels: read(input.label, "label map"), paths: (input.image, input.label),
+      image: shown.0, labels: shown.1, paths: (input.image, input.label),
       page: page, folder: folder, result: &result, thumbnail: true)
     var before: LabelStatistics?
     if input.beforeImage != nil || input.beforeLabel != nil {
+      let sources = readPair(input.beforeImage, input.beforeLabel, ("source image", "source label map"))
       before =
         drawRow(
-          title: "before", image: read(input.beforeImage, "source image"),
-          labels: read(input.beforeLabel, "source label map"), paths: (input.beforeImage, input.beforeLabel),
+          title: "before", image: sources.0, labels: sources.1, paths: (input.beforeImage, input.beforeLabel),
           page: page, folder: folder, result: &result, thumbnail: false)
     }
     result.labels = labelRows(after: after, before: before, names: labelNames, hasLabels: input.label != nil)
