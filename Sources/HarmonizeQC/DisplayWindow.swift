@@ -20,15 +20,23 @@ public struct DisplayWindow: Sendable, Equatable {
   /// 0.5-99.5% percentiles of at most 2^18 voxels spread evenly over the image (component 0).
   public init(of volume: Volume) {
     let count = volume.voxelCount
-    let step = max(1, count / 262_144)
+    let step = DisplayWindow.sampleStep(count)
     var sample: [Double] = []
     sample.reserveCapacity(count / step + 1)
     var index = 0
     while index < count {
-      let value = volume.value(at: index * volume.components)
-      if value.isFinite { sample.append(value) }
+      sample.append(volume.value(at: index * volume.components))
       index += step
     }
+    self.init(sample: sample)
+  }
+
+  /// Every `sampleStep(voxels)`-th voxel (component 0) is sampled: at most 2^18 of them.
+  static func sampleStep(_ voxels: Int) -> Int { max(1, voxels / 262_144) }
+
+  /// From sampled intensities; non-finite values are left out.
+  init(sample values: [Double]) {
+    var sample = values.filter(\.isFinite)
     sample.sort()
     func quantile(_ q: Double) -> Double {
       sample.isEmpty ? 0 : sample[min(sample.count - 1, max(0, Int((Double(sample.count - 1) * q).rounded())))]

@@ -1,7 +1,8 @@
+import Foundation
 import HarmonizeVolume
 
-/// Per-label measurements of a label map, in one pass over its voxels: volume (mL), centroid, and, when an image on
-/// the same grid is given, the mean intensity under the label and the share of it on background.
+/// Per-label measurements of a label map, in one pass over its voxels: volume (mL) and centroid; the intensities
+/// under each label come from the image's pass (`ImagePass`) and are set by `measureIntensities`.
 public struct LabelStatistics: Sendable {
   public struct Label: Sendable, Equatable {
     public var voxels: Int = 0
@@ -20,28 +21,31 @@ public struct LabelStatistics: Sendable {
   /// Mean voxel index of all non-zero voxels; nil for an empty label map.
   public var centroid: [Double]?
 
-  /// - Parameters:
-  ///   - image: the case's image when it has the label map's grid.
-  ///   - backgroundLevel: image values at or below it count as background.
-  public init(labels map: Volume, image: Volume?, backgroundLevel: Double?) {
+  public init(labels map: Volume) {
     let size = Array(map.geometry.size.prefix(3)) + Array(repeating: 1, count: max(0, 3 - map.geometry.size.count))
     let voxelML = map.geometry.spacing.prefix(3).reduce(1, *) / 1000
     typealias Sums = (n: Int, i: Double, j: Double, k: Double, sum: Double, background: Int)
-    // Label values 1..<4096 (nearly every label map) are counted in an array, others in a dictionary.
-    var small = [Sums](repeating: (0, 0, 0, 0, 0, 0), count: 4096)
-    var large: [Int: Sums] = [:]
     let components = map.components
     let spatial = size[0] * size[1] * size[2]
-    let imageUsable = image.map { $0.geometry.size.prefix(3) == map.geometry.size.prefix(3) } ?? false
-    let imageComponents = image?.components ?? 1
-    let level = backgroundLevel ?? -Double.infinity
-    // Label values read through their stored type (nearly always 8 or 16 bits): one typed pass.
-    func pass<T: StoredPixel>(_ type: T.Type) {
+    // Label values 1..<4096 (nearly every label map) are counted in an array, others in a dictionary; read through
+    // their stored type (nearly always 8 or 16 bits); the two halves of the z range on two threads.
+    final class Halves: @unchecked Sendable {
+      var small: [[Sums]] = []
+      var large: [[Int: Sums]] = []
+      let lock = NSLock()
+    }
+    let halves = Halves()
+    halves.small = Array(repeating: Array(repeating: (0, 0, 0, 0, 0, 0), count: 4096), count: 2)
+    halves.large = Array(repeating: [:], count: 2)
+    @Sendable func pass<T: StoredPixel>(_ type: T.Type, half: Int) {
+      var small = [Sums](repeating: (0, 0, 0, 0, 0, 0), count: 4096)
+      var large: [Int: Sums] = [:]
+      let ks = half == 0 ? 0..<(size[2] / 2) : (size[2] / 2)..<size[2]
       map.withUnsafeBufferPointer(as: T.self) { values in
-        var position = 0
+        var position = ks.lowerBound * size[0] * size[1]
         var lastKey = 0
         var lastRaw = T.zero
-        for k in 0..<size[2] {
+        for k in ks {
           for j in 0..<size[1] {
             for i in 0..<size[0] {
               defer { position += 1 }
@@ -64,29 +68,34 @@ public struct LabelStatistics: Sendable {
               entry.i += Double(i)
               entry.j += Double(j)
               entry.k += Double(k)
-              if imageUsable, let image {
-                let value = image.value(at: position * imageComponents)
-                entry.sum += value
-                if value <= level { entry.background += 1 }
-              }
               if key > 0 && key < 4096 { small[key] = entry } else { large[key] = entry }
             }
           }
         }
       }
+      halves.lock.withLock {
+        halves.small[half] = small
+        halves.large[half] = large
+      }
     }
-    switch map.pixelType {
-    case .u8: pass(UInt8.self)
-    case .i8: pass(Int8.self)
-    case .u16: pass(UInt16.self)
-    case .i16: pass(Int16.self)
-    case .u32: pass(UInt32.self)
-    case .i32: pass(Int32.self)
-    case .u64: pass(UInt64.self)
-    case .i64: pass(Int64.self)
-    case .f32: pass(Float.self)
-    case .f64: pass(Double.self)
+    DispatchQueue.concurrentPerform(iterations: 2) { half in
+      switch map.pixelType {
+      case .u8: pass(UInt8.self, half: half)
+      case .i8: pass(Int8.self, half: half)
+      case .u16: pass(UInt16.self, half: half)
+      case .i16: pass(Int16.self, half: half)
+      case .u32: pass(UInt32.self, half: half)
+      case .i32: pass(Int32.self, half: half)
+      case .u64: pass(UInt64.self, half: half)
+      case .i64: pass(Int64.self, half: half)
+      case .f32: pass(Float.self, half: half)
+      case .f64: pass(Double.self, half: half)
+      }
     }
+    func merge(_ a: Sums, _ b: Sums) -> Sums { (a.n + b.n, a.i + b.i, a.j + b.j, a.k + b.k, 0, 0) }
+    var large = halves.large[0].merging(halves.large[1], uniquingKeysWith: merge)
+    var small = halves.small[0]
+    for key in small.indices { small[key] = merge(small[key], halves.small[1][key]) }
     var counts = large
     for key in small.indices where small[key].n > 0 { counts[key] = small[key] }
     var all = (n: 0, i: 0.0, j: 0.0, k: 0.0)
@@ -98,9 +107,19 @@ public struct LabelStatistics: Sendable {
       let n = Double(entry.n)
       return Label(
         voxels: entry.n, millilitres: n * voxelML, centroid: [entry.i / n, entry.j / n, entry.k / n],
-        meanIntensity: imageUsable ? entry.sum / n : nil,
-        backgroundShare: imageUsable && backgroundLevel != nil ? Double(entry.background) / n : nil)
+        meanIntensity: nil, backgroundShare: nil)
     }
     centroid = all.n == 0 ? nil : [all.i / Double(all.n), all.j / Double(all.n), all.k / Double(all.n)]
+  }
+
+  /// Sets each label's mean intensity and, when the image has background (`backgroundLevel` not nil), the share of
+  /// the sampled values under it at or below that level.
+  mutating func measureIntensities(means: [Int: Double], samples: [Int: [Double]], backgroundLevel: Double?) {
+    for value in labels.keys {
+      labels[value]?.meanIntensity = means[value]
+      if let backgroundLevel, let sample = samples[value], !sample.isEmpty {
+        labels[value]?.backgroundShare = Double(sample.filter { $0 <= backgroundLevel }.count) / Double(sample.count)
+      }
+    }
   }
 }

@@ -22,28 +22,15 @@ public enum QCCaseRenderer {
     var result = QCCaseResult(
       id: input.id, page: page, thumbnail: nil, pictures: [], geometry: [], labels: [], flags: [],
       findings: input.findings)
-    /// Reads an image and its label map at once (each read inflates on one core); unreadable files become flags.
-    func readPair(_ image: String?, _ label: String?, _ roles: (String, String)) -> (Volume?, Volume?) {
-      let read = ConcurrentReads([image, label])
-      for (index, role) in [roles.0, roles.1].enumerated() {
-        if let problem = read.problems[index] {
-          result.flags.append(QCFlag(severity: .error, label: nil, message: "cannot read the \(role): \(problem)"))
-        }
-      }
-      return (read.volumes[0], read.volumes[1])
-    }
-    let shown = readPair(input.image, input.label, ("image", "label map"))
     let after = drawRow(
       title: input.beforeImage == nil && input.beforeLabel == nil ? "image" : "after",
-      image: shown.0, labels: shown.1, paths: (input.image, input.label),
-      page: page, folder: folder, result: &result, thumbnail: true)
+      paths: (input.image, input.label), roles: ("image", "label map"), page: page, folder: folder,
+      result: &result, thumbnail: true)
     var before: LabelStatistics?
     if input.beforeImage != nil || input.beforeLabel != nil {
-      let sources = readPair(input.beforeImage, input.beforeLabel, ("source image", "source label map"))
-      before =
-        drawRow(
-          title: "before", image: sources.0, labels: sources.1, paths: (input.beforeImage, input.beforeLabel),
-          page: page, folder: folder, result: &result, thumbnail: false)
+      before = drawRow(
+        title: "before", paths: (input.beforeImage, input.beforeLabel), roles: ("source image", "source label map"),
+        page: page, folder: folder, result: &result, thumbnail: false)
     }
     result.labels = labelRows(after: after, before: before, names: labelNames, hasLabels: input.label != nil)
     for row in result.labels {
@@ -64,15 +51,28 @@ public enum QCCaseRenderer {
     return result
   }
 
-  /// Draws one row of three views (and the thumbnail), records the geometry, and measures the labels.
+  /// Draws one row of three views (and the thumbnail), records the geometry, and measures the labels. The label map
+  /// is read whole; the image is read in one forward pass (`ImagePass`), streamed where the format allows.
   private static func drawRow(
-    title: String, image: Volume?, labels: Volume?, paths: (image: String?, label: String?), page: String,
+    title: String, paths: (image: String?, label: String?), roles: (image: String, label: String), page: String,
     folder: String, result: inout QCCaseResult, thumbnail: Bool
   ) -> LabelStatistics? {
-    guard let shown = image ?? labels else { return nil }
-    let window = image.map { DisplayWindow(of: $0) }
+    func flagUnreadable(_ role: String, _ error: any Error) {
+      result.flags.append(QCFlag(severity: .error, label: nil, message: "cannot read the \(role): \(error)"))
+    }
+    var labels: Volume?
+    var source: ImagePass.Source?
+    // The image first: it starts inflating while the label map is read.
+    if let path = paths.image {
+      do { source = try ImagePass.Source(path: path) } catch { flagUnreadable(roles.image, error) }
+    }
+    if let path = paths.label {
+      do { labels = try ImageFile.read(at: path) } catch { flagUnreadable(roles.label, error) }
+    }
+    let imageHeader = source?.header
+    guard let geometry = imageHeader?.geometry ?? labels?.geometry else { return nil }
     var overlay = labels
-    if let image, let labels, let difference = labels.geometry.difference(from: image.geometry) {
+    if let imageHeader, let labels, let difference = labels.geometry.difference(from: imageHeader.geometry) {
       result.flags.append(
         QCFlag(
           severity: .error, label: nil,
@@ -80,61 +80,71 @@ public enum QCCaseRenderer {
         ))
       overlay = nil
     }
-    let statistics = labels.map { map in
-      LabelStatistics(
-        labels: map, image: overlay == nil ? nil : image,
-        backgroundLevel: window.flatMap { $0.backgroundShare >= 0.05 ? $0.backgroundLevel : nil })
-    }
-    let geometry = shown.geometry
+    var statistics = labels.map { LabelStatistics(labels: $0) }
     // Through the largest label's centre (the centre of all labels can fall between two organs), else the image's.
     let largest = statistics?.labels.max {
       $0.value.voxels != $1.value.voxels ? $0.value.voxels < $1.value.voxels : $0.key > $1.key
     }
-    let centre = largest?.value.centroid ?? geometry.size.prefix(3).map { Double($0 - 1) / 2 }
-    var files: [String] = []
-    for view in SliceView.allCases {
-      let plan = SlicePlan(geometry: geometry, view: view, longestSide: viewSide)
-      let index = Int(centre[plan.fixedAxis].rounded())
-      let rgb = SliceRenderer.render(image: image, window: window, labels: overlay, plan: plan, fixedIndex: index)
-      let name = "img/\(page)-\(title)-\(view.rawValue).png"
+    let middle: [Double] = (0..<3).map { $0 < geometry.size.count ? Double(geometry.size[$0] - 1) / 2 : 0 }
+    let centre: [Double] = largest?.value.centroid ?? middle
+    let plans = SliceView.allCases.map { SlicePlan(geometry: geometry, view: $0, longestSide: viewSide) }
+    let requests: [(axis: Int, index: Int)] = plans.map { ($0.fixedAxis, Int(centre[$0.fixedAxis].rounded())) }
+    var pass: ImagePass?
+    if let source {
       do {
-        try PNGFile.write(rgb: rgb, width: plan.width, height: plan.height, to: PathText.join(folder, name))
-        files.append(name)
+        pass = try ImagePass.run(
+          source, requests: requests, labels: overlay.flatMap { map in statistics.map { (map, $0) } })
       } catch {
-        result.flags.append(QCFlag(severity: .error, label: nil, message: "cannot write a picture: \(error)"))
+        flagUnreadable(roles.image, error)
       }
-      if thumbnail && view == .axial {
-        let small = SlicePlan(geometry: geometry, view: view, longestSide: thumbnailSide)
-        let pixels = SliceRenderer.render(
-          image: image, window: window, labels: overlay, plan: small, fixedIndex: index)
-        let name = "img/\(page)-thumbnail.png"
-        if (try? PNGFile.write(rgb: pixels, width: small.width, height: small.height, to: PathText.join(folder, name)))
-          != nil
-        {
-          result.thumbnail = name
+    }
+    if let pass, overlay != nil {
+      statistics?.measureIntensities(
+        means: pass.labelMeans, samples: pass.labelSamples,
+        backgroundLevel: pass.window.backgroundShare >= 0.05 ? pass.window.backgroundLevel : nil)
+    }
+    var files: [String] = []
+    for (index, view) in SliceView.allCases.enumerated() {
+      let request = requests[index]
+      let imageSlice = pass?.slices[index]
+      let labelSlice = (overlay ?? (pass == nil ? labels : nil)).map {
+        LabelSlice.extract($0, axis: request.axis, index: request.index)
+      }
+      guard let sliceGeometry = (imageSlice ?? labelSlice)?.geometry else { continue }
+      for (side, name) in [(viewSide, "img/\(page)-\(title)-\(view.rawValue).png")]
+        + (thumbnail && view == .axial ? [(thumbnailSide, "img/\(page)-thumbnail.png")] : [])
+      {
+        let plan = SlicePlan(geometry: sliceGeometry, view: view, longestSide: side)
+        let rgb = SliceRenderer.render(
+          image: imageSlice, window: pass?.window, labels: labelSlice, plan: plan, fixedIndex: 0)
+        do {
+          try PNGFile.write(rgb: rgb, width: plan.width, height: plan.height, to: PathText.join(folder, name))
+          if side == thumbnailSide { result.thumbnail = name } else { files.append(name) }
+        } catch {
+          result.flags.append(QCFlag(severity: .error, label: nil, message: "cannot write a picture: \(error)"))
         }
       }
     }
-    let sliceText = SliceView.allCases.map { view -> String in
-      let plan = SlicePlan(geometry: geometry, view: view, longestSide: viewSide)
-      return "\(view.rawValue) \(Int(centre[plan.fixedAxis].rounded()))"
-    }.joined(separator: ", ")
+    let sliceText = SliceView.allCases.enumerated().map { "\($0.element.rawValue) \(requests[$0.offset].index)" }
+      .joined(separator: ", ")
     result.pictures.append(
       QCCaseResult.Picture(
         title: title, files: files,
         description: [paths.image, paths.label].compactMap { $0 }.joined(separator: " + ")
-          + " (slices \(sliceText); window: \(window?.rule ?? "none"))"))
-    for (role, volume, path) in [("image", image, paths.image), ("label map", labels, paths.label)] {
-      guard let volume, let path else { continue }
+          + " (slices \(sliceText); window: \(pass?.window.rule ?? "none"))"))
+    for (role, header, path) in [
+      ("image", imageHeader, paths.image), ("label map", labels.map { $0.header() }, paths.label),
+    ] {
+      guard let header, let path else { continue }
       result.geometry.append(
         (
           title == "image" ? role : "\(title) \(role)",
-          "\(PathText.name(path)): size \(formatList(volume.geometry.size)), spacing \(formatList(volume.geometry.spacing)) mm, \(Orientation.axisCodes(volume.geometry)), \(volume.pixelType)"
-            + (volume.components > 1 ? " x \(volume.components)" : "")
+          "\(PathText.name(path)): size \(formatList(header.geometry.size)), spacing \(formatList(header.geometry.spacing)) mm, \(Orientation.axisCodes(header.geometry)), \(header.pixelType)"
+            + (header.components > 1 ? " x \(header.components)" : "")
         ))
     }
     if title != "before", let statistics {
-      result.windowWidth = window.map { $0.high - $0.low }
+      result.windowWidth = pass.map { $0.window.high - $0.window.low }
       for (value, label) in statistics.labels {
         result.positions[value] = relativePosition(label.centroid, geometry)
         if let mean = label.meanIntensity { result.intensities[value] = mean }

@@ -52,4 +52,20 @@ struct QCCommandTests {
     let page = try String(contentsOfFile: out.file("cases/broken.html"), encoding: .utf8)
     #expect(page.contains("cannot read the image"))
   }
+
+  /// A `.nii.gz` is streamed plane by plane on a second thread: a file cut short mid-stream is a flagged case with
+  /// its label map still drawn, not a crash (libdispatch trapped on the half-used buffer ring) or a hang.
+  @Test func anImageCutShortWhileStreamingIsAFlaggedCase() throws {
+    let data = TemporaryFolder("qc-cut")
+    try DatasetFixture.write(at: data.path, cases: 1, size: [64, 64, 40])
+    let image = data.file("imagesTr/case_001_0000.nii.gz")
+    let whole = try #require(FileManager.default.contents(atPath: image))
+    try whole.prefix(whole.count / 2).write(to: URL(fileURLWithPath: image))
+    let out = TemporaryFolder("qc-cut-out")
+    let qc = try run(TestEnvironment.harmonizeBinary, ["qc", data.path, "--out", out.path])
+    #expect(qc.status == 1, "\(qc.stderr)")
+    let page = try String(contentsOfFile: out.file("cases/case_001.html"), encoding: .utf8)
+    #expect(page.contains("cannot read the image") && page.contains("case_001_0000.nii.gz"), "\(page.prefix(2000))")
+    #expect(FileManager.default.fileExists(atPath: out.file("img/case_001-image-axial.png")), "the label map alone")
+  }
 }

@@ -1,0 +1,225 @@
+import Foundation
+import HarmonizeVolume
+
+/// One forward pass over an image's first 3D volume, plane by plane (z), gathering all QC needs from it: the three
+/// slices to draw, a sample for the display window, and each label's mean intensity and a sample of the values
+/// under it. A single-file NIfTI is streamed (`PlaneReader`): only the label map and a few planes are ever in
+/// memory, less than a resample of the same case holds; other formats are read whole first.
+struct ImagePass {
+  /// One thin volume per request (the requested axis of size 1), float32, on the image's grid otherwise.
+  var slices: [Volume]
+  var window: DisplayWindow
+  /// Per label value: mean image intensity under it and an even sample (at most `labelSample` values) of them.
+  var labelMeans: [Int: Double]
+  var labelSamples: [Int: [Double]]
+
+  static let labelSample = 4096
+
+  /// An image opened for the pass. A streamable file starts inflating at once, on its own thread, into a ring of
+  /// up to 32 MiB of planes, while the caller reads the label map; others are read whole when the pass runs.
+  struct Source {
+    let path: String
+    let header: ImageHeader
+    fileprivate let ring: PlaneRing?
+
+    init(path: String) throws(ImageFileError) {
+      self.path = path
+      header = try ImageFile.readHeader(at: path)
+      ring = try PlaneReader.open(at: path, header: header).map { reader in
+        PlaneRing(reader: reader, depth: max(8, min(256, (32 << 20) / max(1, reader.planeBytes))))
+      }
+    }
+  }
+
+  /// - Parameters:
+  ///   - requests: (voxel axis, index) of each slice wanted.
+  ///   - labels: a label map on the image's grid, with its statistics (for the sampling strides).
+  static func run(
+    _ source: Source, requests: [(axis: Int, index: Int)], labels: (map: Volume, statistics: LabelStatistics)?
+  ) throws(ImageFileError) -> ImagePass {
+    guard let ring = source.ring else {
+      return run(volume: try ImageFile.read(at: source.path), requests: requests, labels: labels)
+    }
+    let header = source.header
+    let planeVoxels = header.planeByteCount / header.pixelType.byteCount
+    var pass = Accumulator(geometry: header.geometry, requests: requests, labels: labels)
+    for z in 0..<header.planeCount {
+      guard let plane = ring.next() else { break }
+      pass.add(
+        plane: z,
+        PlaneValues(base: UnsafeRawPointer(plane.baseAddress!), type: header.pixelType, stride: 1, count: planeVoxels))
+      ring.release()
+    }
+    if let error = ring.finish() { throw error }
+    return pass.result()
+  }
+
+  /// The same pass over an image in memory.
+  static func run(
+    volume: Volume, requests: [(axis: Int, index: Int)], labels: (map: Volume, statistics: LabelStatistics)?
+  ) -> ImagePass {
+    var pass = Accumulator(geometry: volume.geometry, requests: requests, labels: labels)
+    let planeVoxels = pass.size[0] * pass.size[1]
+    volume.withUnsafeBytes { bytes in
+      let planeBytes = planeVoxels * volume.components * volume.pixelType.byteCount
+      for z in 0..<pass.size[2] {
+        pass.add(
+          plane: z,
+          PlaneValues(
+            base: bytes.baseAddress! + z * planeBytes, type: volume.pixelType, stride: volume.components,
+            count: planeVoxels))
+      }
+    }
+    return pass.result()
+  }
+
+  /// One plane's stored values (native byte order, as `PlaneReader` and `Volume` hold them), read as Doubles only
+  /// where the pass needs them: a few samples and rows per plane, and the voxels under labels.
+  struct PlaneValues {
+    let base: UnsafeRawPointer
+    let type: PixelType
+    /// Values per voxel (component 0 is read).
+    let stride: Int
+    let count: Int
+
+    @inline(__always) subscript(_ q: Int) -> Double {
+      let i = q * stride
+      switch type {
+      case .u8: return Double(base.load(fromByteOffset: i, as: UInt8.self))
+      case .i8: return Double(base.load(fromByteOffset: i, as: Int8.self))
+      case .u16: return Double(base.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self))
+      case .i16: return Double(base.loadUnaligned(fromByteOffset: i * 2, as: Int16.self))
+      case .u32: return Double(base.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self))
+      case .i32: return Double(base.loadUnaligned(fromByteOffset: i * 4, as: Int32.self))
+      case .u64: return Double(base.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self))
+      case .i64: return Double(base.loadUnaligned(fromByteOffset: i * 8, as: Int64.self))
+      case .f32: return Double(base.loadUnaligned(fromByteOffset: i * 4, as: Float.self))
+      case .f64: return base.loadUnaligned(fromByteOffset: i * 8, as: Double.self)
+      }
+    }
+  }
+
+  /// What the pass collects, plane by plane.
+  private struct Accumulator {
+    let size: [Int]
+    let requests: [(axis: Int, index: Int)]
+    var slices: [Volume]
+    let step: Int
+    var sample: [Double] = []
+    let labels: Volume?
+    /// Per label value 1..<4096 (others in `largeTallies`): sum, count, and the sampling stride.
+    var tallies = [Tally](repeating: Tally(), count: 4096)
+    var largeTallies: [Int: Tally] = [:]
+
+    struct Tally {
+      var sum = 0.0
+      var count = 0
+      var stride = 1
+      var sample: [Double] = []
+    }
+
+    init(geometry: Geometry, requests: [(axis: Int, index: Int)], labels: (map: Volume, statistics: LabelStatistics)?) {
+      let size = Array(geometry.size.prefix(3)) + Array(repeating: 1, count: max(0, 3 - geometry.size.count))
+      self.size = size
+      self.requests = requests.map { ($0.axis, min(max(0, $0.index), size[$0.axis] - 1)) }
+      let (spacing, origin, direction) = geometry.spatial3D
+      slices = self.requests.map { request in
+        var thin = size
+        thin[request.axis] = 1
+        // At most 65535 x 65535 float32 values (NIfTI-1 and ITK limit each axis); a failure draws nothing.
+        return
+          (try? Volume(
+            geometry: Geometry(size: thin, spacing: spacing, origin: origin, direction: direction), pixelType: .f32))
+          ?? (try! Volume(geometry: Geometry(size: [1, 1, 1], spacing: [1, 1, 1]), pixelType: .f32))
+      }
+      step = DisplayWindow.sampleStep(size[0] * size[1] * size[2])
+      let sameGrid = labels.map { Array($0.map.geometry.size.prefix(3)) == Array(geometry.size.prefix(3)) } ?? false
+      self.labels = sameGrid ? labels?.map : nil
+      if sameGrid, let statistics = labels?.statistics {
+        for (value, label) in statistics.labels {
+          let stride = max(1, label.voxels / ImagePass.labelSample)
+          if value > 0 && value < 4096 {
+            tallies[value].stride = stride
+          } else {
+            largeTallies[value, default: Tally()].stride = stride
+          }
+        }
+      }
+    }
+
+    mutating func add(plane z: Int, _ values: PlaneValues) {
+      let nx = size[0], ny = size[1], planeVoxels = nx * ny
+      let first = z * planeVoxels
+      var p = (step - first % step) % step
+      while p < planeVoxels {
+        sample.append(values[p])
+        p += step
+      }
+      for (r, request) in requests.enumerated() {
+        switch request.axis {
+        case 2 where request.index == z:
+          for q in 0..<planeVoxels { slices[r].setValue(Double(Float(values[q])), at: q) }
+        case 1:
+          for x in 0..<nx { slices[r].setValue(Double(Float(values[request.index * nx + x])), at: z * nx + x) }
+        case 0:
+          for y in 0..<ny { slices[r].setValue(Double(Float(values[y * nx + request.index])), at: z * ny + y) }
+        default: break
+        }
+      }
+      guard let labels else { return }
+      switch labels.pixelType {
+      case .u8: tally(values, first: first, labels, UInt8.self)
+      case .i8: tally(values, first: first, labels, Int8.self)
+      case .u16: tally(values, first: first, labels, UInt16.self)
+      case .i16: tally(values, first: first, labels, Int16.self)
+      case .u32: tally(values, first: first, labels, UInt32.self)
+      case .i32: tally(values, first: first, labels, Int32.self)
+      case .u64: tally(values, first: first, labels, UInt64.self)
+      case .i64: tally(values, first: first, labels, Int64.self)
+      case .f32: tally(values, first: first, labels, Float.self)
+      case .f64: tally(values, first: first, labels, Double.self)
+      }
+    }
+
+    /// Adds one plane's image values to the tallies of the labels over them, reading labels in their stored type.
+    private mutating func tally<T: StoredPixel>(_ values: PlaneValues, first: Int, _ labels: Volume, _: T.Type) {
+      let components = labels.components
+      let planeVoxels = values.count
+      labels.withUnsafeBufferPointer(as: T.self) { stored in
+        var lastStored = T.zero
+        var lastKey = 0
+        for q in 0..<planeVoxels {
+          let label = stored[(first + q) * components]
+          guard label != T.zero else { continue }
+          if label != lastStored || lastKey == 0 {
+            let raw = label.doubleValue
+            guard raw.isFinite, abs(raw) < 1e9, Int(raw) != 0 else { continue }
+            lastStored = label
+            lastKey = Int(raw)
+          }
+          let key = lastKey
+          let value = values[q]
+          if key > 0 && key < 4096 {
+            if tallies[key].count % tallies[key].stride == 0 { tallies[key].sample.append(value) }
+            tallies[key].sum += value
+            tallies[key].count += 1
+          } else {
+            var entry = largeTallies[key] ?? Tally()
+            if entry.count % entry.stride == 0 { entry.sample.append(value) }
+            entry.sum += value
+            entry.count += 1
+            largeTallies[key] = entry
+          }
+        }
+      }
+    }
+
+    func result() -> ImagePass {
+      var all = largeTallies.filter { $0.value.count > 0 }
+      for key in tallies.indices where tallies[key].count > 0 { all[key] = tallies[key] }
+      return ImagePass(
+        slices: slices, window: DisplayWindow(sample: sample),
+        labelMeans: all.mapValues { $0.sum / Double($0.count) }, labelSamples: all.mapValues(\.sample))
+    }
+  }
+}
