@@ -10,6 +10,7 @@ struct CaseFacts {
     var nanCount = 0
     var infinityCount = 0
     var statistics: IntensityStatistics?
+    var profile: IntensityProfile?
   }
 
   /// The label file beside the case: its header and (when pixels are read) its values, or why they could not be read.
@@ -69,7 +70,8 @@ struct CaseFacts {
           pixels[channel] = .success(
             ChannelPixels(
               nanCount: scan.nanCount, infinityCount: scan.infinityCount,
-              statistics: IntensityStatistics(sample: scan.sample)))
+              statistics: IntensityStatistics(sample: scan.sample),
+              profile: IntensityProfile(sample: scan.sample, octants: scan.octants, differences: scan.differences, border: scan.border)))
         } catch {
           pixels[channel] = .failure(error)
         }

@@ -94,6 +94,9 @@ public struct DatasetFingerprint: Codable, Sendable, Equatable {
     public var pixelTypes: [String]?
     /// Bounding box size of the non-zero region, ITK order.
     public var sizeAfterCrop: [Int]?
+    /// Per channel: the intensity distribution (`IntensityProfile`), when pixels were read; what `check` scores a
+    /// prediction input's intensities against (`IntensityShift`).
+    public var intensity: [IntensityProfile?]? = nil
   }
 
   /// The most common orientation code of the training cases (the target of `--orient like-training`).

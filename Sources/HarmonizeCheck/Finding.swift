@@ -25,6 +25,11 @@ public struct Finding: Codable, Sendable, Equatable {
   public var expected: String?
   /// A command or action that repairs it.
   public var fix: String?
+  /// For `intensity-shift`: the score (`IntensityShift`: median robust z of the percentiles against the training
+  /// cases) and the likely cause (`offset`, `scale`, `inverted`, `swapped`, `clipped`, `modality`, `noise`, `bias`,
+  /// `unlike`).
+  public var score: Double? = nil
+  public var cause: String? = nil
 
   public init(
     _ severity: Severity, _ check: String, _ message: String, measured: String? = nil,

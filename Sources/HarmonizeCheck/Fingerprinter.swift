@@ -92,12 +92,15 @@ public enum Fingerprinter {
           } catch { problems.append("\(error)") }
         }
         var box = NonzeroBox()
+        var profiles = [IntensityProfile?](repeating: nil, count: channelCount)
         for (channel, path) in files.channels where channel < channelCount {
           do {
             let volume = try ImageFile.read(at: path)
             let scan = VoxelScan.scan(
               volume, sampleLimit: min(caseBudget, 1_000_000), mask: mask, foregroundLimit: caseBudget)
             whole[channel] += scan.sample
+            profiles[channel] = IntensityProfile(
+              sample: scan.sample, octants: scan.octants, differences: scan.differences, border: scan.border)
             foreground[channel] += EqualWeightSample.represent(
               scan.foreground, count: min(caseBudget, EqualWeightSample.maxPerCase))
             box.include(scan)
@@ -105,6 +108,7 @@ public enum Fingerprinter {
         }
         // nnU-Net crops to the union of the channels' non-zero regions; an all-zero case keeps its size.
         record.sizeAfterCrop = box.size ?? record.size
+        record.intensity = profiles
       }
       records.append(record)
     }

@@ -9,6 +9,14 @@ public struct VoxelSummary: Sendable {
   public var infinityCount = 0
   /// Finite values, every `stride`-th voxel.
   public var sample: [Double] = []
+  /// For each value of `sample`, its voxel's octant: bit 0 set in the upper half of x, bit 1 of y, bit 2 of z.
+  public var octants: [UInt8] = []
+  /// For each value of `sample`: the absolute difference to its neighbour along x (NaN at a row's end or next to a
+  /// non-finite value).
+  public var differences: [Double] = []
+  /// Finite values at both ends of rows (i = 0 and the last i), from at most about 50000 rows: the image's border,
+  /// background in most scans.
+  public var border: [Double] = []
   /// Finite values under a foreground mask, evenly strided.
   public var foreground: [Double] = []
   /// Per spatial axis (ITK order) the first and last index holding a non-zero value; nil when all are zero.
@@ -92,6 +100,7 @@ public enum VoxelScan {
     let checkFinite = !volume.pixelType.isInteger
     volume.withUnsafeBufferPointer(as: T.self) { buffer in
       let rows = buffer.count / max(1, rowValues)
+      let borderStride = max(1, rows / 50_000)
       var nextSample = 0
       for r in 0..<rows {
         let base = r * rowValues
@@ -109,9 +118,21 @@ public enum VoxelScan {
             last = n
           }
         }
+        if r % borderStride == 0 && rowValues > 0 {
+          for v in [buffer[base].doubleValue, buffer[base + rowValues - components].doubleValue] where v.isFinite {
+            summary.border.append(v)
+          }
+        }
+        let rowOctant: UInt8 = (j >= ny / 2 && ny > 1 ? 2 : 0) | (k >= nz / 2 && nz > 1 ? 4 : 0)
         while nextSample < base + rowValues {
           let v = buffer[nextSample].doubleValue
-          if v.isFinite { summary.sample.append(v) }
+          if v.isFinite {
+            summary.sample.append(v)
+            let within = nextSample - base
+            summary.octants.append(rowOctant | (within / components >= nx / 2 && nx > 1 ? 1 : 0))
+            let neighbour = within + components < rowValues ? buffer[nextSample + components].doubleValue : .nan
+            summary.differences.append(abs(neighbour - v))
+          }
           nextSample += stride
         }
         if first >= 0 {

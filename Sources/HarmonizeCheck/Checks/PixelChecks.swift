@@ -23,8 +23,51 @@ extension CaseChecks {
             measured: "\(pixels.nanCount) NaN, \(pixels.infinityCount) Inf", expected: "finite values",
             fix: "replace the non-finite voxels (e.g. with the background value) before prediction"))
       }
-      if let stats = pixels.statistics { checkIntensity(channel: channel, name: name, stats, into: &out) }
+      // Training profiles per case (a harmonize fingerprint with pixels) score the case against the training's own
+      // variation and name a cause; without them, the coarse range checks.
+      let references = shiftReferences
+      if let profile = pixels.profile, references[channel] != nil {
+        checkShift(channel: channel, name: name, profile, references, into: &out)
+      } else if let stats = pixels.statistics {
+        checkIntensity(channel: channel, name: name, stats, into: &out)
+      }
     }
+  }
+
+  /// The training's intensity profiles per channel, when the fingerprint holds them for at least 3 cases.
+  var shiftReferences: [Int: IntensityShift.Reference] {
+    let fingerprint = reference.fingerprint
+    var result: [Int: IntensityShift.Reference] = [:]
+    for channel in fingerprint.channelNames.indices {
+      let profiles = fingerprint.cases.compactMap { record in
+        record.intensity.flatMap { channel < $0.count ? $0[channel] : nil }
+      }
+      result[channel] = IntensityShift.Reference(name: fingerprint.channelNames[channel], profiles: profiles)
+    }
+    return result
+  }
+
+  /// A channel's intensity distribution against the training cases' (`IntensityShift`): a warning naming the likely
+  /// cause, with the score.
+  func checkShift(
+    channel: Int, name: String, _ profile: IntensityProfile, _ references: [Int: IntensityShift.Reference],
+    into out: inout [Finding]
+  ) {
+    guard let shift = IntensityShift.assess(profile, channel: channel, references: references, file: name) else {
+      return
+    }
+    let q = profile.quantiles
+    let reference = references[channel]!
+    func value(_ x: Double) -> String { formatNumber(Double(String(format: "%.4g", x)) ?? x) }
+    var finding = Finding(
+      .warning, "intensity-shift", "\(name): \(shift.explanation)",
+      measured: "score \(value(shift.score)); 1/50/99%: \(value(q[1])), \(value(q[6])), \(value(q[11]))",
+      expected:
+        "score under \(formatNumber(IntensityShift.warnAt)); training channel \(channel) (\(reference.name)) 1/50/99%: \(value(reference.medians[1])), \(value(reference.medians[6])), \(value(reference.medians[11]))",
+      fix: shift.fix)
+    finding.score = shift.score
+    finding.cause = shift.cause.rawValue
+    out.append(finding)
   }
 
   /// What nnU-Net does with NaN in this file, by its reader and the file's format (measured with nnunetv2 2.8.1 and
