@@ -157,15 +157,35 @@ struct CheckerTests {
     try f.writeCase("scaled") { c, v in
       if c == 1 { DatasetFixture.set(&v, (0..<v.voxelCount).map { v.value(at: $0) * 30 }) }
     }
+    // Against a harmonize fingerprint with per-case profiles: the score, and the cause named.
     let report = try f.check()
-    #expect(report.findings("offset").contains { $0.check == "intensity" && $0.message.contains("does not overlap") })
-    #expect(report.findings("scaled").contains { $0.check == "intensity" && $0.message.contains("spread") })
+    let offset = try #require(report.findings("offset").first { $0.check == "intensity-shift" })
+    #expect(offset.cause == "offset" && offset.message.contains("+5000") && (offset.score ?? 0) >= 4, "\(offset)")
+    let scaled = try #require(report.findings("scaled").first { $0.check == "intensity-shift" })
+    #expect(scaled.cause == "scale" && scaled.message.contains("about 30 x"), "\(scaled)")
+    #expect(report.findings("offset").allSatisfy { $0.check != "intensity" }, "one intensity finding per channel")
+    // Without profiles (an nnU-Net model's fingerprint, an older harmonize one): the coarse range checks.
+    var coarse = f.reference
+    coarse.fingerprint.cases = coarse.fingerprint.cases.map { record in
+      var stripped = record
+      stripped.intensity = nil
+      return stripped
+    }
+    let old = try f.check(reference: coarse)
+    #expect(old.findings("offset").contains { $0.check == "intensity" && $0.message.contains("does not overlap") })
+    #expect(old.findings("scaled").contains { $0.check == "intensity" && $0.message.contains("spread") })
   }
 
   /// CT in HU in training (values down to -1024), the new scan without the intercept.
   @Test func ctWithoutItsOffsetWarns() throws {
     let f = try CheckFixture()
     var reference = f.reference
+    // The coarse check (no per-case profiles, as in an nnU-Net model's fingerprint).
+    reference.fingerprint.cases = reference.fingerprint.cases.map { record in
+      var stripped = record
+      stripped.intensity = nil
+      return stripped
+    }
     reference.fingerprint.intensity[0].image = IntensityStatistics(
       min: -1024, max: 1800, mean: -400, std: 500, median: -700,
       percentile_00_5: -1024, percentile_99_5: 1200)

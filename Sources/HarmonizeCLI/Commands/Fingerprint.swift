@@ -26,7 +26,17 @@ extension HarmonizeCommand {
     @Flag(help: "Read headers only: no intensity statistics, label values or crop sizes.")
     var headersOnly = false
 
+    @Flag(
+      help:
+        "List training cases whose intensities are outliers of their own set (each channel scored against the other cases, as check scores prediction inputs), with the likely cause."
+    )
+    var outliers = false
+
     @OptionGroup(title: "Reading") var transform: NiftiTransformOption
+
+    func validate() throws {
+      if outliers && headersOnly { throw ValidationError("--outliers needs the pixels: drop --headers-only.") }
+    }
 
     func run() throws {
       transform.apply()
@@ -48,6 +58,18 @@ extension HarmonizeCommand {
       } else {
         FileHandle.standardOutput.write(data)
         print("")
+      }
+      if outliers {
+        let found = TrainingOutliers.find(in: result.fingerprint)
+        // On stderr when the fingerprint itself goes to standard output.
+        let say: (String) -> Void = output == nil ? { printError($0) } : { print($0) }
+        say("outliers: \(found.count) case channel\(found.count == 1 ? "" : "s") unlike the rest of the training set")
+        for outlier in found {
+          let name = result.fingerprint.channelNames[outlier.channel]
+          say(
+            "  \(outlier.caseID) channel \(outlier.channel) (\(name)): score \(formatNumber((outlier.shift.score * 10).rounded() / 10)), \(outlier.shift.cause.rawValue): \(outlier.shift.explanation)"
+          )
+        }
       }
       if !result.problems.isEmpty { throw ExitStatus.failure.exitCode }
     }

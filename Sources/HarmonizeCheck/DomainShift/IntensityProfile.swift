@@ -35,10 +35,15 @@ public struct IntensityProfile: Codable, Sendable, Equatable {
   /// From a sample (any order; non-finite values are left out), with each sampled voxel's octant (bit 0: x in the
   /// upper half, bit 1: y, bit 2: z) and its difference to its neighbour along x, when the scan measured them.
   public init?(sample: [Double], octants: [UInt8]? = nil, differences: [Double]? = nil, border: [Double]? = nil) {
+    // At most 2^18 of the sample's values, evenly strided: enough for percentiles to 0.5%, and cheap beside the
+    // pass that drew them.
+    let step = max(1, sample.count / 262_144)
     var pairs: [(Double, UInt8)] = []
     var neighbours: [(Double, Double)] = []
-    pairs.reserveCapacity(sample.count)
-    for (index, value) in sample.enumerated() where value.isFinite {
+    pairs.reserveCapacity(sample.count / step + 1)
+    for index in stride(from: 0, to: sample.count, by: step) {
+      let value = sample[index]
+      guard value.isFinite else { continue }
       pairs.append((value, octants.flatMap { index < $0.count ? $0[index] : nil } ?? 0))
       if let differences, index < differences.count { neighbours.append((value, differences[index])) }
     }
