@@ -113,10 +113,22 @@ struct NNUNetPredictConformanceTests {
     let reference = f.root + "/nnunet_\(dataset)"
     try Self.nnunet(inputs, model: model, into: reference)
     let output = f.root + "/exact_\(dataset)_\(nnunetPreprocessing)"
+    // predict --qc on one of the runs: each input case with its predicted labels outlined.
+    let qc = dataset == "mr" && !nnunetPreprocessing ? output + "-qc" : nil
     let result = try Self.predict(
-      [inputs, output, "--model", model] + (nnunetPreprocessing ? ["--nnunet-preprocessing"] : []))
+      [inputs, output, "--model", model] + (nnunetPreprocessing ? ["--nnunet-preprocessing"] : [])
+        + (qc.map { ["--qc", $0] } ?? []))
     #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
     try Self.expectOnOriginalGrids(inputs, output, classes: classes)
+    if let qc {
+      let cases = try FileManager.default.contentsOfDirectory(atPath: inputs).filter { $0.hasSuffix("_0000.nii.gz") }
+      #expect(result.stderr.contains("qc: \(cases.count) case"), "\(result.stderr)")
+      for name in cases {
+        let page = try String(
+          contentsOfFile: qc + "/cases/" + name.dropLast("_0000.nii.gz".count) + ".html", encoding: .utf8)
+        #expect(page.contains("data-label=\"1\"") && page.contains("-image-axial.png"), "\(name): \(page.prefix(1500))")
+      }
+    }
     for name in try FileManager.default.contentsOfDirectory(atPath: reference) where name.hasSuffix(".nii.gz") {
       let (different, total) = try Self.differing(output + "/" + name, reference + "/" + name)
       print(
