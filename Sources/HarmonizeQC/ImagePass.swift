@@ -82,21 +82,7 @@ struct ImagePass {
     let stride: Int
     let count: Int
 
-    @inline(__always) subscript(_ q: Int) -> Double {
-      let i = q * stride
-      switch type {
-      case .u8: return Double(base.load(fromByteOffset: i, as: UInt8.self))
-      case .i8: return Double(base.load(fromByteOffset: i, as: Int8.self))
-      case .u16: return Double(base.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self))
-      case .i16: return Double(base.loadUnaligned(fromByteOffset: i * 2, as: Int16.self))
-      case .u32: return Double(base.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self))
-      case .i32: return Double(base.loadUnaligned(fromByteOffset: i * 4, as: Int32.self))
-      case .u64: return Double(base.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self))
-      case .i64: return Double(base.loadUnaligned(fromByteOffset: i * 8, as: Int64.self))
-      case .f32: return Double(base.loadUnaligned(fromByteOffset: i * 4, as: Float.self))
-      case .f64: return base.loadUnaligned(fromByteOffset: i * 8, as: Double.self)
-      }
-    }
+    @inline(__always) subscript(_ q: Int) -> Double { type.value(in: base, at: q * stride) }
   }
 
   /// What the pass collects, plane by plane.

@@ -58,3 +58,22 @@ public enum PixelType: String, CaseIterable, Codable, Sendable {
     }
   }
 }
+
+extension PixelType {
+  /// Value number `index` of native-order values of this type starting at `base` (any alignment), as a Double.
+  @inlinable
+  public func value(in base: UnsafeRawPointer, at index: Int) -> Double {
+    switch self {
+    case .u8: return Double(base.load(fromByteOffset: index, as: UInt8.self))
+    case .i8: return Double(base.load(fromByteOffset: index, as: Int8.self))
+    case .u16: return Double(base.loadUnaligned(fromByteOffset: index * 2, as: UInt16.self))
+    case .i16: return Double(base.loadUnaligned(fromByteOffset: index * 2, as: Int16.self))
+    case .u32: return Double(base.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self))
+    case .i32: return Double(base.loadUnaligned(fromByteOffset: index * 4, as: Int32.self))
+    case .u64: return Double(base.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self))
+    case .i64: return Double(base.loadUnaligned(fromByteOffset: index * 8, as: Int64.self))
+    case .f32: return Double(base.loadUnaligned(fromByteOffset: index * 4, as: Float.self))
+    case .f64: return base.loadUnaligned(fromByteOffset: index * 8, as: Double.self)
+    }
+  }
+}

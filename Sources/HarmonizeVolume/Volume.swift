@@ -89,19 +89,7 @@ public struct Volume: Sendable {
   /// The stored value at position `index` of the buffer (components interleaved), as a Double.
   public func value(at index: Int) -> Double {
     precondition(index >= 0 && index < valueCount, "index \(index) outside 0..<\(valueCount)")
-    let p = storage.base
-    switch pixelType {
-    case .u8: return Double(p.load(fromByteOffset: index, as: UInt8.self))
-    case .i8: return Double(p.load(fromByteOffset: index, as: Int8.self))
-    case .u16: return Double(p.load(fromByteOffset: index * 2, as: UInt16.self))
-    case .i16: return Double(p.load(fromByteOffset: index * 2, as: Int16.self))
-    case .u32: return Double(p.load(fromByteOffset: index * 4, as: UInt32.self))
-    case .i32: return Double(p.load(fromByteOffset: index * 4, as: Int32.self))
-    case .u64: return Double(p.load(fromByteOffset: index * 8, as: UInt64.self))
-    case .i64: return Double(p.load(fromByteOffset: index * 8, as: Int64.self))
-    case .f32: return Double(p.load(fromByteOffset: index * 4, as: Float.self))
-    case .f64: return p.load(fromByteOffset: index * 8, as: Double.self)
-    }
+    return pixelType.value(in: UnsafeRawPointer(storage.base), at: index)
   }
 
   /// Stores `value` at position `index` of the buffer: exact for a value of the pixel type (a label read with
