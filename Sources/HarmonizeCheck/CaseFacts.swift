@@ -71,8 +71,7 @@ struct CaseFacts {
             ChannelPixels(
               nanCount: scan.nanCount, infinityCount: scan.infinityCount,
               statistics: IntensityStatistics(sample: scan.sample),
-              profile: IntensityProfile(
-                sample: scan.sample, octants: scan.octants, differences: scan.differences, border: scan.border)))
+              profile: IntensityProfile(scan)))
         } catch {
           pixels[channel] = .failure(error)
         }

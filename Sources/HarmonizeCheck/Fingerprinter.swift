@@ -99,8 +99,7 @@ public enum Fingerprinter {
             let scan = VoxelScan.scan(
               volume, sampleLimit: min(caseBudget, 1_000_000), mask: mask, foregroundLimit: caseBudget)
             whole[channel] += scan.sample
-            profiles[channel] = IntensityProfile(
-              sample: scan.sample, octants: scan.octants, differences: scan.differences, border: scan.border)
+            profiles[channel] = IntensityProfile(scan)
             foreground[channel] += EqualWeightSample.represent(
               scan.foreground, count: min(caseBudget, EqualWeightSample.maxPerCase))
             box.include(scan)

@@ -18,6 +18,16 @@ public func formatNumber(_ value: Double) -> String {
   return text
 }
 
+/// A measured value with at most four significant digits, for messages: `0.001075`, `44500`, `2.214`.
+public func formatSignificant(_ value: Double) -> String {
+  formatNumber(Double(String(format: "%.4g", value)) ?? value)
+}
+
+/// A fraction as a whole percentage: `0.254` → `25%`.
+public func formatPercent(_ fraction: Double) -> String {
+  "\(Int((fraction * 100).rounded()))%"
+}
+
 /// Values in parentheses, comma separated: `(0.7, 0.7, 2.5)`.
 public func formatList(_ values: [Double]) -> String {
   "(" + values.map(formatNumber).joined(separator: ", ") + ")"

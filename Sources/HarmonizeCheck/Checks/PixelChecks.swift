@@ -4,6 +4,9 @@ import HarmonizeVolume
 extension CaseChecks {
   /// Voxels of each channel (read once, `CaseFacts.pixels`): NaN and Inf, intensities against the training statistics.
   func checkPixels(into out: inout [Finding]) {
+    // Training profiles per case (a harmonize fingerprint with pixels) score each channel against the training's own
+    // variation and name a cause; without them, the coarse range checks.
+    let references = shiftReferences
     for channel in files.channelIndices {
       guard let result = facts.pixels[channel] else { continue }
       let path = files.channels[channel]!
@@ -23,9 +26,6 @@ extension CaseChecks {
             measured: "\(pixels.nanCount) NaN, \(pixels.infinityCount) Inf", expected: "finite values",
             fix: "replace the non-finite voxels (e.g. with the background value) before prediction"))
       }
-      // Training profiles per case (a harmonize fingerprint with pixels) score the case against the training's own
-      // variation and name a cause; without them, the coarse range checks.
-      let references = shiftReferences
       if let profile = pixels.profile, references[channel] != nil {
         checkShift(channel: channel, name: name, profile, references, into: &out)
       } else if let stats = pixels.statistics {
@@ -53,17 +53,17 @@ extension CaseChecks {
     channel: Int, name: String, _ profile: IntensityProfile, _ references: [Int: IntensityShift.Reference],
     into out: inout [Finding]
   ) {
-    guard let shift = IntensityShift.assess(profile, channel: channel, references: references, file: name) else {
+    guard let shift = IntensityShift.assess(profile, channel: channel, references: references) else {
       return
     }
     let q = profile.quantiles
     let reference = references[channel]!
-    func value(_ x: Double) -> String { formatNumber(Double(String(format: "%.4g", x)) ?? x) }
     var finding = Finding(
       .warning, "intensity-shift", "\(name): \(shift.explanation)",
-      measured: "score \(value(shift.score)); 1/50/99%: \(value(q[1])), \(value(q[6])), \(value(q[11]))",
+      measured:
+        "score \(formatSignificant(shift.score)); 1/50/99%: \(formatSignificant(q[1])), \(formatSignificant(q[6])), \(formatSignificant(q[11]))",
       expected:
-        "score under \(formatNumber(IntensityShift.warnAt)); training channel \(channel) (\(reference.name)) 1/50/99%: \(value(reference.medians[1])), \(value(reference.medians[6])), \(value(reference.medians[11]))",
+        "score under \(formatNumber(IntensityShift.warnAt)); training channel \(channel) (\(reference.name)) 1/50/99%: \(formatSignificant(reference.medians[1])), \(formatSignificant(reference.medians[6])), \(formatSignificant(reference.medians[11]))",
       fix: shift.fix)
     finding.score = shift.score
     finding.cause = shift.cause.rawValue

@@ -102,8 +102,11 @@ public struct IntensityProfile: Codable, Sendable, Equatable {
     }
   }
 
-  /// Interquartile range.
-  var interquartile: Double { quantiles[7] - quantiles[5] }
+  /// From a voxel scan's sample, octants, neighbour differences and border values.
+  public init?(_ scan: VoxelSummary) {
+    self.init(sample: scan.sample, octants: scan.octants, differences: scan.differences, border: scan.border)
+  }
+
   /// 1st to 99th percentile.
   var robustRange: Double { quantiles[11] - quantiles[1] }
 }

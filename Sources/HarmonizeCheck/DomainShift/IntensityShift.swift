@@ -29,7 +29,6 @@ public struct IntensityShift: Sendable, Equatable {
   /// The training cases' distribution of one channel: per-level medians and spreads.
   public struct Reference: Sendable {
     public var name: String
-    public var profiles: [IntensityProfile]
     let medians: [Double]
     let spreads: [Double]
     let typicalRange: Double
@@ -49,7 +48,6 @@ public struct IntensityShift: Sendable, Equatable {
     public init?(name: String, profiles: [IntensityProfile]) {
       guard profiles.count >= 3 else { return nil }
       self.name = name
-      self.profiles = profiles
       let levels = IntensityProfile.levels.indices
       let typicalRange = max(median(profiles.map(\.robustRange)), 1e-9)
       self.typicalRange = typicalRange
@@ -71,14 +69,9 @@ public struct IntensityShift: Sendable, Equatable {
       atMinimum = profiles.map(\.atMinimum).max() ?? 0
     }
 
-    /// The robust z-score of each level.
-    func zScores(_ quantiles: [Double]) -> [Double] {
-      quantiles.indices.map { (quantiles[$0] - medians[$0]) / spreads[$0] }
-    }
-
-    /// Median |z| over the 5-95% levels.
+    /// Median robust |z| over the 5-95% levels.
     func score(_ quantiles: [Double]) -> Double {
-      median(zScores(quantiles)[3...9].map(abs))
+      median((3...9).map { abs(quantiles[$0] - medians[$0]) / spreads[$0] })
     }
 
     /// Whether the training looks like CT in Hounsfield units (air near -1000 in most cases).
@@ -88,14 +81,12 @@ public struct IntensityShift: Sendable, Equatable {
   /// Scores `profile` (channel `channel` of a prediction case) against the training's channels; nil when there is
   /// no usable reference for that channel or nothing is unusual.
   public static func assess(
-    _ profile: IntensityProfile, channel: Int, references: [Int: Reference], file: String
+    _ profile: IntensityProfile, channel: Int, references: [Int: Reference]
   ) -> IntensityShift? {
     guard let reference = references[channel] else { return nil }
     let q = profile.quantiles
     let score = reference.score(q)
-    func percent(_ x: Double) -> String { "\(Int((x * 100).rounded()))%" }
-    func value(_ x: Double) -> String { formatNumber(Double(String(format: "%.4g", x)) ?? x) }
-    let medianText = "median \(value(q[6])) (training \(value(reference.medians[6])))"
+    let medianText = "median \(formatSignificant(q[6])) (training \(formatSignificant(reference.medians[6])))"
 
     let m = reference.medians
     let levels = q.indices
@@ -107,7 +98,7 @@ public struct IntensityShift: Sendable, Equatable {
       return IntensityShift(
         score: max(score, warnAt), cause: .noise,
         explanation:
-          "every training image has a uniform background and this one has none; its border lies at the \(percent(rank)) point of its intensities (\(percent(trained)) in training): noise over the whole image (another reconstruction, no masking, added noise)",
+          "every training image has a uniform background and this one has none; its border lies at the \(formatPercent(rank)) point of its intensities (\(formatPercent(trained)) in training): noise over the whole image (another reconstruction, no masking, added noise)",
         fix: nil)
     }
     // Heavy noise: fine-grained variation far above training, relative to contrast (an offset or a rescale leaves it).
@@ -117,7 +108,7 @@ public struct IntensityShift: Sendable, Equatable {
       return IntensityShift(
         score: max(score, (noise - center) / s), cause: .noise,
         explanation:
-          "neighbouring voxels differ by \(percent(noise)) of the 1-99% range (75th percentile), \(percent(center)) in training: heavy noise (low dose, another reconstruction kernel, no denoising)",
+          "neighbouring voxels differ by \(formatPercent(noise)) of the 1-99% range (75th percentile), \(formatPercent(center)) in training: heavy noise (low dose, another reconstruction kernel, no denoising)",
         fix: nil)
     }
     // Inverted: the image's border moved from the dark end of its distribution to the bright end (or back), or the
@@ -131,19 +122,20 @@ public struct IntensityShift: Sendable, Equatable {
       return IntensityShift(
         score: max(score, warnAt), cause: .inverted,
         explanation:
-          "the image's border lies at the \(percent(profile.borderRank ?? 0)) point of its intensities, \(percent(reference.borderMedian ?? 0)) in training (\(medianText)): inverted intensities (MONOCHROME1 shown as stored, a negated image)?",
+          "the image's border lies at the \(formatPercent(profile.borderRank ?? 0)) point of its intensities, \(formatPercent(reference.borderMedian ?? 0)) in training (\(medianText)): inverted intensities (MONOCHROME1 shown as stored, a negated image)?",
         fix: "invert the image back (max + min - value)")
     }
     if score >= warnAt {
       // Another channel of the training fits: channels swapped.
-      if let other = references.filter({ $0.key != channel }).min(by: { $0.value.score(q) < $1.value.score(q) }),
-        other.value.score(q) < warnAt
-      {
+      let others = references.filter { $0.key != channel }.map {
+        (channel: $0.key, name: $0.value.name, score: $0.value.score(q))
+      }
+      if let other = others.min(by: { $0.score < $1.score }), other.score < warnAt {
         return IntensityShift(
           score: score, cause: .swapped,
           explanation:
-            "channel \(channel) (\(reference.name)) looks like training channel \(other.key) (\(other.value.name)): score \(value(other.value.score(q))) against it, \(value(score)) against its own: channels swapped or misnamed?",
-          fix: "name the files so that _\(String(format: "%04d", other.key)) is the \(other.value.name) image")
+            "channel \(channel) (\(reference.name)) looks like training channel \(other.channel) (\(other.name)): score \(formatSignificant(other.score)) against it, \(formatSignificant(score)) against its own: channels swapped or misnamed?",
+          fix: "name the files so that _\(String(format: "%04d", other.channel)) is the \(other.name) image")
       }
       // A constant offset or a rescale (q = a m + b, a from the 1-99% ranges) that brings the case back among the
       // training cases; the offset when both do about as well.
@@ -170,7 +162,7 @@ public struct IntensityShift: Sendable, Equatable {
         return IntensityShift(
           score: score, cause: .offset,
           explanation:
-            "every percentile lies \(offset > 0 ? "+" : "")\(value(offset)) from training (\(medianText))"
+            "every percentile lies \(offset > 0 ? "+" : "")\(formatSignificant(offset)) from training (\(medianText))"
             + (intercept
               ? ": the rescale intercept is \(offset > 0 ? "missing" : "applied twice") (CT stored without its -1024, or with it twice)"
               : ": a constant offset (another intercept or unit origin)"),
@@ -181,7 +173,7 @@ public struct IntensityShift: Sendable, Equatable {
         return IntensityShift(
           score: score, cause: .scale,
           explanation:
-            "the intensities are about \(value(a)) x training\(abs(b) > 0.05 * reference.typicalRange * a ? " \(b > 0 ? "+" : "-") \(value(abs(b)))" : "") (\(medianText)): another unit or a vendor's rescaling",
+            "the intensities are about \(formatSignificant(a)) x training\(abs(b) > 0.05 * reference.typicalRange * a ? " \(b > 0 ? "+" : "-") \(formatSignificant(abs(b)))" : "") (\(medianText)): another unit or a vendor's rescaling",
           fix: "rescale to the training's units (undo the vendor's scale slope), or normalize as the training was")
       }
     }
@@ -190,14 +182,14 @@ public struct IntensityShift: Sendable, Equatable {
       return IntensityShift(
         score: max(score, warnAt), cause: .clipped,
         explanation:
-          "\(percent(profile.atMaximum)) of the voxels sit at the maximum \(value(q[12])) (training at most \(percent(reference.atMaximum))): the range was clipped or saturated (a display window, an 8/12-bit export)",
+          "\(formatPercent(profile.atMaximum)) of the voxels sit at the maximum \(formatSignificant(q[12])) (training at most \(formatPercent(reference.atMaximum))): the range was clipped or saturated (a display window, an 8/12-bit export)",
         fix: "export the original intensities, not a windowed or saturated copy")
     }
     if profile.atMinimum >= 0.05 && profile.atMinimum > 4 * max(reference.atMinimum, 0.01) && score >= warnAt / 2 {
       return IntensityShift(
         score: max(score, warnAt), cause: .clipped,
         explanation:
-          "\(percent(profile.atMinimum)) of the voxels sit at the minimum \(value(q[0])) (training at most \(percent(reference.atMinimum))): the range was clipped from below",
+          "\(formatPercent(profile.atMinimum)) of the voxels sit at the minimum \(formatSignificant(q[0])) (training at most \(formatPercent(reference.atMinimum))): the range was clipped from below",
         fix: "export the original intensities, not a windowed copy")
     }
     // Bias field: the brighter half of the voxels varies from octant to octant far more than in training.
@@ -207,7 +199,7 @@ public struct IntensityShift: Sendable, Equatable {
       return IntensityShift(
         score: max(score, (bias - center) / s), cause: .bias,
         explanation:
-          "the brighter voxels' median varies by \(percent(bias)) between the image's octants, \(percent(center)) in training: a strong bias field (intensity inhomogeneity)",
+          "the brighter voxels' median varies by \(formatPercent(bias)) between the image's octants, \(formatPercent(center)) in training: a strong bias field (intensity inhomogeneity)",
         fix: "correct the bias field (e.g. N4) as the training images were, or not at all if they were not")
     }
     guard score >= warnAt else { return nil }
@@ -215,9 +207,10 @@ public struct IntensityShift: Sendable, Equatable {
     var explanation =
       "the intensities are unlike every training case of channel \(channel) (\(reference.name)) and no offset, rescale, inversion, clipping, noise or bias explains them (\(medianText))"
     if reference.looksLikeCT && q[1] > -300 {
-      explanation += "; training was CT (1% at \(value(m[1])) HU) but this image has no air-like values"
+      explanation += "; training was CT (1% at \(formatSignificant(m[1])) HU) but this image has no air-like values"
     } else if !reference.looksLikeCT && m[1] >= -100 && q[1] <= -500 {
-      explanation += "; this image reaches \(value(q[1])) at its 1st percentile, like a CT in Hounsfield units"
+      explanation +=
+        "; this image reaches \(formatSignificant(q[1])) at its 1st percentile, like a CT in Hounsfield units"
     }
     return IntensityShift(
       score: score, cause: .modality, explanation: explanation + ": another modality, sequence or protocol?", fix: nil)

@@ -28,7 +28,7 @@ public enum TrainingOutliers {
       }
       for (channel, profile) in (record.intensity ?? []).enumerated() {
         guard let profile,
-          let shift = IntensityShift.assess(profile, channel: channel, references: references, file: record.id)
+          let shift = IntensityShift.assess(profile, channel: channel, references: references)
         else { continue }
         found.append(Outlier(caseID: record.id, channel: channel, shift: shift))
       }
