@@ -30,35 +30,26 @@ public enum DatasetComparison {
         let position = results[index].positions[label]!
         for axis in 0..<3 where abs(position[axis] - medians[axis]) > positionLimit {
           messages.append(
-            "its centre lies at \(percent(position[axis])) of the image \(axisNames[axis]), \(percent(medians[axis])) in the other cases"
+            "its centre lies at \(formatPercent(position[axis])) of the image \(axisNames[axis]), \(formatPercent(medians[axis])) in the other cases"
           )
         }
         if let m = meanMedian, let s = spread, let mean = results[index].intensities[label],
           abs(mean - m) > intensityLimit * s
         {
           messages.append(
-            "it covers intensities averaging \(roughly(mean)), \(roughly(m)) in the other cases")
+            "it covers intensities averaging \(formatSignificant(mean)), \(formatSignificant(m)) in the other cases")
         }
         guard !messages.isEmpty else { continue }
-        let flag = QCFlag(
-          severity: .warning, label: label,
-          message: "label \(label): \(messages.joined(separator: "; ")) (mirrored, shifted, or from another case?)")
-        results[index].flags.append(flag)
-        if let row = results[index].labels.firstIndex(where: { $0.value == label }),
-          results[index].labels[row].flag == nil
-        {
-          results[index].labels[row].flag = flag
-        }
+        results[index].add(
+          QCFlag(
+            severity: .warning, label: label,
+            message: "label \(label): \(messages.joined(separator: "; ")) (mirrored, shifted, or from another case?)"))
       }
     }
   }
 
+  /// numpy's median (`Statistics.percentile` at 50); nil for no values.
   static func median(_ values: [Double]) -> Double? {
-    guard !values.isEmpty else { return nil }
-    let sorted = values.sorted()
-    let n = sorted.count
-    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
+    values.isEmpty ? nil : Statistics.percentile(sorted: values.sorted(), 50)
   }
-
-  private static func percent(_ fraction: Double) -> String { "\(Int((fraction * 100).rounded()))%" }
 }

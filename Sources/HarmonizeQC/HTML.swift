@@ -53,6 +53,5 @@ enum ReportAssets {
     """
 }
 
-/// Millilitres with three decimals (a 0.5 mm voxel is 0.000125 mL), intensities with up to four significant digits.
+/// Millilitres with three decimals (a 0.5 mm voxel is 0.000125 mL).
 func millilitres(_ value: Double) -> String { String(format: "%.3f", value) }
-func roughly(_ value: Double) -> String { formatNumber(Double(String(format: "%.4g", value)) ?? value) }

@@ -93,9 +93,8 @@ struct ImagePass {
     let step: Int
     var sample: [Double] = []
     let labels: Volume?
-    /// Per label value 1..<4096 (others in `largeTallies`): sum, count, and the sampling stride.
-    var tallies = [Tally](repeating: Tally(), count: 4096)
-    var largeTallies: [Int: Tally] = [:]
+    /// Per label value: sum, count, and the sampling stride.
+    var tallies = LabelTable(empty: Tally())
 
     struct Tally {
       var sum = 0.0
@@ -105,17 +104,12 @@ struct ImagePass {
     }
 
     init(geometry: Geometry, requests: [(axis: Int, index: Int)], labels: (map: Volume, statistics: LabelStatistics)?) {
-      let size = Array(geometry.size.prefix(3)) + Array(repeating: 1, count: max(0, 3 - geometry.size.count))
+      let size = geometry.size3
       self.size = size
       self.requests = requests.map { ($0.axis, min(max(0, $0.index), size[$0.axis] - 1)) }
-      let (spacing, origin, direction) = geometry.spatial3D
       slices = self.requests.map { request in
-        var thin = size
-        thin[request.axis] = 1
         // At most 65535 x 65535 float32 values (NIfTI-1 and ITK limit each axis); a failure draws nothing.
-        return
-          (try? Volume(
-            geometry: Geometry(size: thin, spacing: spacing, origin: origin, direction: direction), pixelType: .f32))
+        (try? Volume(geometry: geometry.thinSlice(axis: request.axis), pixelType: .f32))
           ?? (try! Volume(geometry: Geometry(size: [1, 1, 1], spacing: [1, 1, 1]), pixelType: .f32))
       }
       step = DisplayWindow.sampleStep(size[0] * size[1] * size[2])
@@ -123,12 +117,7 @@ struct ImagePass {
       self.labels = sameGrid ? labels?.map : nil
       if sameGrid, let statistics = labels?.statistics {
         for (value, label) in statistics.labels {
-          let stride = max(1, label.voxels / ImagePass.labelSample)
-          if value > 0 && value < 4096 {
-            tallies[value].stride = stride
-          } else {
-            largeTallies[value, default: Tally()].stride = stride
-          }
+          tallies.update(value) { $0.stride = max(1, label.voxels / ImagePass.labelSample) }
         }
       }
     }
@@ -178,31 +167,22 @@ struct ImagePass {
           let label = stored[(first + q) * components]
           guard label != T.zero else { continue }
           if label != lastStored || lastKey == 0 {
-            let raw = label.doubleValue
-            guard raw.isFinite, abs(raw) < 1e9, Int(raw) != 0 else { continue }
+            guard let key = LabelTable<Tally>.key(label.doubleValue) else { continue }
             lastStored = label
-            lastKey = Int(raw)
+            lastKey = key
           }
-          let key = lastKey
           let value = values[q]
-          if key > 0 && key < 4096 {
-            if tallies[key].count % tallies[key].stride == 0 { tallies[key].sample.append(value) }
-            tallies[key].sum += value
-            tallies[key].count += 1
-          } else {
-            var entry = largeTallies[key] ?? Tally()
-            if entry.count % entry.stride == 0 { entry.sample.append(value) }
-            entry.sum += value
-            entry.count += 1
-            largeTallies[key] = entry
+          tallies.update(lastKey) { tally in
+            if tally.count % tally.stride == 0 { tally.sample.append(value) }
+            tally.sum += value
+            tally.count += 1
           }
         }
       }
     }
 
     func result() -> ImagePass {
-      var all = largeTallies.filter { $0.value.count > 0 }
-      for key in tallies.indices where tallies[key].count > 0 { all[key] = tallies[key] }
+      let all = tallies.entries { $0.count > 0 }
       return ImagePass(
         slices: slices, window: DisplayWindow(sample: sample),
         labelMeans: all.mapValues { $0.sum / Double($0.count) }, labelSamples: all.mapValues(\.sample))

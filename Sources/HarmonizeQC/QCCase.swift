@@ -70,4 +70,12 @@ public struct QCCaseResult: Sendable {
 
   /// Worst severity among flags and findings.
   public var worst: Severity? { (flags.map(\.severity) + findings.map(\.severity)).max() }
+
+  /// Adds a flag, and shows it in its label's row when that row shows none yet.
+  mutating func add(_ flag: QCFlag) {
+    flags.append(flag)
+    if let label = flag.label, let row = labels.firstIndex(where: { $0.value == label }), labels[row].flag == nil {
+      labels[row].flag = flag
+    }
+  }
 }

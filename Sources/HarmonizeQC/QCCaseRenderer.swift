@@ -38,15 +38,12 @@ public enum QCCaseRenderer {
     }
     for (value, label) in (after?.labels ?? [:]).sorted(by: { $0.key < $1.key }) {
       guard let share = label.backgroundShare, share > backgroundLimit else { continue }
-      let flag = QCFlag(
-        severity: .warning, label: value,
-        message:
-          "label \(value): \(Int((share * 100).rounded()))% of it lies on background (air, outside the body): a label from another case, or a shifted one?"
-      )
-      result.flags.append(flag)
-      if let row = result.labels.firstIndex(where: { $0.value == value }), result.labels[row].flag == nil {
-        result.labels[row].flag = flag
-      }
+      result.add(
+        QCFlag(
+          severity: .warning, label: value,
+          message:
+            "label \(value): \(formatPercent(share)) of it lies on background (air, outside the body): a label from another case, or a shifted one?"
+        ))
     }
     return result
   }
@@ -87,8 +84,11 @@ public enum QCCaseRenderer {
     }
     let middle: [Double] = (0..<3).map { $0 < geometry.size.count ? Double(geometry.size[$0] - 1) / 2 : 0 }
     let centre: [Double] = largest?.value.centroid ?? middle
-    let plans = SliceView.allCases.map { SlicePlan(geometry: geometry, view: $0, longestSide: viewSide) }
-    let requests: [(axis: Int, index: Int)] = plans.map { ($0.fixedAxis, Int(centre[$0.fixedAxis].rounded())) }
+    let lps = geometry.lpsAxes
+    let requests: [(axis: Int, index: Int)] = SliceView.allCases.map { view in
+      let axis = lps[view.axes.fixed].voxelAxis
+      return (axis, Int(centre[axis].rounded()))
+    }
     var pass: ImagePass?
     if let source {
       do {
@@ -156,14 +156,10 @@ public enum QCCaseRenderer {
   /// A voxel-index centroid as a fraction 0...1 of the image's extent along L, P and S.
   static func relativePosition(_ centroid: [Double], _ geometry: Geometry) -> [Double] {
     guard geometry.dimension >= 3 else { return centroid.map { _ in 0.5 } }
-    var result = [0.5, 0.5, 0.5]
-    for (axis, assignment) in Orientation.axisAssignment(geometry).enumerated() {
-      let n = Double(max(1, geometry.size[axis] - 1))
-      let towardsPositive = (assignment.worldAxis == 2 ? assignment.sign : -assignment.sign) > 0
-      let fraction = centroid[axis] / n
-      result[assignment.worldAxis] = towardsPositive ? fraction : 1 - fraction
+    return geometry.lpsAxes.map { axis in
+      let fraction = centroid[axis.voxelAxis] / Double(max(1, geometry.size[axis.voxelAxis] - 1))
+      return axis.towardsPositive ? fraction : 1 - fraction
     }
-    return result
   }
 
   /// Rows for every label named in dataset.json or present before or after; flags a label that vanished, shrank or
@@ -188,7 +184,7 @@ public enum QCCaseRenderer {
           row.flag = QCFlag(
             severity: .warning, label: value,
             message:
-              "label \(value)\(name) \(a < b ? "shrank" : "grew") by \(Int((abs(a / b - 1) * 100).rounded()))%: \(millilitres(b)) mL before, \(millilitres(a)) mL after"
+              "label \(value)\(name) \(a < b ? "shrank" : "grew") by \(formatPercent(abs(a / b - 1))): \(millilitres(b)) mL before, \(millilitres(a)) mL after"
           )
         }
       } else if let b = beforeML, let a = afterML, b == 0, a > 0 {

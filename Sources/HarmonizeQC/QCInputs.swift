@@ -75,15 +75,14 @@ public enum QCInputs {
     let labels = entries.filter { $0.kind?.isLabel == true && $0.status == .done }
     var byOutput: [String: Manifest.Entry] = [:]
     for entry in entries { byOutput[PathText.join(output, entry.output)] = entry }
-    var cases = CaseScanner.group(images.map { PathText.join(output, $0.output) })
+    let cases = CaseScanner.group(images.map { PathText.join(output, $0.output) })
     var labelByID: [String: Manifest.Entry] = [:]
     for entry in labels {
       let name = PathText.name(entry.output)
       if let ending = CaseScanner.ending(of: name) { labelByID[String(name.dropLast(ending.count))] = entry }
     }
     var result: [QCCase] = []
-    for index in cases.indices {
-      let files = cases[index]
+    for files in cases {
       let first = files.paths.first
       let label = labelByID.removeValue(forKey: files.id)
       var item = QCCase(id: files.id, image: first, label: label.map { PathText.join(output, $0.output) })
@@ -92,7 +91,6 @@ public enum QCInputs {
         item.beforeLabel = label.map { PathText.join(before, $0.input) }
       }
       result.append(item)
-      cases[index].label = nil
     }
     // Label maps without an image, then failed files.
     for (id, entry) in labelByID.sorted(by: { $0.key < $1.key }) {
@@ -103,9 +101,8 @@ public enum QCInputs {
     }
     for entry in entries where entry.status == .failed {
       let finding = Finding(.error, "batch", "\(entry.input): \(entry.error ?? "failed")")
-      let name = PathText.name(entry.output)
-      let stem = CaseScanner.ending(of: name).map { String(name.dropLast($0.count)) } ?? name
-      let id = stem.count > 5 && stem.dropLast(4).hasSuffix("_") ? String(stem.dropLast(5)) : stem
+      // The case it belongs to, as CaseScanner groups channel files (CASE_0000 → CASE).
+      let id = CaseScanner.group([entry.output]).first?.id ?? PathText.name(entry.output)
       if let index = result.firstIndex(where: { $0.id == id }) {
         result[index].findings.append(finding)
       } else {

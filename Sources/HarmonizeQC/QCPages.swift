@@ -18,12 +18,11 @@ enum QCPages {
 
   static func severityCell(_ severity: Severity?) -> String {
     guard let severity else { return "<td data-sort=\"0\">ok</td>" }
-    let rank = severity == .error ? 3 : severity == .warning ? 2 : 1
-    return "<td data-sort=\"\(rank)\" class=\"sev-\(severity.rawValue)\">\(severity.rawValue)</td>"
+    return "<td data-sort=\"\(QCReport.rank(severity))\" class=\"sev-\(severity.rawValue)\">\(severity.rawValue)</td>"
   }
 
   static func overview(_ results: [QCCaseResult], title: String) -> String {
-    let flagged = results.filter { QCReport.rank($0) >= 2 }.count
+    let flagged = results.filter { QCReport.rank($0.worst) >= 2 }.count
     var rows = ""
     for result in results {
       let problems = result.flags.map(\.message) + result.findings.map { "\($0.check): \($0.message)" }

@@ -49,7 +49,7 @@ public enum QCReport {
       results.append(QCCaseRenderer.render(input, page: page, labelNames: labelNames, report: folder))
     }
     DatasetComparison.flag(&results)
-    results.sort { rank($0) != rank($1) ? rank($0) > rank($1) : $0.id < $1.id }
+    results.sort { rank($0.worst) != rank($1.worst) ? rank($0.worst) > rank($1.worst) : $0.id < $1.id }
     for result in results {
       try AtomicFile.write(
         Data(QCPages.casePage(result, title: title).utf8), to: PathText.join(folder, "cases/\(result.page).html"))
@@ -58,13 +58,13 @@ public enum QCReport {
     try AtomicFile.write(Data(QCPages.overview(results, title: title).utf8), to: index)
     let all = results.flatMap { $0.flags.map(\.severity) + $0.findings.map(\.severity) }
     return Summary(
-      folder: folder, cases: results.count, flaggedCases: results.filter { rank($0) >= 2 }.count,
+      folder: folder, cases: results.count, flaggedCases: results.filter { rank($0.worst) >= 2 }.count,
       errors: all.filter { $0 == .error }.count, warnings: all.filter { $0 == .warning }.count, index: index)
   }
 
-  /// 3 error, 2 warning, 1 note, 0 clean.
-  static func rank(_ result: QCCaseResult) -> Int {
-    switch result.worst {
+  /// A case's worst severity as a number to sort by: 3 error, 2 warning, 1 note, 0 clean.
+  static func rank(_ worst: Severity?) -> Int {
+    switch worst {
     case .error: return 3
     case .warning: return 2
     case .note: return 1

@@ -11,8 +11,8 @@ enum SliceRenderer {
   ) -> [UInt8] {
     let pixels = plan.width * plan.height
     var rgb = [UInt8](repeating: 0, count: pixels * 3)
-    guard let size = (image ?? labels)?.geometry.size else { return rgb }
-    let indices = plan.voxelIndices(fixedIndex: fixedIndex, size: size)
+    guard let grid = (image ?? labels)?.geometry else { return rgb }
+    let indices = plan.voxelIndices(fixedIndex: fixedIndex, grid: grid)
     if let image, let window {
       for p in 0..<pixels {
         let grey = window.grey(image.value(at: indices[p] * image.components))
@@ -24,8 +24,7 @@ enum SliceRenderer {
     guard let labels else { return rgb }
     var values = [Int](repeating: 0, count: pixels)
     for p in 0..<pixels {
-      let raw = labels.value(at: indices[p] * labels.components)
-      values[p] = raw.isFinite && abs(raw) < 1e9 ? Int(raw) : 0
+      values[p] = LabelTable<Int>.key(labels.value(at: indices[p] * labels.components)) ?? 0
     }
     let w = plan.width, h = plan.height
     for y in 0..<h {

@@ -30,20 +30,13 @@ struct SlicePlan {
 
   /// - Parameter longestSide: the picture's larger dimension in pixels.
   init(geometry: Geometry, view: SliceView, longestSide: Int) {
-    let size = Array(geometry.size.prefix(3)) + Array(repeating: 1, count: max(0, 3 - geometry.size.count))
+    let size = geometry.size3
     let spacing = Array(geometry.spacing.prefix(3)) + Array(repeating: 1.0, count: max(0, 3 - geometry.spacing.count))
-    // LPS axis -> (voxel axis, +1 when the index increases towards L, P or S).
-    var voxelAxis = [0, 1, 2], lpsSign = [1, 1, 1]
-    if geometry.dimension >= 3 {
-      for (axis, assignment) in Orientation.axisAssignment(geometry).enumerated() {
-        voxelAxis[assignment.worldAxis] = axis
-        lpsSign[assignment.worldAxis] = assignment.worldAxis == 2 ? assignment.sign : -assignment.sign
-      }
-    }
+    let lps = geometry.lpsAxes
     let axes = view.axes
-    acrossAxis = voxelAxis[axes.across]
-    downAxis = voxelAxis[axes.down]
-    fixedAxis = voxelAxis[axes.fixed]
+    acrossAxis = lps[axes.across].voxelAxis
+    downAxis = lps[axes.down].voxelAxis
+    fixedAxis = lps[axes.fixed].voxelAxis
     let acrossMM = Double(size[acrossAxis]) * spacing[acrossAxis]
     let downMM = Double(size[downAxis]) * spacing[downAxis]
     let scale = Double(longestSide) / max(acrossMM, downMM)
@@ -55,14 +48,14 @@ struct SlicePlan {
         return flip ? voxels - 1 - index : index
       }
     }
-    columns = indices(width, size[acrossAxis], flip: axes.acrossSign * lpsSign[axes.across] < 0)
-    rows = indices(height, size[downAxis], flip: axes.downSign * lpsSign[axes.down] < 0)
+    columns = indices(width, size[acrossAxis], flip: (axes.acrossSign > 0) != lps[axes.across].towardsPositive)
+    rows = indices(height, size[downAxis], flip: (axes.downSign > 0) != lps[axes.down].towardsPositive)
   }
 
-  /// The buffer position (component 0) of the voxel under picture pixel (column, row), with the fixed axis at
-  /// `fixedIndex`.
-  func voxelIndices(fixedIndex: Int, size: [Int]) -> [Int] {
-    let size3 = Array(size.prefix(3)) + Array(repeating: 1, count: max(0, 3 - size.count))
+  /// The buffer position (component 0) in a volume on `grid` of the voxel under each picture pixel, rows top to
+  /// bottom, with the fixed axis at `fixedIndex`.
+  func voxelIndices(fixedIndex: Int, grid: Geometry) -> [Int] {
+    let size3 = grid.size3
     let strides = [1, size3[0], size3[0] * size3[1]]
     let base = min(max(0, fixedIndex), size3[fixedAxis] - 1) * strides[fixedAxis]
     var result = [Int](repeating: 0, count: width * height)

@@ -176,7 +176,7 @@ extension HarmonizeCommand {
       } else if !dryRun {
         print(result.summary.text)
       }
-      if let qc, !dryRun, (try? shard?.resolve())?.count ?? 1 == 1 {
+      if let qc, !dryRun, options.shard.count == 1 {
         let cases = QCInputs.collect([output], before: input)
         let names = cases.labelNames.isEmpty ? QCInputs.labelNames(in: input) : cases.labelNames
         let report = try QCCommandReport.write(
