@@ -58,4 +58,15 @@ if (( want_python )); then
     .venv/bin/python -m pip download -q --disable-pip-version-check --no-deps -d .cache/realscans "nilearn==0.14.1" \
       "dipy==1.12.1" "TotalSegmentator==2.18.0"
   fi
+  # A real head CT in Hounsfield units (air at -1000): the example project of Debian's invesalius-examples (19 MB),
+  # for the domain-shift benchmark. Only the .deb is fetched, never installed; apt's lists are fetched first when
+  # this machine has none (a fresh image).
+  if ! ls .cache/realscans/invesalius-examples_*.deb >/dev/null 2>&1; then
+    echo "install: invesalius-examples .deb (a real head CT) into .cache/realscans" >&2
+    mkdir -p .cache/realscans
+    if ! (cd .cache/realscans && apt-get download -q invesalius-examples >/dev/null 2>&1); then
+      as_root apt-get update -qq
+      (cd .cache/realscans && apt-get download -q invesalius-examples >/dev/null)
+    fi
+  fi
 fi

@@ -2,9 +2,9 @@ import Foundation
 import Testing
 import _HarmonizeTestSupport
 
-/// The domain-shift corruption benchmark (#19): training sets cut from real scans shipped in PyPI wheels
-/// (python/domain_shift.py: TotalSegmentator's CT atlas, the MNI152 T1 template, and a two-channel T1 + grey-matter
-/// set), held-out cases untouched or with one fault each; `fingerprint` on the training cases, `check --json` on the
+/// The domain-shift corruption benchmark (#19): training sets cut from real scans shipped in packages
+/// (python/domain_shift.py: InVesalius's head CT from Debian's invesalius-examples, the MNI152 T1 template, and a
+/// two-channel T1 + grey-matter set), held-out cases untouched or with one fault each; `fingerprint` on the training cases, `check --json` on the
 /// held-out ones. Prints the confusion table (the README's) and holds the measured rates.
 @Suite("Domain-shift benchmark")
 struct DomainShiftBenchmarkTests {
@@ -57,20 +57,16 @@ struct DomainShiftBenchmarkTests {
     let warned = faulty.values.map { $0.filter { $0.key != "none" }.values.reduce(0, +) }.reduce(0, +)
     let untouched = table["none"]?.values.reduce(0, +) ?? 0
     let falseAlarms = untouched - (table["none"]?["none"] ?? 0)
-    let nonModality = faulty.filter { $0.key != "modality" }
-    let rightWithoutModality = nonModality.map { $0.value[$0.key] ?? 0 }.reduce(0, +)
-    let totalWithoutModality = nonModality.values.flatMap(\.values).reduce(0, +)
-    text += "\nright cause \(right)/\(total); any intensity warning \(warned)/\(total); without modality "
-    text += "\(rightWithoutModality)/\(totalWithoutModality); untouched with a warning \(falseAlarms)/\(untouched)"
+    text += "\nright cause \(right)/\(total); any intensity warning \(warned)/\(total); "
+    text += "untouched with a warning \(falseAlarms)/\(untouched)"
     print("Domain-shift benchmark:\n" + text)
     #expect(untouched >= 24 && total >= 100, "\(text)")
-    // Measured: 85/104 right, 101/104 warned, 85/88 without the modality faults, 1/24 false alarm. The modality
-    // faults (the T1 template in the CT model, the CT atlas in the T1 model) are named "scale": the brain-windowed
-    // CT atlas and the T1 template differ by a near-exact rescale about their zero background.
+    // Measured: 104/104 right, 1/24 false alarm (an untouched two-channel case whose grey-matter map scores 4.1).
+    // Before the real HU CT (InVesalius's head CT) replaced TotalSegmentator's brain-windowed atlas, the modality
+    // faults were named "scale"; the CT's noisy air then showed the bias measure dividing by a median near 0 HU, the
+    // inverted CT's border rank moving only 0.33, and an offset fitted to the air of a rescaled CT.
     #expect(Double(falseAlarms) <= 0.05 * Double(untouched), "\(text)")
-    #expect(Double(warned) >= 0.95 * Double(total), "\(text)")
-    #expect(Double(rightWithoutModality) >= 0.95 * Double(totalWithoutModality), "\(text)")
-    #expect(Double(right) >= 0.8 * Double(total), "\(text)")
+    #expect(Double(right) >= 0.95 * Double(total), "\(text)")
 
     // fingerprint --outliers: two held-out faults slipped into the CT training set are its top outliers.
     let fm = FileManager.default

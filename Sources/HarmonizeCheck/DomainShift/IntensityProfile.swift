@@ -23,7 +23,7 @@ public struct IntensityProfile: Codable, Sendable, Equatable {
   /// not measured.
   public var noise: Double?
   /// Bias-field trend: among voxels above the median, the spread of the eight octants' medians over the overall
-  /// median of those voxels (0 for a flat field). nil when not measured.
+  /// median of those voxels less the 1st percentile (0 for a flat field). nil when not measured.
   public var bias: Double?
   /// Where the image's border (both ends of its rows) lies among the image's non-background values: the share of
   /// them below the border's median (ties count half). Low when the border is background, high in an inverted image;
@@ -92,8 +92,12 @@ public struct IntensityProfile: Codable, Sendable, Equatable {
       for (value, octant) in pairs where value > median { perOctant[Int(octant & 7)].append(value) }
       let upper = values.filter { $0 > median }
       let medians = perOctant.filter { $0.count >= 50 }.map { Statistics.percentile(sorted: $0.sorted(), 50) }
-      if medians.count >= 4, let whole = upper.isEmpty ? nil : Statistics.percentile(sorted: upper, 50), whole != 0 {
-        bias = (medians.max()! - medians.min()!) / abs(whole)
+      // Relative to the brighter voxels' height above the 1st percentile, not to their value: a multiplicative
+      // field scales that height, and in CT the brighter voxels sit near 0 HU, where a ratio to the value explodes.
+      if medians.count >= 4, let whole = upper.isEmpty ? nil : Statistics.percentile(sorted: upper, 50),
+        whole - quantiles[1] > 0
+      {
+        bias = (medians.max()! - medians.min()!) / (whole - quantiles[1])
       } else {
         bias = nil
       }

@@ -74,8 +74,16 @@ public struct IntensityShift: Sendable, Equatable {
       median((3...9).map { abs(quantiles[$0] - medians[$0]) / spreads[$0] })
     }
 
+    /// Mean robust |z| over the 1-99% levels: how well a corrected case fits everywhere, not only at the levels
+    /// the median picks (an offset that moves only the air of a rescaled CT back fits half of them).
+    func deviation(_ quantiles: [Double]) -> Double {
+      (1...11).map { abs(quantiles[$0] - medians[$0]) / spreads[$0] }.reduce(0, +) / 11
+    }
+
     /// Whether the training looks like CT in Hounsfield units (air near -1000 in most cases).
     var looksLikeCT: Bool { medians[1] <= -500 && medians[1] >= -1100 && medians[11] > -200 }
+    /// Whether the training cases reach air-like values (-500 or below) at their 1st percentile.
+    var hasAir: Bool { medians[1] <= -500 }
   }
 
   /// Scores `profile` (channel `channel` of a prediction case) against the training's channels; nil when there is
@@ -90,6 +98,28 @@ public struct IntensityShift: Sendable, Equatable {
 
     let m = reference.medians
     let levels = q.indices
+    // Inverted: the image's border moved from its place in the training's distribution to the mirrored place (dark
+    // to bright, or back), or the case's percentiles are the training's reversed, mirrored about some value.
+    let reversed = Array(q.reversed())
+    let centre = median(levels.map { m[$0] + reversed[$0] })
+    let mirroredBorder = profile.borderRank.flatMap { rank in
+      reference.borderMedian.map { trained in abs(rank - trained) >= 0.25 && abs(rank - (1 - trained)) < 0.1 }
+    }
+    if mirroredBorder
+      ?? (score >= warnAt && reference.score(reversed.map { centre - $0 }) < fitsWithin)
+    {
+      return IntensityShift(
+        score: max(score, warnAt), cause: .inverted,
+        explanation:
+          "the image's border lies at the \(formatPercent(profile.borderRank ?? 0)) point of its intensities, \(formatPercent(reference.borderMedian ?? 0)) in training (\(medianText)): inverted intensities (MONOCHROME1 shown as stored, a negated image)?",
+        fix: "invert the image back (max + min - value)")
+    }
+    let corrections = Corrections(q, reference: reference, profile: profile)
+    // Another modality: air-like values (-500 or below at the 1st percentile) in the case and not in training, or
+    // the reverse, that neither an offset nor a rescale explains (a +1024 CT has no air either).
+    if score >= warnAt && (q[1] <= -500) != reference.hasAir && !corrections.explains {
+      return modality(q, score: score, channel: channel, reference: reference, medianText: medianText)
+    }
     // Noise over the whole image: the uniform background every training case has is gone, and the border is no
     // longer the darkest part of the image.
     if reference.uniformBackground && profile.background == nil && score >= warnAt / 2,
@@ -111,53 +141,22 @@ public struct IntensityShift: Sendable, Equatable {
           "neighbouring voxels differ by \(formatPercent(noise)) of the 1-99% range (75th percentile), \(formatPercent(center)) in training: heavy noise (low dose, another reconstruction kernel, no denoising)",
         fix: nil)
     }
-    // Inverted: the image's border moved from the dark end of its distribution to the bright end (or back), or the
-    // case's percentiles are the training's reversed, mirrored about some value.
-    let reversed = Array(q.reversed())
-    let centre = median(levels.map { m[$0] + reversed[$0] })
-    let borderMove = profile.borderRank.flatMap { rank in reference.borderMedian.map { abs(rank - $0) } }
-    if (borderMove ?? 0) >= 0.4
-      || (score >= warnAt && borderMove == nil && reference.score(reversed.map { centre - $0 }) < fitsWithin)
-    {
-      return IntensityShift(
-        score: max(score, warnAt), cause: .inverted,
-        explanation:
-          "the image's border lies at the \(formatPercent(profile.borderRank ?? 0)) point of its intensities, \(formatPercent(reference.borderMedian ?? 0)) in training (\(medianText)): inverted intensities (MONOCHROME1 shown as stored, a negated image)?",
-        fix: "invert the image back (max + min - value)")
-    }
     if score >= warnAt {
       // Another channel of the training fits: channels swapped.
       let others = references.filter { $0.key != channel }.map {
         (channel: $0.key, name: $0.value.name, score: $0.value.score(q))
       }
-      if let other = others.min(by: { $0.score < $1.score }), other.score < warnAt {
+      // It fits another channel, or fits it far better than its own (that channel's training may itself vary less
+      // than this case's does from it).
+      if let other = others.min(by: { $0.score < $1.score }), other.score < max(warnAt, score / 8) {
         return IntensityShift(
           score: score, cause: .swapped,
           explanation:
             "channel \(channel) (\(reference.name)) looks like training channel \(other.channel) (\(other.name)): score \(formatSignificant(other.score)) against it, \(formatSignificant(score)) against its own: channels swapped or misnamed?",
           fix: "name the files so that _\(String(format: "%04d", other.channel)) is the \(other.name) image")
       }
-      // A constant offset or a rescale (q = a m + b, a from the 1-99% ranges) that brings the case back among the
-      // training cases; the offset when both do about as well.
-      // With a uniform background in training and in the case, the models map one onto the other (an offset moves
-      // it, a rescale scales about it); otherwise they are fitted freely to the percentiles.
-      let anchor = reference.backgroundValue.flatMap { t in profile.background.map { (trained: t, found: $0) } }
-      let offset = anchor.map { $0.found - $0.trained } ?? median(levels.map { q[$0] - m[$0] })
-      let offsetFit = reference.score(q.map { $0 - offset })
-      let a: Double, b: Double
-      if let anchor {
-        let usable = levels.filter { abs(m[$0] - anchor.trained) > 0.1 * reference.typicalRange }
-        a = usable.isEmpty ? 0 : median(usable.map { (q[$0] - anchor.found) / (m[$0] - anchor.trained) })
-        b = anchor.found - a * anchor.trained
-      } else {
-        let trainedRange = m[11] - m[1]
-        a = trainedRange > 0 ? (q[11] - q[1]) / trainedRange : 0
-        b = median(levels.map { q[$0] - a * m[$0] })
-      }
-      let scaleFit = a > 0 && abs(a - 1) > 0.1 ? reference.score(q.map { ($0 - b) / a }) : .infinity
-      // The background moved by much of the range and the shifted case sits among the training cases: an offset.
-      let backgroundMoved = anchor != nil && abs(offset) >= 0.25 * reference.typicalRange && offsetFit < warnAt
-      if backgroundMoved || (offsetFit < fitsWithin && offsetFit <= scaleFit + 0.5) {
+      let offset = corrections.offset, a = corrections.scale, b = corrections.intercept
+      if corrections.isOffset {
         let intercept = abs(abs(offset) - 1024) < 150 || abs(abs(offset) - 1000) < 150
         return IntensityShift(
           score: score, cause: .offset,
@@ -169,7 +168,7 @@ public struct IntensityShift: Sendable, Equatable {
           fix: intercept
             ? "apply the DICOM rescale slope/intercept once (Hounsfield units), as the training images were" : nil)
       }
-      if scaleFit < fitsWithin {
+      if corrections.scaleFit < fitsWithin {
         return IntensityShift(
           score: score, cause: .scale,
           explanation:
@@ -192,8 +191,10 @@ public struct IntensityShift: Sendable, Equatable {
           "\(formatPercent(profile.atMinimum)) of the voxels sit at the minimum \(formatSignificant(q[0])) (training at most \(formatPercent(reference.atMinimum))): the range was clipped from below",
         fix: "export the original intensities, not a windowed copy")
     }
-    // Bias field: the brighter half of the voxels varies from octant to octant far more than in training.
-    if let bias = profile.bias, let center = reference.biasMedian, let s = reference.biasSpread,
+    // Bias field: the brighter half of the voxels varies from octant to octant far more than in training. An MR
+    // artefact: CT has no multiplicative field, and the brighter half of a CT is air and tissue or bone by turns,
+    // depending on how much of each octant the body fills.
+    if !reference.hasAir, let bias = profile.bias, let center = reference.biasMedian, let s = reference.biasSpread,
       (bias - center) / s >= biasAt, bias >= center + 0.08
     {
       return IntensityShift(
@@ -204,18 +205,24 @@ public struct IntensityShift: Sendable, Equatable {
     }
     guard score >= warnAt else { return nil }
     // Nothing simple explains it: another modality, sequence or protocol.
+    return modality(q, score: score, channel: channel, reference: reference, medianText: medianText)
+  }
+
+  private static func modality(
+    _ q: [Double], score: Double, channel: Int, reference: Reference, medianText: String
+  ) -> IntensityShift {
+    let m = reference.medians
     var explanation =
       "the intensities are unlike every training case of channel \(channel) (\(reference.name)) and no offset, rescale, inversion, clipping, noise or bias explains them (\(medianText))"
-    if reference.looksLikeCT && q[1] > -300 {
+    if reference.hasAir && q[1] > -300 {
       explanation += "; training was CT (1% at \(formatSignificant(m[1])) HU) but this image has no air-like values"
-    } else if !reference.looksLikeCT && m[1] >= -100 && q[1] <= -500 {
+    } else if !reference.hasAir && q[1] <= -500 {
       explanation +=
         "; this image reaches \(formatSignificant(q[1])) at its 1st percentile, like a CT in Hounsfield units"
     }
     return IntensityShift(
       score: score, cause: .modality, explanation: explanation + ": another modality, sequence or protocol?", fix: nil)
   }
-
 }
 
 func median(_ values: [Double]) -> Double {

@@ -1,4 +1,4 @@
-"""The domain-shift corruption benchmark's data, from real scans shipped in PyPI wheels (never committed):
+"""The domain-shift corruption benchmark's data, from real scans shipped in packages (never committed):
 
     domain_shift.py CACHE OUT
 
@@ -6,7 +6,8 @@ writes three nnU-Net raw datasets under OUT, each with imagesTr/ (training cases
 different places, so the training set has real case-to-case variation) and imagesTs/ (held-out blocks from other
 places, untouched and with one fault each), and OUT/truth.json mapping every imagesTs case to its fault or "none":
 
-  ct/      TotalSegmentator's 1 mm CT brain atlas (Hounsfield units; background 0)
+  ct/      a real head CT in Hounsfield units (air at -1000, noisy, no uniform background): "ProMED CT 0051",
+           256x256x108 int16, the example project shipped in Debian's invesalius-examples package
   mr/      nilearn's MNI152 T1 template
   mr2/     two channels: the MNI152 T1 and its grey-matter map (x 1000)
 
@@ -16,9 +17,13 @@ noise (Gaussian, sigma 8% of the 1-99% range), bias (a smooth multiplicative fie
 swapped (the two channels exchanged).
 """
 import glob
+import io
 import json
 import os
+import plistlib
+import subprocess
 import sys
+import tarfile
 import tempfile
 import zipfile
 
@@ -37,6 +42,24 @@ def member(cache, package, name):
     array = np.asanyarray(image.dataobj).astype(np.float64)
     os.remove(path)
     return array
+
+
+def invesalius_ct(cache):
+    """The CT volume of InVesalius's example project (Cranium.inv3, a gzipped tar holding main.plist and the raw
+    matrix.dat), from the Debian package file in CACHE, as a float64 array indexed (x, y, z)."""
+    debs = sorted(glob.glob(os.path.join(cache, "invesalius-examples_*.deb")))
+    if not debs:
+        raise SystemExit(f"no invesalius-examples .deb in {cache}: run scripts/install.sh --python")
+    files = subprocess.run(["dpkg-deb", "--fsys-tarfile", debs[-1]], check=True, capture_output=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(files)) as outer:
+        project = outer.extractfile("./usr/share/doc/invesalius-examples/examples/Cranium.inv3").read()
+    with tarfile.open(fileobj=io.BytesIO(project), mode="r:gz") as inner:
+        named = {os.path.basename(m.name): m for m in inner.getmembers()}
+        main = plistlib.loads(inner.extractfile(named["main.plist"]).read())
+        matrix = inner.extractfile(named[main["matrix"]["filename"]]).read()
+    assert main["modality"] == "CT", main["modality"]
+    array = np.frombuffer(matrix, dtype=np.dtype(main["matrix"]["dtype"])).reshape(main["matrix"]["shape"])
+    return np.ascontiguousarray(array.transpose(2, 1, 0)).astype(np.float64)
 
 
 def blocks(volume, slices, count, seed):
@@ -92,7 +115,7 @@ def faults(kind):
 
 def main():
     cache, out = sys.argv[1], sys.argv[2]
-    ct = member(cache, "totalsegmentator", "totalsegmentator/resources/ct_brain_atlas_1mm.nii.gz")
+    ct = invesalius_ct(cache)
     t1 = member(cache, "nilearn", "nilearn/datasets/data/mni_icbm152_t1_tal_nlin_sym_09a_converted.nii.gz")
     gm = member(cache, "nilearn", "nilearn/datasets/data/mni_icbm152_gm_tal_nlin_sym_09a_converted.nii.gz") * 1000
     shape = 24
