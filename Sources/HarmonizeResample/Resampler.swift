@@ -190,6 +190,7 @@ struct JobRunner: PixelTypeKernel {
     case .nearest: fillRows(job, source, target, NearestKernel.self)
     case .label where SeparableLabel.applies(job, In.self): SeparableLabel.run(job: job, input: source, output: target)
     case .label: fillRows(job, source, target, LabelKernel.self)
+    case .bspline where SeparableBSpline.applies(job): try SeparableBSpline.run(job: job, input: source, output: target)
     case .bspline: try BSpline.run(job: job, input: source, output: target)
     case .nnunet, .nnunetLabel:
       // Whole-array algorithms, dispatched before any job is made (`resampleAsNNUNet`).
