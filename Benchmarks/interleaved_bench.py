@@ -37,6 +37,7 @@ print(json.dumps({"read": read, "resample": time.perf_counter() - start}))
 WORKLOADS = {
     "W1 linear": ("w1.nii", 1.0, "linear", "sitkLinear"),
     "W1 bspline": ("w1.nii", 1.0, "bspline", "sitkBSpline"),
+    "W1.gz linear": ("w1.nii.gz", 1.0, "linear", "sitkLinear"),
     "W3 nearest": ("w3.nii", 1.0, "nearest", "sitkNearestNeighbor"),
     "W3 label": ("w3.nii", 1.0, "label", "sitkNearestNeighbor"),
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Musl)
@@ -8,9 +10,12 @@
 
 /// An owned, 16-byte aligned block of pixel memory. Allocation failure is reported, never a crash.
 ///
-/// Blocks of 8 MiB and more come straight from `mmap`, aligned to 2 MiB and advised as transparent huge pages where
-/// the kernel allows it: a 336 MiB output otherwise costs some 80,000 page faults on first touch, a noticeable share
-/// of a resample that takes 0.1 s. Anonymous pages are zero, so such blocks are zero-filled for free.
+/// Blocks of 8 MiB and more come straight from `mmap`, aligned to 2 MiB; anonymous pages are zero, so such blocks
+/// are zero-filled for free. They are not advised as transparent huge pages unless `HARMONIZE_HUGE_PAGES=1`: measured
+/// the way users run us (W1 right after a SimpleITK process, 7 interleaved rounds), the advice made the median slower
+/// and the spread wide (linear: resample 0.16 s [0.06-0.32] against 0.12 s [0.09-0.14], whole process 0.76 s against
+/// 0.52 s; bspline: 1.42 s against 0.84 s), likely because a first touch of huge pages after another process waits on the
+/// kernel's compaction.
 ///
 /// `Volume` holds one and copies it on write; use `Volume`'s accessors rather than this type.
 public final class PixelStorage: @unchecked Sendable {
@@ -21,6 +26,8 @@ public final class PixelStorage: @unchecked Sendable {
   private let mapping: (start: UnsafeMutableRawPointer, length: Int)?
 
   static let mappingThreshold = 8 << 20
+  /// Whether large blocks are advised as transparent huge pages: only with `HARMONIZE_HUGE_PAGES=1` (see above).
+  static let adviseHugePages = ProcessInfo.processInfo.environment["HARMONIZE_HUGE_PAGES"] == "1"
   static let hugePage = 2 << 20
 
   /// Allocates `byteCount` bytes, zero-filled when `zeroed`, or returns nil when the system refuses.
@@ -34,7 +41,9 @@ public final class PixelStorage: @unchecked Sendable {
       let aligned = (Int(bitPattern: start) + PixelStorage.hugePage - 1) & ~(PixelStorage.hugePage - 1)
       base = UnsafeMutableRawPointer(bitPattern: aligned)!
       mapping = (start, length)
-      _ = madvise(base, byteCount, Int32(MADV_HUGEPAGE))  // advice only: ignored where THP is off
+      if PixelStorage.adviseHugePages {
+        _ = madvise(base, byteCount, Int32(MADV_HUGEPAGE))  // advice only: ignored where THP is off
+      }
     } else {
       // malloc(0) may return NULL: a zero-byte block still gets a valid pointer.
       let bytes = max(byteCount, 1)
