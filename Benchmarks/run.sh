@@ -7,6 +7,8 @@ swift build -c release --product harmonize
 .venv/bin/python Benchmarks/resample_bench.py "$@"
 # The same workloads in fresh processes, interleaved round by round with SimpleITK: medians and spreads.
 if [ "${HARMONIZE_INTERLEAVED_BENCH:-1}" = 1 ]; then .venv/bin/python Benchmarks/interleaved_bench.py; fi
+# Label maps with K = 2, 10 and 100 labels: label and nearest modes against torch's nearest-exact and nearest.
+if [ "${HARMONIZE_LABEL_BENCH:-1}" = 1 ]; then .venv/bin/python Benchmarks/label_bench.py; fi
 # Peak memory of the large-volume workloads (W4 downsampling, W5 a 2 GiB upsampled output), SimpleITK side by side.
 if [ "${HARMONIZE_MEMORY_BENCH:-1}" = 1 ]; then .venv/bin/python Benchmarks/memory_bench.py; fi
 # nnU-Net's own resampling (nnunetv2 in the test venv) against harmonize's nnU-Net mode.

@@ -18,16 +18,24 @@ enum LabelKernel: RowKernel {
           out[c] = In.self == Out.self ? unsafeBitCast(v0, to: Out.self) : Out.cast(v0.doubleValue, row.cast)
           continue
         }
-        let (wx, wy, wz) = (sx.weight, sy.weight, sz.weight)
-        let values = SIMD8<Double>(
-          v0.doubleValue, v1.doubleValue, v2.doubleValue, v3.doubleValue,
-          v4.doubleValue, v5.doubleValue, v6.doubleValue, v7.doubleValue)
-        let weights = SIMD8<Double>(
-          (1 - wx) * (1 - wy) * (1 - wz), wx * (1 - wy) * (1 - wz), (1 - wx) * wy * (1 - wz), wx * wy * (1 - wz),
-          (1 - wx) * (1 - wy) * wz, wx * (1 - wy) * wz, (1 - wx) * wy * wz, wx * wy * wz)
-        out[c] = Out.cast(winner(values, weights), row.cast)
+        out[c] = Out.cast(vote(v0, v1, v2, v3, v4, v5, v6, v7, sx.weight, sy.weight, sz.weight), row.cast)
       }
     }
+  }
+
+  /// The winning label among the eight neighbours (x fastest, then y, then z) with trilinear weights.
+  @inline(__always)
+  static func vote<In: ResamplePixel>(
+    _ v0: In, _ v1: In, _ v2: In, _ v3: In, _ v4: In, _ v5: In, _ v6: In, _ v7: In,
+    _ wx: Double, _ wy: Double, _ wz: Double
+  ) -> Double {
+    let values = SIMD8<Double>(
+      v0.doubleValue, v1.doubleValue, v2.doubleValue, v3.doubleValue,
+      v4.doubleValue, v5.doubleValue, v6.doubleValue, v7.doubleValue)
+    let weights = SIMD8<Double>(
+      (1 - wx) * (1 - wy) * (1 - wz), wx * (1 - wy) * (1 - wz), (1 - wx) * wy * (1 - wz), wx * wy * (1 - wz),
+      (1 - wx) * (1 - wy) * wz, wx * (1 - wy) * wz, (1 - wx) * wy * wz, wx * wy * wz)
+    return winner(values, weights)
   }
 
   /// The value whose weights sum highest among eight (value, weight) pairs; ties to the smaller value.

@@ -25,10 +25,16 @@ enum SeparableLabel {
     let size = job.input.size
     let defaultValue = Out.cast(job.request.defaultValue, job.request.integerCast)
     let cast = job.request.integerCast
-    let shared = Shared(value: (input, output, xs, ys, zs))
+    // Every stored label's output value, cast once: the per-voxel cast (rounding, clamping, NaN checks) cost more
+    // than the rest of the loop.
+    let (low, high) = In.pixelType.byteCount == 1 ? (-128, 255) : (-32768, 65535)
+    let table = UnsafeMutablePointer<Out>.allocate(capacity: high - low + 1)
+    defer { table.deallocate() }
+    for v in low...high { table[v - low] = Out.cast(Double(v), cast) }
+    let shared = Shared(value: (input, output, xs, ys, zs, table))
     for t in 0..<job.timePoints {
       forEachChunk(of: job.slices.count, threads: job.threads, chunksPerThread: 4) { slices in
-        let (source, target, xs, ys, zs) = shared.value
+        let (source, target, xs, ys, zs, table) = shared.value
         let volumeIn = source + t * job.inputValuesPerTimePoint
         let volumeOut = target + t * job.outputValuesPerTimePoint
         var cache = SliceCache<Int32>(planeSize: wo * ho, rowSize: 1)
@@ -51,26 +57,22 @@ enum SeparableLabel {
                 let out = slice + j * wo
                 let sy = py[j]
                 let a = p0 + j * wo, b = p1 + j * wo
-                var fallback = [AxisSample]()
                 for i in 0..<wo {
                   let label = a[i]
                   if label != mixed && label == b[i] {
-                    out[i] = Out.cast(Double(label), cast)
+                    out[i] = table[Int(label) - low]
                   } else if !(sy.inside && px[i].inside) {
                     out[i] = defaultValue
                   } else {
-                    // A boundary voxel: the full vote among the eight neighbours.
-                    if fallback.isEmpty { fallback = [sy, sz] }
-                    var one = px[i]
-                    withUnsafePointer(to: &one) { x in
-                      fallback.withUnsafeBufferPointer { yz in
-                        LabelKernel.fill(
-                          RowContext(
-                            xs: x, ys: yz.baseAddress!, yStride: 0, zs: yz.baseAddress! + 1, zStride: 0,
-                            count: 1, input: volumeIn, output: out + i, components: 1,
-                            defaultValue: defaultValue, cast: cast))
-                      }
-                    }
+                    // A boundary voxel: the full vote among the eight neighbours (`LabelKernel`'s).
+                    let sx = px[i], v = volumeIn
+                    let b00 = sz.lower + sy.lower, b01 = sz.lower + sy.upper
+                    let b10 = sz.upper + sy.lower, b11 = sz.upper + sy.upper
+                    let winner = LabelKernel.vote(
+                      v[b00 + sx.lower], v[b00 + sx.upper], v[b01 + sx.lower], v[b01 + sx.upper],
+                      v[b10 + sx.lower], v[b10 + sx.upper], v[b11 + sx.lower], v[b11 + sx.upper],
+                      sx.weight, sy.weight, sz.weight)
+                    out[i] = table[Int(winner) - low]
                   }
                 }
               }
