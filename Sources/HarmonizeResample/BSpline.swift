@@ -11,6 +11,8 @@ enum BSpline {
   static let pole = 3.0.squareRoot() - 2
   /// ITK's default tolerance, which sets how many terms start the causal recursion.
   static let tolerance = 1e-10
+  /// Terms of the truncated causal start: where the pole's powers fall under `tolerance`.
+  static let horizon = Int((log(tolerance) / log(abs(pole))).rounded(.up))
 
   static func run<In: ResamplePixel, Out: ResamplePixel>(
     job: Job, input: UnsafePointer<In>, output: UnsafeMutablePointer<Out>
@@ -118,7 +120,6 @@ enum BSpline {
 
   static func initialCausal(_ c: [Double], _ z: Double) -> Double {
     let n = c.count
-    let horizon = Int((log(tolerance) / log(abs(z))).rounded(.up))
     if horizon < n {
       var sum = c[0]
       var zn = z

@@ -26,7 +26,8 @@ extension IntensityShift {
       let offset = anchor.map { $0.found - $0.trained } ?? median(levels.map { q[$0] - m[$0] })
       self.offset = offset
       let shifted = q.map { $0 - offset }
-      offsetFit = reference.score(shifted)
+      let offsetFit = reference.score(shifted)
+      self.offsetFit = offsetFit
       offsetDeviation = reference.deviation(shifted)
       let a: Double, b: Double
       if let anchor {
@@ -49,7 +50,7 @@ extension IntensityShift {
         scaleDeviation = .infinity
       }
       backgroundMoved =
-        anchor != nil && abs(offset) >= 0.25 * reference.typicalRange && reference.score(shifted) < warnAt
+        anchor != nil && abs(offset) >= 0.25 * reference.typicalRange && offsetFit < warnAt
     }
 
     /// An offset explains the case: its background moved and it fits, or it fits at least as well as a rescale

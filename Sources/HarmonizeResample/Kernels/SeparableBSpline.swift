@@ -94,7 +94,7 @@ enum SeparableBSpline {
           // Every axis's gain at once (the filters are linear): the passes below leave it out.
           for n in 0..<(size.x * size.y) { slice[n] = values[n].doubleValue * gain }
           prefilterRows(slice, width: size.x, rows: size.y)
-          prefilter(slice, count: size.y, stride: size.x, lanes: size.x, applyGain: false)
+          prefilter(slice, count: size.y, stride: size.x, lanes: size.x)
           reduce(slice, width: size.x, into: stack + z * plane, row: row, xs: xs, ys: ys)
         }
       }
@@ -102,16 +102,11 @@ enum SeparableBSpline {
       if size.z > 1 {
         forEachChunk(of: plane, threads: job.threads, chunksPerThread: 4) { lanes in
           prefilter(
-            shared.value.2 + lanes.lowerBound, count: size.z, stride: plane, lanes: lanes.count, applyGain: false)
+            shared.value.2 + lanes.lowerBound, count: size.z, stride: plane, lanes: lanes.count)
         }
       }
       // 3. Each output slice: 4 weighted reduced slices.
-      // Inside positions along x form one contiguous run.
-      var first = 0
-      while first < wo && !xs.inside[first] { first += 1 }
-      var end = wo
-      while end > first && !xs.inside[end - 1] { end -= 1 }
-      let run = (first, end)
+      let run = insideRun(xs.inside, count: wo)
       forEachChunk(of: zs.count, threads: job.threads, chunksPerThread: 4) { slices in
         let (first, end) = run
         let (_, target, stack) = shared.value
@@ -172,7 +167,7 @@ enum SeparableBSpline {
   /// dependent multiply-adds, so one row at a time waits on latency.
   static func prefilterRows(_ slice: UnsafeMutablePointer<Double>, width n: Int, rows: Int) {
     let z = BSpline.pole
-    let horizon = Int((log(BSpline.tolerance) / log(abs(z))).rounded(.up))
+    let horizon = BSpline.horizon
     var row = 0
     if n > horizon {
       let line = UnsafeMutablePointer<SIMD8<Double>>.allocate(capacity: n)
@@ -208,7 +203,7 @@ enum SeparableBSpline {
   static func prefilterRow(_ c: UnsafeMutablePointer<Double>, count n: Int) {
     guard n > 1 else { return }
     let z = BSpline.pole
-    let horizon = Int((log(BSpline.tolerance) / log(abs(z))).rounded(.up))
+    let horizon = BSpline.horizon
     if horizon < n {
       var sum = c[0], zn = z
       for k in 1..<horizon {
@@ -217,7 +212,7 @@ enum SeparableBSpline {
       }
       c[0] = sum
     } else {
-      prefilter(c, count: n, stride: 1, lanes: 1, applyGain: false)
+      prefilter(c, count: n, stride: 1, lanes: 1)
       return
     }
     for k in 1..<n { c[k] += z * c[k - 1] }
@@ -227,22 +222,15 @@ enum SeparableBSpline {
 
   /// ITK's `DataToCoefficients1D` (`BSpline.toCoefficients`) on `lanes` parallel lines at once: element k of lane l
   /// at `data[k * stride + l]`. The lanes are contiguous, so each step is a vectorisable pass over them.
-  /// With `applyGain` false the values are taken to carry the gain already.
+  /// The values carry the gain already (`run` applies every axis's at load).
   static func prefilter<Acc: BinaryFloatingPoint>(
-    _ data: UnsafeMutablePointer<Acc>, count n: Int, stride step: Int, lanes: Int, applyGain: Bool = true
+    _ data: UnsafeMutablePointer<Acc>, count n: Int, stride step: Int, lanes: Int
   ) {
     guard n > 1 else { return }
     let z = BSpline.pole
-    let gain = (1 - z) * (1 - 1 / z)
     @inline(__always) func line(_ k: Int) -> UnsafeMutablePointer<Acc> { data + k * step }
-    if applyGain {
-      for k in 0..<n {
-        let p = line(k)
-        for l in 0..<lanes { p[l] = Acc(Double(p[l]) * gain) }
-      }
-    }
     // The causal start: a truncated sum when the series has decayed within the line, otherwise the mirrored one.
-    let horizon = Int((log(BSpline.tolerance) / log(abs(z))).rounded(.up))
+    let horizon = BSpline.horizon
     let first = line(0)
     if horizon < n {
       var zn = z

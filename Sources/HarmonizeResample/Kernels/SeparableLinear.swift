@@ -75,6 +75,7 @@ enum SeparableLinear {
     let defaultValue = Out.cast(job.request.defaultValue, job.request.integerCast)
     let cast = job.request.integerCast
     let shared = Shared(value: (input, output))
+    let (first, end) = insideRun(xs.inside, count: wo)
     for t in 0..<job.timePoints {
       forEachChunk(of: job.slices.count, threads: job.threads, chunksPerThread: 4) { slices in
         let (source, target) = shared.value
@@ -93,11 +94,6 @@ enum SeparableLinear {
             reduce(volumeIn + z * size.x * size.y, width: size.x, into: plane, row: row, xs: xs, ys: ys)
           }
           let wz = zs.weight[k]
-          // Inside positions along x form one contiguous run.
-          var first = 0
-          while first < wo && !xs.inside[first] { first += 1 }
-          var end = wo
-          while end > first && !xs.inside[end - 1] { end -= 1 }
           for j in 0..<ho {
             let out = slice + j * wo
             guard ys.inside[j], first < end else {
@@ -139,6 +135,15 @@ enum SeparableLinear {
       }
     }
   }
+}
+
+/// The positions along an output axis that lie inside the input: one contiguous run `first..<end` (empty when none).
+func insideRun(_ inside: UnsafePointer<Bool>, count: Int) -> (first: Int, end: Int) {
+  var first = 0
+  while first < count && !inside[first] { first += 1 }
+  var end = count
+  while end > first && !inside[end - 1] { end -= 1 }
+  return (first, end)
 }
 
 /// Two reduced input slices (values, or labels), kept while consecutive output slices need them.
