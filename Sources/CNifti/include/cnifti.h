@@ -98,6 +98,11 @@ size_t cnifti_gzip_bound(size_t in_bytes);
  *  Returns the member's size, or 0 if `out` is too small or the level is invalid. Thread-safe. */
 size_t cnifti_gzip_member(const void *in, size_t in_bytes, int level, void *out, size_t out_capacity);
 
+/** Whether the calling thread's upper vector register halves are in use (1 or 0; -1 where the CPU cannot say). Every
+ *  call above leaves them clean: ISA-L's assembly does not, and SSE code that follows runs over 2x slower until they
+ *  are (vector_state.hpp). For tests. */
+int cnifti_upper_vector_state_in_use(void);
+
 #ifdef __cplusplus
 }
 #endif

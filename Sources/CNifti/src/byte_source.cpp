@@ -4,6 +4,7 @@
 // Every member's CRC and length are checked; a cut member is an error, and so is anything after the last member that
 // is not another member (zlib's gzread silently ignores such trailing garbage).
 #include "byte_source.hpp"
+#include "vector_state.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -95,6 +96,7 @@ size_t ByteSource::inflate_some(unsigned char *out, size_t count, bool complete)
     z_.avail_out = static_cast<uint32_t>(std::min<size_t>(count - produced, 1u << 30));
     const uint32_t before = z_.avail_out;
     const int code = isal_inflate(&z_);
+    clear_upper_vector_state();
     produced += before - z_.avail_out;
     if (code < 0) {
       const char *reason = code == ISAL_INCORRECT_CHECKSUM ? "incorrect data check"

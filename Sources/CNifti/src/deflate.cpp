@@ -7,6 +7,7 @@
 // randomisation put the process (none with ASLR off, none in forked children, none for inputs of 700 bytes or more in
 // 3000 fresh processes). The same image must give the same file, so igzip only takes members where its speed counts.
 #include "cnifti.h"
+#include "vector_state.hpp"
 
 #include <isa-l/igzip_lib.h>
 #include <libdeflate.h>
@@ -43,7 +44,9 @@ size_t igzip_member(const void *in, size_t in_bytes, void *out, size_t out_capac
   stream.avail_in = static_cast<uint32_t>(in_bytes);
   stream.next_out = static_cast<uint8_t *>(out);
   stream.avail_out = static_cast<uint32_t>(out_capacity);
-  return isal_deflate_stateless(&stream) == COMP_OK ? stream.total_out : 0;
+  const bool done = isal_deflate_stateless(&stream) == COMP_OK;
+  cnifti::clear_upper_vector_state();
+  return done ? stream.total_out : 0;
 }
 
 /// Below this, igzip's output is not reproducible across processes (above) and its speed does not matter.
