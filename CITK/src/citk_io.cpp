@@ -1,6 +1,7 @@
 // citk_read_header, citk_read_pixels and citk_write over itk::ImageIOBase.
 #include "citk_guard.hpp"
 #include "citk_metaimage_check.hpp"
+#include "citk_nifti_alias.hpp"
 #include "citk_pixel.hpp"
 
 #include <itkImageIOBase.h>
@@ -90,8 +91,9 @@ std::string format_for_name(const char *path) {
 }
 
 /// Checks the path exists, is a regular file, can be read and is not empty, then finds the ImageIO that
-/// reads it. Every failure names what is wrong.
-ImageIOBase::Pointer open_for_read(const char *path) {
+/// reads it, given `alias`'s name for it (a NIfTI name's links when ITK would look past the file). Every failure
+/// names what is wrong.
+ImageIOBase::Pointer open_for_read(const char *path, const citk::NiftiAlias &alias) {
   if (path == nullptr || *path == '\0') throw citk::Failure{CITK_ERR_INVALID_ARGUMENT, "empty path"};
   struct stat info {};
   if (stat(path, &info) != 0) {
@@ -106,7 +108,7 @@ ImageIOBase::Pointer open_for_read(const char *path) {
   if (info.st_size == 0) {
     throw citk::Failure{CITK_ERR_CORRUPT, by_name.empty() ? "empty file" : "empty file, not a valid " + by_name + " image"};
   }
-  auto io = itk::ImageIOFactory::CreateImageIO(path, itk::CommonEnums::IOFileMode::ReadMode);
+  auto io = itk::ImageIOFactory::CreateImageIO(alias.path().c_str(), itk::CommonEnums::IOFileMode::ReadMode);
   if (!io) {
     if (by_name.empty()) {
       throw citk::Failure{CITK_ERR_UNSUPPORTED_FORMAT,
@@ -116,7 +118,7 @@ ImageIOBase::Pointer open_for_read(const char *path) {
     }
     throw citk::Failure{CITK_ERR_CORRUPT, "not a valid " + by_name + " image: its header is not recognised"};
   }
-  io->SetFileName(path);
+  io->SetFileName(alias.path());
   return io;
 }
 
@@ -195,7 +197,8 @@ extern "C" citk_status citk_read_header(const char *path, citk_header *out, char
   return citk::guarded(message, message_capacity, CITK_ERR_CORRUPT, [&] {
     if (out == nullptr) throw citk::Failure{CITK_ERR_INVALID_ARGUMENT, "no header to fill"};
     citk::register_factories();
-    auto io = open_for_read(path);
+    const citk::NiftiAlias alias(path != nullptr ? path : "");
+    auto io = open_for_read(path, alias);
     read_information(*io, *out);
     return CITK_OK;
   });
@@ -206,7 +209,8 @@ extern "C" citk_status citk_read_pixels(const char *path, const citk_header *exp
   return citk::guarded(message, message_capacity, CITK_ERR_CORRUPT, [&] {
     if (expected == nullptr || buffer == nullptr) throw citk::Failure{CITK_ERR_INVALID_ARGUMENT, "no buffer"};
     citk::register_factories();
-    auto io = open_for_read(path);
+    const citk::NiftiAlias alias(path != nullptr ? path : "");
+    auto io = open_for_read(path, alias);
     citk_header now{};
     read_information(*io, now);
     if (!same_layout(now, *expected)) {
