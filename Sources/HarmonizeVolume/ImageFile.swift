@@ -120,7 +120,7 @@ public enum ImageFile {
       throw ImageFileError(path: path, reason: .tooLarge("cannot allocate \(formatBytes(bytes)) for its pixels"))
     }
     let buffer = UnsafeMutableRawBufferPointer(start: storage.base, count: bytes)
-    try readPixels(at: path, header: header, into: buffer)
+    try storage.populatingAhead { () throws(ImageFileError) in try readPixels(at: path, header: header, into: buffer) }
     return Volume(
       geometry: header.geometry, pixelType: header.pixelType, components: header.components, storage: storage)
   }

@@ -25,6 +25,9 @@ public final class PixelStorage: @unchecked Sendable {
   /// The whole mapping to unmap, for mapped blocks; nil for malloc'd ones.
   private let mapping: (start: UnsafeMutableRawPointer, length: Int)?
 
+  /// Whether the block is its own mapping (8 MiB and more), not malloc'd.
+  var isMapped: Bool { mapping != nil }
+
   static let mappingThreshold = 8 << 20
   /// Whether large blocks are advised as transparent huge pages: only with `HARMONIZE_HUGE_PAGES=1` (see above).
   static let adviseHugePages = ProcessInfo.processInfo.environment["HARMONIZE_HUGE_PAGES"] == "1"
