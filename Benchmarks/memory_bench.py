@@ -4,13 +4,15 @@
   W5  512x512x512 int16 at 0.5 mm -> 0.25 mm isotropic (upsampling: a 2 GiB output)
 
 Each tool runs in its own process: harmonize reports its VmHWM; SimpleITK runs in a child Python whose VmHWM is read
-the same way. Inputs are smooth synthetic volumes written as .nii.gz by SimpleITK. Prints seconds, peak memory and
-the ratio SimpleITK / harmonize.
-Usage: memory_bench.py [--only W5] [--keep DIR]
+the same way. Inputs are smooth synthetic volumes written as .nii.gz by SimpleITK, each alone in its folder. The two
+tools alternate round by round (--rounds, at least 5); prints the median [min-max] of seconds (wall time of each whole
+process) and of peak memory, and the ratios SimpleITK / harmonize of the medians.
+Usage: memory_bench.py [--only W5] [--keep DIR] [--rounds 5]
 """
 import argparse
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -62,25 +64,48 @@ def run_sitk(src, dst, spacing):
     return seconds, float(re.search(r"PEAK (\d+)", out).group(1))
 
 
+def spread(values, scale=1.0, digits=2):
+    return f"{statistics.median(values) / scale:.{digits}f} [{min(values) / scale:.{digits}f}-{max(values) / scale:.{digits}f}]"
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--only")
     parser.add_argument("--keep")
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
+    if args.rounds < 5:
+        sys.exit("at least 5 rounds: a median of fewer says little on this machine")
     folder = args.keep or tempfile.mkdtemp(prefix="harmonize-membench-")
     workloads = [("W4", (681, 681, 481), 0.25, 0.5), ("W5", (512, 512, 512), 0.5, 0.25)]
-    print(f"{'workload':8} {'tool':10} {'seconds':>8} {'peak':>10}")
     for name, shape, source, target in workloads:
         if args.only and name != args.only:
             continue
-        src = os.path.join(folder, f"{name}.nii.gz")
+        src = os.path.join(folder, name, f"{name}.nii.gz")
+        os.makedirs(os.path.dirname(src), exist_ok=True)
         if not os.path.exists(src):
             make(src, shape, source)
-        hs, hp, line = run_harmonize(src, os.path.join(folder, f"{name}.harmonize.nii.gz"), target)
-        ss, sp = run_sitk(src, os.path.join(folder, f"{name}.sitk.nii.gz"), target)
-        print(f"{name:8} {'harmonize':10} {hs:8.2f} {hp / 2**20:8.0f} MiB   ({line.split('(')[-1]}")
-        print(f"{name:8} {'SimpleITK':10} {ss:8.2f} {sp / 2**20:8.0f} MiB")
-        print(f"{name:8} peak ratio SimpleITK / harmonize = {sp / hp:.2f}, time ratio = {ss / hs:.2f}")
+        ours, theirs, line = [], [], ""
+        for round_index in range(args.rounds):
+            runs = [("harmonize", lambda: run_harmonize(src, os.path.join(folder, f"{name}.harmonize.nii.gz"), target)),
+                    ("SimpleITK", lambda: run_sitk(src, os.path.join(folder, f"{name}.sitk.nii.gz"), target))]
+            if round_index % 2:
+                runs.reverse()
+            for tool, run in runs:
+                result = run()
+                if tool == "harmonize":
+                    ours.append(result[:2])
+                    line = result[2]
+                else:
+                    theirs.append(result)
+            print(f"{name} round {round_index + 1}/{args.rounds} done", file=sys.stderr, flush=True)
+        print(f"{name}: {args.rounds} interleaved rounds, median [min-max]   ({line.split('(')[-1]}")
+        for tool, results in (("harmonize", ours), ("SimpleITK", theirs)):
+            seconds, peaks = [r[0] for r in results], [r[1] for r in results]
+            print(f"{name:4} {tool:10} {spread(seconds):>20} s {spread(peaks, 2**20, 0):>18} MiB")
+        ratio_peak = statistics.median(r[1] for r in theirs) / statistics.median(r[1] for r in ours)
+        ratio_time = statistics.median(r[0] for r in theirs) / statistics.median(r[0] for r in ours)
+        print(f"{name:4} peak ratio SimpleITK / harmonize = {ratio_peak:.2f}, time ratio = {ratio_time:.2f}")
         for suffix in ("harmonize", "sitk"):
             try:
                 os.remove(os.path.join(folder, f"{name}.{suffix}.nii.gz"))
