@@ -9,16 +9,19 @@ import _HarmonizeTestSupport
 /// `LabelKernel` voxel by voxel over the whole grid, with many labels so that most output voxels are boundaries.
 @Suite("Separable label")
 struct SeparableLabelTests {
-  @Test(arguments: [(PixelType.u8, PixelType.u8), (.i16, .i16), (.u16, .f32), (.u8, .i16)])
-  func equalsTheEightNeighbourKernel(_ types: (PixelType, PixelType)) throws {
+  /// Small blocks (most output voxels on boundaries) and large ones (long runs inside one label: the sixteen-lane
+  /// path of same-type outputs).
+  @Test(arguments: [(PixelType.u8, PixelType.u8), (.i16, .i16), (.u16, .f32), (.u8, .i16)], [3, 17])
+  func equalsTheEightNeighbourKernel(_ types: (PixelType, PixelType), block: Int) throws {
     let (inType, outType) = types
-    var labels = try Volume(geometry: Geometry(size: [37, 29, 23], spacing: [0.7, 0.7, 2.5]), pixelType: inType)
+    let size = [max(37, block * 5 + 1), max(29, block * 4 + 2), 23]
+    var labels = try Volume(geometry: Geometry(size: size, spacing: [0.7, 0.7, 2.5]), pixelType: inType)
     var state: UInt64 = 99
     for i in 0..<labels.valueCount {
-      let (x, y, z) = (i % 37, (i / 37) % 29, i / (37 * 29))
+      let (x, y, z) = (i % size[0], (i / size[0]) % size[1], i / (size[0] * size[1]))
       state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-      // Blocks of 3 x 3 x 2 voxels, 40 labels (negative ones for i16), a little speckle.
-      var label = ((x / 3) * 7 + (y / 3) * 3 + (z / 2) * 5) % 40
+      // Blocks of block x block x 2 voxels, 40 labels (negative ones for i16), a little speckle.
+      var label = ((x / block) * 7 + (y / block) * 3 + (z / 2) * 5) % 40
       if state >> 60 == 0 { label = Int(state >> 33) % 40 }
       labels.setValue(Double(inType == .i16 ? label - 20 : label), at: i)
     }
@@ -45,7 +48,37 @@ struct SeparableLabelTests {
       let (a, b) = (fast.allValues, slow.allValues)
       let differing = zip(a, b).filter { $0 != $1 }.count
       #expect(a.count == b.count && differing == 0, "\(inType)->\(outType) at \(spacing): \(differing) voxels differ")
-      #expect(Set(a).count > 20)
+      #expect(Set(a).count > 20, "\(inType)->\(outType) at \(spacing), blocks of \(block)")
     }
+  }
+
+  /// `LabelKernel.vote`'s two-label pass against `winner` over all eight neighbours, with the weights written out as
+  /// the kernel's definition: random labels from small sets (two labels most often, ties in label order) and weights
+  /// on a grid of quarters (exact ties) as well as arbitrary ones.
+  @Test func voteEqualsTheFullWinnerIncludingTies() {
+    var state: UInt64 = 7
+    func next(_ n: Int) -> Int {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int(state >> 33) % n
+    }
+    var checked = 0
+    for trial in 0..<200_000 {
+      let labelCount = 1 + next(3)
+      let v = (0..<8).map { _ in UInt8(5 + next(labelCount) * 3) }
+      let w = (0..<3).map { _ in trial % 2 == 0 ? Double(next(5)) / 4 : Double(next(1 << 20)) / Double(1 << 20) }
+      let (wx, wy, wz) = (w[0], w[1], w[2])
+      let weights = SIMD8<Double>(
+        (1 - wx) * (1 - wy) * (1 - wz), wx * (1 - wy) * (1 - wz), (1 - wx) * wy * (1 - wz), wx * wy * (1 - wz),
+        (1 - wx) * (1 - wy) * wz, wx * (1 - wy) * wz, (1 - wx) * wy * wz, wx * wy * wz)
+      let values = SIMD8<Double>(v.map(Double.init))
+      let expected = LabelKernel.winner(values, weights)
+      let got = LabelKernel.vote(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], wx, wy, wz)
+      if got != expected {
+        Issue.record("labels \(v), weights (\(wx), \(wy), \(wz)): vote \(got), winner \(expected)")
+        return
+      }
+      checked += 1
+    }
+    #expect(checked == 200_000)
   }
 }

@@ -24,17 +24,48 @@ enum LabelKernel: RowKernel {
   }
 
   /// The winning label among the eight neighbours (x fastest, then y, then z) with trilinear weights.
+  ///
+  /// Two labels (most boundary voxels) are settled in one pass over the neighbours; more go to `winner`. Both sum each
+  /// label's weights in neighbour order and break ties the same way, so the result is bit for bit `winner`'s.
   @inline(__always)
   static func vote<In: ResamplePixel>(
     _ v0: In, _ v1: In, _ v2: In, _ v3: In, _ v4: In, _ v5: In, _ v6: In, _ v7: In,
     _ wx: Double, _ wy: Double, _ wz: Double
   ) -> Double {
+    let (ax, ay, az) = (1 - wx, 1 - wy, 1 - wz)
+    let (xy0, xy1, xy2, xy3) = (ax * ay, wx * ay, ax * wy, wx * wy)
+    let weights = SIMD8<Double>(xy0 * az, xy1 * az, xy2 * az, xy3 * az, xy0 * wz, xy1 * wz, xy2 * wz, xy3 * wz)
+    let a = v0
+    var b = v0
+    var (totalA, totalB) = (0.0, 0.0)
+    var two = true
+    @inline(__always) func add(_ v: In, _ weight: Double) {
+      guard two else { return }
+      if v == a {
+        totalA += weight
+      } else if b == a {  // b not chosen yet
+        b = v
+        totalB += weight
+      } else if v == b {
+        totalB += weight
+      } else {
+        two = false  // a third label (or NaN, which equals nothing)
+      }
+    }
+    add(v0, weights[0])
+    add(v1, weights[1])
+    add(v2, weights[2])
+    add(v3, weights[3])
+    add(v4, weights[4])
+    add(v5, weights[5])
+    add(v6, weights[6])
+    add(v7, weights[7])
+    if two {
+      return (totalB > totalA || (totalB == totalA && b.doubleValue < a.doubleValue) ? b : a).doubleValue
+    }
     let values = SIMD8<Double>(
       v0.doubleValue, v1.doubleValue, v2.doubleValue, v3.doubleValue,
       v4.doubleValue, v5.doubleValue, v6.doubleValue, v7.doubleValue)
-    let weights = SIMD8<Double>(
-      (1 - wx) * (1 - wy) * (1 - wz), wx * (1 - wy) * (1 - wz), (1 - wx) * wy * (1 - wz), wx * wy * (1 - wz),
-      (1 - wx) * (1 - wy) * wz, wx * (1 - wy) * wz, (1 - wx) * wy * wz, wx * wy * wz)
     return winner(values, weights)
   }
 
