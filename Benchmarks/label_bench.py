@@ -5,7 +5,7 @@ round (order rotating). Medians [min-max] of the resampling stage alone, seconds
 Run: .venv/bin/python Benchmarks/label_bench.py [--rounds 5]   (torch comes with nnunetv2 in the test venv)
 
 The maps are W3's shape: 512x512x300 uint8 at 0.7x0.7x2.5 mm, K ellipsoids (touching and overlapping for large K),
-resampled to 1 mm (358x358x750).
+resampled to 1 mm (358x358x750); then W3 itself (resample_bench.py's 10-label phantom, out/w3.nii), when present.
 """
 import argparse
 import json
@@ -78,8 +78,11 @@ def main():
         "SimpleITK nearest": lambda p: child(SITK_CHILD, p),
     }
     print(f"{options.rounds} interleaved rounds; resampling stage, median [min-max] seconds")
-    for k in (2, 10, 100):
-        path = os.path.join(options.out, f"labels_k{k}.nii")
+    maps = [(f"K={k}", k) for k in (2, 10, 100)]
+    if os.path.exists(os.path.join(options.out, "w3.nii")):
+        maps.append(("W3", None))
+    for title, k in maps:
+        path = os.path.join(options.out, f"labels_k{k}.nii" if k else "w3.nii")
         if not os.path.exists(path):
             image = sitk.GetImageFromArray(label_map(k))
             image.SetSpacing((0.7, 0.7, 2.5))
@@ -92,7 +95,7 @@ def main():
         bar = statistics.median(times["torch nearest-exact"])
         for name, values in times.items():
             m = statistics.median(values)
-            print(f"K={k:<4} {name:20} {m:.3f} [{min(values):.3f}-{max(values):.3f}]  torch nearest-exact / this "
+            print(f"{title:6} {name:20} {m:.3f} [{min(values):.3f}-{max(values):.3f}]  torch nearest-exact / this "
                   f"{bar / m:.2f}x", flush=True)
 
 
