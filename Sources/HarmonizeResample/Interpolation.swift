@@ -34,12 +34,17 @@ public enum Interpolation: String, CaseIterable, Codable, Sendable {
   public var needsWholeInput: Bool { self == .bspline || isNNUNet }
 
   /// Working memory beyond the input and the output pixels, bytes, for resampling an image with header `input` onto
-  /// `plan`: B-spline's float64 coefficients (8 per input voxel); for `nnunet`, what `NNUNetResampling` holds (the
-  /// float64 passes of its 3D path, or a plane per thread across a separate axis); for `nnunet-label`, 8 per input
-  /// voxel, kept from when it held float64 copies (it now reads in place; measured at about 0 on N2).
-  public func workingBytes(input: ImageHeader, plan: GridPlan, threads: Int) -> Int {
+  /// `plan`: for B-spline on a grid whose axes are the input's (outside `--sitk-compatible`, one component), what
+  /// `SeparableBSpline` holds (its stack of reduced slices and a slice per thread), otherwise the 64-tap path's float64
+  /// coefficients (8 per input voxel); for `nnunet`, what `NNUNetResampling` holds (the float64 passes of its 3D path,
+  /// or a plane per thread across a separate axis); for `nnunet-label`, 8 per input voxel, kept from when it held
+  /// float64 copies (it now reads in place; measured at about 0 on N2).
+  public func workingBytes(input: ImageHeader, plan: GridPlan, threads: Int, sitkCompatible: Bool = true) -> Int {
     let voxels = input.geometry.voxelCount ?? Int.max
     switch self {
+    case .bspline where !sitkCompatible && input.components == 1:
+      if let bytes = SeparableBSpline.workingBytes(input: input, plan: plan, threads: threads) { return bytes }
+      fallthrough
     case .bspline, .nnunetLabel:
       let (bytes, overflow) = voxels.multipliedReportingOverflow(by: 8)
       return overflow ? Int.max : bytes

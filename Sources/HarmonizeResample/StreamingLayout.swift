@@ -105,7 +105,8 @@ extension FileResampler {
     let outputMemory = outputStreams ? largestSlab : outputBytes
     let (pixels, overflow) = inputMemory.addingReportingOverflow(outputMemory)
     let working = request.interpolation.workingBytes(
-      input: header, plan: plan, threads: request.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+      input: header, plan: plan, threads: request.threads ?? ProcessInfo.processInfo.activeProcessorCount,
+      sitkCompatible: request.sitkCompatible)
     let (memory, sumOverflow) = pixels.addingReportingOverflow(working)
     return StreamingLayout(
       inputPlanes: planes, windowPlanes: window, outputSlabBytes: outputStreams ? largestSlab : nil,

@@ -15,20 +15,30 @@ struct InterpolationTests {
       Interpolation.label.simpleITKCounterpart == nil && Interpolation.bspline.simpleITKCounterpart == "sitkBSpline")
   }
 
-  /// B-spline's float64 coefficients are part of the one memory figure the refusal and the batch reservation use
-  /// (batch used to reserve 166 MiB for a case that peaked at 559 MiB).
-  @Test func layoutMemoryCountsBSplineCoefficients() throws {
+  /// B-spline's working memory is part of the one memory figure the refusal and the batch reservation use (batch used
+  /// to reserve 166 MiB for a case that peaked at 559 MiB). On a grid whose axes are the input's it is the separable
+  /// path's stack of reduced slices and per-thread slices (it was counted as 8 bytes per input voxel, the 64-tap
+  /// path's coefficients, 7x too much here); SimpleITK mode and rotated grids keep the coefficients.
+  @Test func layoutMemoryCountsBSplineWorkingMemory() throws {
     let header = ImageHeader(
       format: "NIfTI", geometry: Geometry(size: [100, 100, 100], spacing: [1, 1, 1]), pixelType: .f32, components: 1)
-    func memory(_ interpolation: Interpolation) throws -> Int {
-      let request = ResampleRequest(target: .spacing([2]), interpolation: interpolation)
+    func memory(_ interpolation: Interpolation, sitk: Bool = false, direction: [Double]? = nil) throws -> Int {
+      let request = ResampleRequest(
+        target: direction.map { .like(Geometry(size: [50, 50, 50], spacing: [2, 2, 2], direction: $0)) }
+          ?? .spacing([2]), interpolation: interpolation, sitkCompatible: sitk, threads: 2)
       let plan = try GridPlanner.plan(header, request)
       return FileResampler.layout(
         inputPath: "/nonexistent.nii.gz", header: header, output: "/tmp/out.nii.gz", plan: plan,
         request: request
       ).memoryBytes
     }
-    #expect(try memory(.bspline) - memory(.linear) == 100 * 100 * 100 * 8)
+    // 50 x 50 output columns and rows x 100 input slices as Float; per thread a Double input slice, row and output
+    // row; 150 positions of taps.
+    let separable = 50 * 50 * 100 * 4 + 2 * 8 * (100 * 100 + 100 + 50) + 150 * 65
+    #expect(try memory(.bspline) - memory(.linear) == separable)
+    #expect(try memory(.bspline, sitk: true) - memory(.linear, sitk: true) == 100 * 100 * 100 * 8)
+    let rotated = [0.6, -0.8, 0, 0.8, 0.6, 0, 0, 0, 1.0]
+    #expect(try memory(.bspline, direction: rotated) - memory(.linear, direction: rotated) == 100 * 100 * 100 * 8)
   }
 
   /// nnU-Net's 3D path holds float64 passes beside the input and output; the one memory figure counts them (it counted

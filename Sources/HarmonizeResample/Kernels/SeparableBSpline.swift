@@ -1,4 +1,5 @@
 import Foundation
+import HarmonizeVolume
 
 /// Cubic B-spline resampling for separable maps (output axes parallel to the input's: every resample to a spacing),
 /// used outside SimpleITK mode: the same spline as `BSpline` (ITK's order-3 `BSplineInterpolateImageFunction` after
@@ -17,6 +18,35 @@ enum SeparableBSpline {
   static func applies(_ job: Job) -> Bool {
     guard case .separable = job.map.kind else { return false }
     return !job.request.sitkCompatible && job.components == 1 && job.slices == 0..<job.map.outputSize.z
+  }
+
+  /// What `run` holds beyond the input and output for `input` resampled onto `plan`, bytes: the stack of reduced
+  /// slices (output columns x rows x input slices, Float or Double), a Double input slice and row and an output row
+  /// per thread, and the taps; nil when the grid's axes are not the input's (the 64-tap path runs). Measured on W4
+  /// (481x681x681 int16 to 240x340x340): 219 MiB above input, output and the process's own, against 217 MiB here.
+  static func workingBytes(input: ImageHeader, plan: GridPlan, threads: Int) -> Int? {
+    let (inSpace, outSpace) = (Space3(input.geometry), Space3(plan.geometry))
+    if case .physical = plan.sampling {
+      guard inSpace.direction.indices.allSatisfy({ abs(inSpace.direction[$0] - outSpace.direction[$0]) < 1e-12 })
+      else { return nil }
+    }
+    let accBytes = input.pixelType.byteCount <= 2 || input.pixelType == .f32 ? 4 : 8
+    let (wo, ho, wz) = (outSpace.size.x, outSpace.size.y, outSpace.size.z)
+    let (nx, ny, nz) = (inSpace.size.x, inSpace.size.y, inSpace.size.z)
+    /// The product, or nil when it overflows.
+    func product(_ factors: Int...) -> Int? {
+      factors.reduce(Optional(1)) { partial, factor in
+        partial.flatMap {
+          let (p, o) = $0.multipliedReportingOverflow(by: factor)
+          return o ? nil : p
+        }
+      }
+    }
+    guard let stack = product(wo, ho, nz, accBytes), let slice = product(nx, ny, 8),
+      let perThread = product(slice / 8 + nx + wo, 8, max(threads, 1)), let taps = product(wo + ho + wz, 65)
+    else { return Int.max }
+    let (sum, overflow) = stack.addingReportingOverflow(perThread)
+    return overflow ? Int.max : sum + taps
   }
 
   static func run<In: ResamplePixel, Out: ResamplePixel>(
