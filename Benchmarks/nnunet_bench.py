@@ -7,11 +7,13 @@ nnU-Net runs `resample_data_or_seg_to_shape` with the plans' default kwargs (and
 `resample_torch_fornnunet` when nnunetv2 has it) in a child Python that reads the file with SimpleITK as nnU-Net's
 default reader does; harmonize runs `resample --interpolation nnunet` / `nnunet-label`. Each tool's peak memory is its
 process's VmHWM; seconds are the resampling stage only (nnU-Net: the call; harmonize: its own "resample" figure) and
-the whole run. Prints the ratios nnU-Net / harmonize. Usage: nnunet_bench.py [--threads 2]
+the whole run. The tools alternate round by round (--rounds, at least 5); prints medians [min-max] and the ratios of
+the medians nnU-Net / harmonize. Usage: nnunet_bench.py [--threads 2] [--rounds 5]
 """
 import argparse
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -84,28 +86,48 @@ def run_harmonize(src, dst, interpolation, threads):
     return stage, total, peak
 
 
+def cell(values, scale=1.0, digits=2):
+    return (f"{statistics.median(values) / scale:.{digits}f} "
+            f"[{min(values) / scale:.{digits}f}-{max(values) / scale:.{digits}f}]")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
+    if args.rounds < 5:
+        sys.exit("at least 5 rounds: a median of fewer says little on this machine")
     with tempfile.TemporaryDirectory() as folder:
         make(folder)
-        print("workload  tool               resample s   total s      peak")
+        print(f"{args.rounds} interleaved rounds, median [min-max]")
+        print("workload  tool               resample s              total s                peak MiB")
         for name, src, mode, interpolation in [("N1", "ct.nii.gz", "data", "nnunet"),
                                                ("N2", "seg.nii.gz", "seg", "nnunet-label")]:
             path = os.path.join(folder, src)
-            ours = run_harmonize(path, os.path.join(folder, "out_" + src), interpolation, args.threads)
-            theirs = run_nnunet(path, mode, args.threads)
-            print(f"{name}        harmonize          {ours[0]:9.2f} {ours[1]:9.2f} {ours[2] / 2**20:8.0f} MiB")
-            print(f"{name}        nnU-Net default    {theirs[0]:9.2f} {theirs[1]:9.2f} {theirs[2] / 2**20:8.0f} MiB")
-            print(f"{name}        ratio nnU-Net / harmonize: resample {theirs[0] / ours[0]:.1f}x, "
-                  f"peak memory {theirs[2] / ours[2]:.1f}x")
+            tools = {"harmonize": lambda: run_harmonize(path, os.path.join(folder, "out_" + src), interpolation,
+                                                        args.threads),
+                     "nnU-Net default": lambda: run_nnunet(path, mode, args.threads)}
             if mode == "data":
-                torch_run = run_nnunet(path, "torch", args.threads)
-                if torch_run:
-                    print(f"{name}        nnU-Net torch      {torch_run[0]:9.2f} {torch_run[1]:9.2f} "
-                          f"{torch_run[2] / 2**20:8.0f} MiB   (ratio resample {torch_run[0] / ours[0]:.1f}x, "
-                          f"peak {torch_run[2] / ours[2]:.1f}x)")
+                tools["nnU-Net torch"] = lambda: run_nnunet(path, "torch", args.threads)
+            runs = {tool: [] for tool in tools}
+            for r in range(args.rounds):
+                names = list(tools)
+                for tool in names[r % len(names):] + names[:r % len(names)]:
+                    result = tools[tool]()
+                    if result:
+                        runs[tool].append(result)
+                print(f"{name} round {r + 1}/{args.rounds} done", file=sys.stderr, flush=True)
+            ours = [statistics.median(r[i] for r in runs["harmonize"]) for i in range(3)]
+            for tool, results in runs.items():
+                if not results:
+                    continue
+                print(f"{name}        {tool:18} {cell([r[0] for r in results]):>22} {cell([r[1] for r in results]):>22} "
+                      f"{cell([r[2] for r in results], 2**20, 0):>16}")
+                if tool != "harmonize":
+                    theirs = [statistics.median(r[i] for r in results) for i in range(3)]
+                    print(f"{name}        ratio {tool} / harmonize: resample {theirs[0] / ours[0]:.1f}x, "
+                          f"peak memory {theirs[2] / ours[2]:.1f}x")
 
 
 if __name__ == "__main__":
