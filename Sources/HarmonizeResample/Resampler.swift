@@ -187,6 +187,7 @@ struct JobRunner: PixelTypeKernel {
     switch job.request.interpolation {
     case .linear where SeparableLinear.applies(job): SeparableLinear.run(job: job, input: source, output: target)
     case .linear: fillRows(job, source, target, LinearKernel.self)
+    case .nearest where SeparableNearest.applies(job): SeparableNearest.run(job: job, input: source, output: target)
     case .nearest: fillRows(job, source, target, NearestKernel.self)
     case .label where SeparableLabel.applies(job, In.self): SeparableLabel.run(job: job, input: source, output: target)
     case .label: fillRows(job, source, target, LabelKernel.self)
