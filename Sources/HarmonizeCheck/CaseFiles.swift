@@ -15,6 +15,9 @@ public struct CaseFiles: Sendable, Equatable {
   public var hasChannelSuffix: Bool
   /// The label file of the case, when one was found.
   public var label: String?
+  /// Files naming a channel another file of the case already names with another ending (`CASE_0000.nii` beside
+  /// `CASE_0000.nii.gz`); `channels` keeps the one sorted last.
+  public var shadowed: [String] = []
 
   /// Channel indices, ascending.
   public var channelIndices: [Int] { channels.keys.sorted() }
@@ -52,6 +55,7 @@ public enum CaseScanner {
       var entry =
         cases[id] ?? CaseFiles(id: id, channels: [:], fileEnding: ending, endings: [], hasChannelSuffix: parts != nil)
       let channel = parts?.channel ?? (entry.channels.keys.max().map { $0 + 1 } ?? 0)
+      if let taken = entry.channels[channel], taken != path { entry.shadowed.append(taken) }
       entry.channels[channel] = path
       entry.endings.insert(ending)
       entry.hasChannelSuffix = entry.hasChannelSuffix && parts != nil

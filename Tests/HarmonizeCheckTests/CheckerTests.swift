@@ -58,6 +58,23 @@ struct CheckerTests {
     #expect(finding.fix?.contains("plain_0000.nii.gz") == true)
   }
 
+  /// `dup_0000.nii` beside `dup_0000.nii.gz`: nnU-Net lists the `.nii.gz`, and SimpleITK then reads the `.nii`'s
+  /// pixels (ITK's NIfTI library probes the uncompressed name first). The file-ending finding alone said nnU-Net would
+  /// skip the `.nii`, which is the opposite of what happens.
+  @Test func aNiftiBesideItsUncompressedNeighbourIsAnError() throws {
+    let f = try CheckFixture()
+    try f.writeCase("dup")
+    try f.writeCase("dup", channels: [0], ending: ".nii")
+    try f.writeCase("good")
+    let report = try f.check()
+    let finding = try #require(report.findings("dup").first { $0.check == "duplicate-channel" })
+    #expect(finding.severity == .error)
+    #expect(finding.measured == "dup_0000.nii, dup_0000.nii.gz")
+    #expect(finding.message.contains("SimpleITK, its reader, then reads dup_0000.nii's pixels"))
+    #expect(finding.fix?.contains("mv \(f.inputs.path)/dup_0000.nii ") == true, "\(finding.fix ?? "")")
+    #expect(report.findings("good").isEmpty)
+  }
+
   @Test func channelsOfOneCaseMustShareTheirGrid() throws {
     let f = try CheckFixture()
     try f.writeCase("sizes", channels: [0])

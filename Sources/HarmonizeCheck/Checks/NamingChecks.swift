@@ -18,6 +18,7 @@ extension CaseChecks {
           fix: commands(into: "converted", ending: ending) { "harmonize convert \(quote($0)) \(quote($1))" }))
       return
     }
+    checkShadowedChannels(into: &out)
     let names = reference.channelNames
     let expected = Array(0..<names.count)
     let found = files.channelIndices
@@ -67,6 +68,33 @@ extension CaseChecks {
           fix: commands(into: "converted", ending: ending) {
             "harmonize reorient \(quote($0)) \(quote($1)) --like \(quote($0))"
           }))
+    }
+  }
+
+  /// Two files for one channel. Where they are a NIfTI name and its neighbour (`.nii` and `.nii.gz`, `.img` and
+  /// `.img.gz`), nnU-Net's reader is fooled: SimpleITK (ITK's NIfTI library) asked for `CASE_0000.nii.gz` reads
+  /// `CASE_0000.nii`'s pixels when both exist, under the `.nii.gz`'s header; harmonize reads the file named.
+  func checkShadowedChannels(into out: inout [Finding]) {
+    for extra in files.shadowed {
+      let stem = PathText.name(extra).dropLast(CaseScanner.ending(of: PathText.name(extra))?.count ?? 0)
+      guard
+        let kept = files.channels.values.first(where: {
+          PathText.name($0).dropLast(CaseScanner.ending(of: PathText.name($0))?.count ?? 0) == stem
+        })
+      else { continue }
+      let pair = Set([extra, kept].compactMap { CaseScanner.ending(of: PathText.name($0)) })
+      let neighbours = pair == [".nii", ".nii.gz"] || pair == [".img", ".img.gz"] || pair == [".hdr", ".hdr.gz"]
+      out.append(
+        Finding(
+          .error, "duplicate-channel",
+          neighbours
+            ? "two files for one channel: nnU-Net lists \(PathText.name(kept)), but SimpleITK, its reader, then reads \(PathText.name(extra))'s pixels (ITK's NIfTI library opens the uncompressed neighbour first) under the other file's header"
+            : "two files for one channel: nnU-Net takes one by its file ending and ignores the other",
+          measured: [extra, kept].map { PathText.name($0) }.sorted().joined(separator: ", "),
+          expected: "one file per channel",
+          fix:
+            "mkdir -p \(quote(PathText.join(PathText.parent(extra), "set-aside"))) && mv \(quote(extra)) \(quote(PathText.join(PathText.parent(extra), "set-aside")))/"
+        ))
     }
   }
 
