@@ -164,6 +164,12 @@ struct Job: @unchecked Sendable {
     AxisSample(c, size: input.size[axis], stride: strides[axis], halfOpen: halfOpen, snap: !request.sitkCompatible)
   }
 
+  /// For a separable map, its samples along x, y and z: one table per axis, shared by every row; nil otherwise.
+  func separableSamples() -> (x: [AxisSample], y: [AxisSample], z: [AxisSample])? {
+    guard case .separable(let x, let y, let z) = map.kind else { return nil }
+    return (x.map { sample($0, axis: 0) }, y.map { sample($0, axis: 1) }, z.map { sample($0, axis: 2) })
+  }
+
   /// Runs `body` over output rows `r = k · height + j`, split into contiguous chunks over the threads.
   func forEachRowChunk(_ body: @Sendable (Range<Int>) -> Void) {
     forEachChunk(of: map.outputSize.y * slices.count, threads: threads, chunksPerThread: 8, body)
@@ -210,10 +216,7 @@ func fillRows<In: ResamplePixel, Out: ResamplePixel, K: RowKernel>(
   let cast = job.request.integerCast
   let components = job.components
   // Separable maps: one table of samples per axis, shared by every row.
-  var tables: ([AxisSample], [AxisSample], [AxisSample])?
-  if case .separable(let x, let y, let z) = job.map.kind {
-    tables = (x.map { job.sample($0, axis: 0) }, y.map { job.sample($0, axis: 1) }, z.map { job.sample($0, axis: 2) })
-  }
+  let tables = job.separableSamples()
   let shared = Shared(value: (source, target, tables))
   for t in 0..<job.timePoints {
     job.forEachRowChunk { rows in

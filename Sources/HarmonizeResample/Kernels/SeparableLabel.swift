@@ -17,11 +17,8 @@ enum SeparableLabel {
   static func run<In: ResamplePixel, Out: ResamplePixel>(
     job: Job, input: UnsafePointer<In>, output: UnsafeMutablePointer<Out>
   ) {
-    guard case .separable(let cx, let cy, let cz) = job.map.kind else { return }
-    let xs = cx.map { job.sample($0, axis: 0) }
-    let ys = cy.map { job.sample($0, axis: 1) }
-    let zs = cz.map { job.sample($0, axis: 2) }
-    let (wo, ho) = (cx.count, cy.count)
+    guard let (xs, ys, zs) = job.separableSamples() else { return }
+    let (wo, ho) = (xs.count, ys.count)
     let size = job.input.size
     let defaultValue = Out.cast(job.request.defaultValue, job.request.integerCast)
     let cast = job.request.integerCast

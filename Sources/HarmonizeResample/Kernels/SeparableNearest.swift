@@ -13,11 +13,8 @@ enum SeparableNearest {
   static func run<In: ResamplePixel, Out: ResamplePixel>(
     job: Job, input: UnsafePointer<In>, output: UnsafeMutablePointer<Out>
   ) {
-    guard case .separable(let cx, let cy, let cz) = job.map.kind else { return }
-    let xs = cx.map { job.sample($0, axis: 0) }
-    let ys = cy.map { job.sample($0, axis: 1) }
-    let zs = cz.map { job.sample($0, axis: 2) }
-    let (wo, ho) = (cx.count, cy.count)
+    guard let (xs, ys, zs) = job.separableSamples() else { return }
+    let (wo, ho) = (xs.count, ys.count)
     let offsets = xs.map(\.nearest)
     let (first, end) = xs.map(\.inside).withUnsafeBufferPointer { insideRun($0.baseAddress!, count: wo) }
     let defaultValue = Out.cast(job.request.defaultValue, job.request.integerCast)
