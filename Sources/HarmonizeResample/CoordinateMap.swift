@@ -40,7 +40,7 @@ struct CoordinateMap {
       let sameAxes =
         exactITK
         ? (inSpace.isSignedPermutation && inSpace.direction == outSpace.direction)
-        : inSpace.direction.indices.allSatisfy { abs(inSpace.direction[$0] - outSpace.direction[$0]) < 1e-12 }
+        : inSpace.hasSameAxes(as: outSpace)
       if sameAxes {
         let start = toInput(.zero)
         let end = toInput(SIMD3(n, 0, 0))
@@ -64,6 +64,12 @@ struct Space3 {
   var origin: SIMD3<Double>
   /// Row-major 3 x 3.
   var direction: [Double]
+
+  /// Whether the axes point where `other`'s do (directions equal within 1e-12): outside SimpleITK mode a map between
+  /// the two is separable.
+  func hasSameAxes(as other: Space3) -> Bool {
+    direction.indices.allSatisfy { abs(direction[$0] - other.direction[$0]) < 1e-12 }
+  }
 
   init(_ g: Geometry) {
     let (spacing3, origin3, direction3) = g.spatial3D

@@ -22,7 +22,7 @@ extension PixelStorage {
   func populatingAhead<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
     #if os(Linux)
       guard isMapped, byteCount >= PixelStorage.populateThreshold else { return try body() }
-      let stop = ManagedAtomicFlag()
+      let stop = StopFlag()
       let done = DispatchSemaphore(value: 0)
       let start = UInt(bitPattern: base)
       let count = byteCount
@@ -48,8 +48,8 @@ extension PixelStorage {
   }
 }
 
-/// A flag one thread sets and another polls.
-final class ManagedAtomicFlag: @unchecked Sendable {
+/// A flag one thread sets and another polls (under a lock).
+private final class StopFlag: @unchecked Sendable {
   private let lock = NSLock()
   private var value = false
   var isSet: Bool { lock.withLock { value } }

@@ -27,8 +27,7 @@ enum SeparableBSpline {
   static func workingBytes(input: ImageHeader, plan: GridPlan, threads: Int) -> Int? {
     let (inSpace, outSpace) = (Space3(input.geometry), Space3(plan.geometry))
     if case .physical = plan.sampling {
-      guard inSpace.direction.indices.allSatisfy({ abs(inSpace.direction[$0] - outSpace.direction[$0]) < 1e-12 })
-      else { return nil }
+      guard inSpace.hasSameAxes(as: outSpace) else { return nil }
     }
     let accBytes = input.pixelType.byteCount <= 2 || input.pixelType == .f32 ? 4 : 8
     let (wo, ho, wz) = (outSpace.size.x, outSpace.size.y, outSpace.size.z)
