@@ -76,12 +76,8 @@ extension CaseChecks {
   /// `CASE_0000.nii`'s pixels when both exist, under the `.nii.gz`'s header; harmonize reads the file named.
   func checkShadowedChannels(into out: inout [Finding]) {
     for extra in files.shadowed {
-      let stem = PathText.name(extra).dropLast(CaseScanner.ending(of: PathText.name(extra))?.count ?? 0)
-      guard
-        let kept = files.channels.values.first(where: {
-          PathText.name($0).dropLast(CaseScanner.ending(of: PathText.name($0))?.count ?? 0) == stem
-        })
-      else { continue }
+      let stem = replaceEnding(extra, with: "")
+      guard let kept = files.channels.values.first(where: { replaceEnding($0, with: "") == stem }) else { continue }
       let pair = Set([extra, kept].compactMap { CaseScanner.ending(of: PathText.name($0)) })
       let neighbours = pair == [".nii", ".nii.gz"] || pair == [".img", ".img.gz"] || pair == [".hdr", ".hdr.gz"]
       out.append(
